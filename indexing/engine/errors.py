@@ -1,0 +1,47 @@
+"""Engine errors, named and coded like Rekognition's error types."""
+
+
+class EngineError(Exception):
+    """Base of every expected engine failure; `code` is Rekognition's `__type`."""
+
+    code = "InternalServerError"
+    http_status = 400
+
+    def __init__(self, message: str = ""):
+        super().__init__(message or self.code)
+        self.message = message or self.code
+
+
+class InvalidParameter(EngineError):
+    code = "InvalidParameterException"
+
+
+class ResourceNotFound(EngineError):
+    code = "ResourceNotFoundException"
+
+
+class ResourceAlreadyExists(EngineError):
+    code = "ResourceAlreadyExistsException"
+
+
+class InvalidImageFormat(EngineError):
+    code = "InvalidImageFormatException"
+
+
+class ImageTooLarge(EngineError):
+    code = "ImageTooLargeException"
+
+
+class InvalidPaginationToken(EngineError):
+    code = "InvalidPaginationTokenException"
+
+
+class Validation(EngineError):
+    code = "ValidationException"
+
+
+class ModelFileMismatch(EngineError):
+    """A model file on disk is not the one this code was calibrated for."""
+
+    code = "InternalServerError"
+    http_status = 500

@@ -1,0 +1,252 @@
+"""The local face engine: models run in this process, embeddings kept in an EmbeddingStore.
+
+Search is exact: one matrix product over the whole collection, from a per-process cache that
+is reloaded when the collection's version changes (another process indexed or deleted faces).
+"""
+from __future__ import annotations
+
+import base64
+import re
+import threading
+import uuid
+
+import numpy as np
+
+from . import images
+from .base import DEFAULT_THRESHOLD, MAX_FACES_PER_IMAGE, FaceEngine
+from .errors import InvalidPaginationToken, InvalidParameter, ResourceNotFound, Validation
+from .models import DetectedFace, load_model, model_version
+from .store import EmbeddingStore, StoredFace
+
+COLLECTION_ID = re.compile(r"^[a-zA-Z0-9_.\-]{1,255}$")
+EXTERNAL_IMAGE_ID = re.compile(r"^[a-zA-Z0-9_.\-:]{1,255}$")
+QUALITY_FILTERS = ("NONE", "AUTO", "LOW", "MEDIUM", "HIGH")
+# Faces below this quality are filtered by LOW / MEDIUM / HIGH (AUTO uses the model's reasons).
+QUALITY_FLOORS = {"LOW": 10.0, "MEDIUM": 30.0, "HIGH": 60.0}
+
+
+def box_dict(box: tuple[float, float, float, float]) -> dict:
+    left, top, width, height = box
+    return {"Width": float(width), "Height": float(height), "Left": float(left), "Top": float(top)}
+
+
+class LocalEngine(FaceEngine):
+    """Rekognition's collection operations on a local model.
+
+    `model` is 'arcface' or 'dlib'; each collection records the model that indexed it and
+    refuses to mix with another.
+    """
+
+    def __init__(self, store: EmbeddingStore, model: str = "arcface", model_dir: str | None = None,
+                 region: str = "local", account: str = "000000000000", max_pixels: int = images.MAX_PIXELS,
+                 max_bytes: int = images.MAX_BYTES):
+        self.store = store
+        self.model_name = model
+        self.model_dir = model_dir
+        self.version = model_version(model)
+        self.region, self.account = region, account
+        self.max_pixels, self.max_bytes = max_pixels, max_bytes
+        self._cache: dict[str, tuple[int, list[str], np.ndarray]] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def model(self):
+        return load_model(self.model_name, self.model_dir)
+
+    # collections
+    def _arn(self, collection_id: str) -> str:
+        return f"aws:rekognition:{self.region}:{self.account}:collection/{collection_id}"
+
+    def _collection(self, collection_id: str):
+        _check_collection_id(collection_id)
+        info = self.store.get_collection(collection_id)
+        if info is None:
+            raise ResourceNotFound(f"The collection id: {collection_id} does not exist")
+        if info.model != self.version:
+            raise InvalidParameter(f"Collection {collection_id} holds faces of model {info.model}; "
+                                   f"this engine runs {self.version}. Re-index into a new collection.")
+        return info
+
+    def create_collection(self, collection_id):
+        _check_collection_id(collection_id)
+        self.store.create_collection(collection_id, self.version)
+        return {"StatusCode": 200, "CollectionArn": self._arn(collection_id), "FaceModelVersion": self.version}
+
+    def delete_collection(self, collection_id):
+        _check_collection_id(collection_id)
+        if not self.store.delete_collection(collection_id):
+            raise ResourceNotFound(f"The collection id: {collection_id} does not exist")
+        self._cache.pop(collection_id, None)
+        return {"StatusCode": 200}
+
+    def list_collections(self, next_token=None, max_results=1000):
+        infos = self.store.list_collections(_decode_token(next_token), _limit(max_results))
+        answer = {"CollectionIds": [i.collection_id for i in infos], "FaceModelVersions": [i.model for i in infos]}
+        if len(infos) == _limit(max_results):
+            following = self.store.list_collections(infos[-1].collection_id, 1)
+            if following:
+                answer["NextToken"] = _encode_token(infos[-1].collection_id)
+        return answer
+
+    def describe_collection(self, collection_id):
+        _check_collection_id(collection_id)
+        info = self.store.get_collection(collection_id)
+        if info is None:
+            raise ResourceNotFound(f"The collection id: {collection_id} does not exist")
+        return {"FaceCount": info.face_count, "FaceModelVersion": info.model, "UserCount": 0,
+                "CollectionARN": self._arn(collection_id), "CreationTimestamp": info.created}
+
+    # faces
+    def detect(self, image_bytes: bytes) -> list[DetectedFace]:
+        """Every face of the image, largest first (no collection involved)."""
+        loaded = images.load_image(image_bytes, max_pixels=self.max_pixels, max_bytes=self.max_bytes)
+        return self.model.analyze(loaded.image, max_faces=MAX_FACES_PER_IMAGE)
+
+    def index_faces(self, collection_id, image_bytes, external_image_id=None, max_faces=MAX_FACES_PER_IMAGE,
+                    quality_filter="AUTO"):
+        self._collection(collection_id)
+        if external_image_id is not None and not EXTERNAL_IMAGE_ID.match(external_image_id):
+            raise Validation("ExternalImageId must match [a-zA-Z0-9_.\\-:]+ (1-255 characters)")
+        if quality_filter not in QUALITY_FILTERS:
+            raise Validation(f"QualityFilter must be one of {', '.join(QUALITY_FILTERS)}")
+        if max_faces < 1:
+            raise Validation("MaxFaces must be at least 1")
+        faces = self.detect(image_bytes)
+        image_id = str(uuid.uuid4())
+        records, unindexed, stored = [], [], []
+        for face in faces:
+            reasons = _reasons(face, quality_filter)
+            if not reasons and len(records) >= max_faces:
+                reasons = ["EXCEEDS_MAX_FACES"]
+            if reasons:
+                unindexed.append({"Reasons": reasons, "FaceDetail": _face_detail(face)})
+                continue
+            s = StoredFace(str(uuid.uuid4()), image_id, external_image_id, box_dict(face.box),
+                           face.confidence, face.embedding.astype(np.float32))
+            stored.append(s)
+            records.append({"Face": self._face(s), "FaceDetail": _face_detail(face)})
+        if stored:
+            self.store.add_faces(collection_id, stored)
+        return {"FaceRecords": records, "UnindexedFaces": unindexed, "FaceModelVersion": self.version}
+
+    def _face(self, s: StoredFace) -> dict:
+        face = {"FaceId": s.face_id, "BoundingBox": s.box, "ImageId": s.image_id,
+                "Confidence": s.confidence, "IndexFacesModelVersion": self.version}
+        if s.external_image_id:
+            face["ExternalImageId"] = s.external_image_id
+        return face
+
+    def list_faces(self, collection_id, next_token=None, max_results=1000):
+        self._collection(collection_id)
+        limit = _limit(max_results)
+        faces = self.store.list_faces(collection_id, _decode_token(next_token), limit + 1)
+        answer = {"Faces": [self._face(f) for f in faces[:limit]], "FaceModelVersion": self.version}
+        if len(faces) > limit:
+            answer["NextToken"] = _encode_token(faces[limit - 1].face_id)
+        return answer
+
+    def delete_faces(self, collection_id, face_ids):
+        self._collection(collection_id)
+        if not 1 <= len(face_ids) <= 4096:
+            raise Validation("FaceIds must hold 1 to 4096 ids")
+        gone = self.store.delete_faces(collection_id, list(face_ids))
+        missing = [i for i in face_ids if i not in set(gone)]
+        return {"DeletedFaces": gone,
+                "UnsuccessfulFaceDeletions": [{"FaceId": i, "Reasons": ["FACE_NOT_FOUND"]} for i in missing]}
+
+    # search
+    def _vectors(self, collection_id: str) -> tuple[list[str], np.ndarray]:
+        info = self._collection(collection_id)
+        cached = self._cache.get(collection_id)
+        if cached and cached[0] == info.version:
+            return cached[1], cached[2]
+        with self._lock:
+            ids, matrix = self.store.load_vectors(collection_id)
+            self._cache[collection_id] = (info.version, ids, matrix)
+        return ids, matrix
+
+    def _matches(self, collection_id: str, query: np.ndarray, threshold: float, max_faces: int,
+                 exclude: str | None = None) -> list[dict]:
+        if not 0 <= threshold <= 100:
+            raise Validation("FaceMatchThreshold must be between 0 and 100")
+        if not 1 <= max_faces <= 4096:
+            raise Validation("MaxFaces must be between 1 and 4096")
+        ids, matrix = self._vectors(collection_id)
+        if not ids:
+            return []
+        sims = self.model.similarity(query, matrix)
+        keep = np.flatnonzero(sims >= threshold)
+        keep = keep[np.argsort(-sims[keep], kind="stable")]
+        chosen = [(ids[i], float(sims[i])) for i in keep if ids[i] != exclude][:max_faces]
+        stored = {f.face_id: f for f in self.store.get_faces(collection_id, [i for i, _ in chosen])}
+        return [{"Similarity": round(sim, 4), "Face": self._face(stored[i])} for i, sim in chosen if i in stored]
+
+    def search_faces(self, collection_id, face_id, threshold=DEFAULT_THRESHOLD, max_faces=4096):
+        self._collection(collection_id)
+        found = self.store.get_faces(collection_id, [face_id])
+        if not found:
+            raise InvalidParameter(f"Face {face_id} is not in collection {collection_id}")
+        matches = self._matches(collection_id, found[0].embedding, threshold, max_faces, exclude=face_id)
+        return {"SearchedFaceId": face_id, "FaceMatches": matches, "FaceModelVersion": self.version}
+
+    def search_every_face_by_image(self, collection_id, image_bytes, threshold=DEFAULT_THRESHOLD, max_faces=4096):
+        self._collection(collection_id)
+        return [{"SearchedFaceBoundingBox": box_dict(face.box), "SearchedFaceConfidence": face.confidence,
+                 "FaceMatches": self._matches(collection_id, face.embedding, threshold, max_faces),
+                 "FaceModelVersion": self.version}
+                for face in self.detect(image_bytes)]
+
+    def search_faces_by_image(self, collection_id, image_bytes, threshold=DEFAULT_THRESHOLD, max_faces=4096):
+        self._collection(collection_id)
+        faces = self.detect(image_bytes)
+        if not faces:
+            raise InvalidParameter("There are no faces in the image.")
+        face = faces[0]
+        return {"SearchedFaceBoundingBox": box_dict(face.box), "SearchedFaceConfidence": face.confidence,
+                "FaceMatches": self._matches(collection_id, face.embedding, threshold, max_faces),
+                "FaceModelVersion": self.version}
+
+
+def _reasons(face: DetectedFace, quality_filter: str) -> list[str]:
+    if quality_filter == "NONE":
+        return []
+    if quality_filter == "AUTO":
+        return list(face.unusable_reasons)
+    return list(face.unusable_reasons) or (["LOW_FACE_QUALITY"] if face.quality < QUALITY_FLOORS[quality_filter]
+                                           else [])
+
+
+def _face_detail(face: DetectedFace) -> dict:
+    return {"BoundingBox": box_dict(face.box), "Confidence": face.confidence,
+            "Landmarks": [{"Type": t, "X": x, "Y": y} for t, (x, y) in
+                          zip(("eyeLeft", "eyeRight", "nose", "mouthLeft", "mouthRight"), face.landmarks)],
+            "Quality": {"Sharpness": face.quality}}
+
+
+def _check_collection_id(collection_id: str) -> None:
+    if not isinstance(collection_id, str) or not COLLECTION_ID.match(collection_id):
+        raise Validation("CollectionId must match [a-zA-Z0-9_.\\-]+ (1-255 characters)")
+
+
+def _limit(max_results: int | None) -> int:
+    if max_results is None:
+        return 1000
+    if not 0 <= max_results <= 4096:
+        raise Validation("MaxResults must be between 0 and 4096")
+    return max_results or 1000
+
+
+def _encode_token(last_id: str) -> str:
+    return base64.urlsafe_b64encode(f"after:{last_id}".encode()).decode()
+
+
+def _decode_token(token: str | None) -> str | None:
+    if not token:
+        return None
+    try:
+        decoded = base64.urlsafe_b64decode(token.encode()).decode()
+    except (ValueError, UnicodeDecodeError):
+        decoded = ""
+    if not decoded.startswith("after:"):
+        raise InvalidPaginationToken("Invalid pagination token")
+    return decoded[len("after:"):]

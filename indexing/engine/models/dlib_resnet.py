@@ -1,0 +1,130 @@
+"""dlib's HOG face detector and ResNet-34 face descriptor (the face_recognition_models weights).
+
+dlib is imported here, so only a process that loads this model pays for it.
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import dlib
+import face_recognition_models
+import numpy as np
+from PIL import Image
+
+from ..errors import ModelFileMismatch
+from .base import DetectedFace, FaceModel
+
+# dlib-models' official files (as on dlib.net), shipped by face_recognition_models 0.3.0.
+KNOWN_SHA256 = {
+    "shape_predictor_5_face_landmarks.dat": "c4b1e9804792707d3a405c2c16a80a20269e6675021f64a41d30fffafbc41888",
+    "dlib_face_recognition_resnet_model_v1.dat": "55533b28a95800a551ba546ba62fe69625c7e95a7061c338adffead08719da30",
+}
+
+# dlib's raw descriptors are NOT unit norm: their norms run 1.23-1.65 (median 1.42) on LFW. They
+# are stored L2-normalised (the contract), and similarity is calibrated on the euclidean distance
+# of the stored vectors, which is all it sees; that distance separates LFW people slightly
+# better than the raw one (bench/calibrate.py --raw-dlib). dlib's usual 0.6 on raw descriptors
+# is about 0.42 here.
+# Measured with bench/calibrate.py on faces-lfw (730 photos, 150 people, 265,356 pairs):
+# precision first reaches 0.99 at distance 0.000 (recall 0.000); genuine pairs have median
+# distance 0.00; impostors 0.00.
+DISTANCE_ANCHORS = (0.0, 0.20, 0.30, 0.60, 2.0)
+SIMILARITY_ANCHORS = (100.0, 99.0, 80.0, 40.0, 0.0)
+
+UPSAMPLE_MAX_PIXELS = 1_000_000  # HOG finds faces >= 80 px; upsampled once, >= 40 px, at 4x the cost
+CHIP = 150  # the descriptor's input: 150x150, face aligned on its 5 points with 25% padding
+CHIP_PADDING = 0.25
+
+# Quality and the QualityFilter AUTO reasons (see arcface.py: all faces of shared/faces pass).
+MIN_FACE_PX = 20
+MIN_SHARPNESS = 12.0  # variance of the Laplacian of the 150 px chip
+GOOD_SHARPNESS = 400.0
+GOOD_FACE_PX = 100
+MIN_SCORE = 0.1  # LOW_CONFIDENCE under this HOG margin (0 is the detector's own threshold)
+
+
+def check_model_file(path: Path) -> str:
+    """`path` as a string if it holds exactly the known bytes of its name."""
+    if not path.is_file():
+        raise ModelFileMismatch(f"Model file {path} is missing.")
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if digest != KNOWN_SHA256.get(path.name):
+        raise ModelFileMismatch(f"Model file {path} has SHA-256 {digest}, expected {KNOWN_SHA256.get(path.name)}: "
+                                "embeddings and thresholds are calibrated for the known file only.")
+    return str(path)
+
+
+def laplacian_variance(gray: np.ndarray) -> float:
+    """Variance of the 4-neighbour Laplacian: low for blurred (or upscaled) pictures."""
+    g = gray.astype(np.float32)
+    lap = g[1:-1, :-2] + g[1:-1, 2:] + g[:-2, 1:-1] + g[2:, 1:-1] - 4 * g[1:-1, 1:-1]
+    return float(lap.var())
+
+
+def face_quality(width_px: float, sharpness: float, score: float) -> tuple[float, list[str]]:
+    """Quality 0-100 (half size, half sharpness, on log scales) and the AUTO filter's reasons."""
+    size = np.clip(np.log(max(width_px, 1) / MIN_FACE_PX) / np.log(GOOD_FACE_PX / MIN_FACE_PX), 0, 1)
+    sharp = np.clip(np.log(max(sharpness, 1e-3) / MIN_SHARPNESS) / np.log(GOOD_SHARPNESS / MIN_SHARPNESS), 0, 1)
+    reasons = []
+    if width_px < MIN_FACE_PX:
+        reasons.append("SMALL_BOUNDING_BOX")
+    if sharpness < MIN_SHARPNESS:
+        reasons.append("LOW_SHARPNESS")
+    if score < MIN_SCORE:
+        reasons.append("LOW_CONFIDENCE")
+    return round(float(50 * size + 50 * sharp), 2), reasons
+
+
+def confidence_of(score: float) -> float:
+    """The HOG margin as 0-100: 0 (the detector's threshold) is 50, 1 is 93, 2 is 99."""
+    return round(float(100 * (1 - 0.5 * np.exp(-2 * max(score, 0.0)))), 3)
+
+
+class DlibModel(FaceModel):
+    name = "dlib-resnet-v1"
+    dim = 128
+
+    def __init__(self):
+        self.detector = dlib.get_frontal_face_detector()
+        landmarks = Path(face_recognition_models.pose_predictor_five_point_model_location())
+        descriptor = Path(face_recognition_models.face_recognition_model_location())
+        self.predictor = dlib.shape_predictor(check_model_file(landmarks))
+        self.encoder = dlib.face_recognition_model_v1(check_model_file(descriptor))
+
+    def detect(self, pixels: np.ndarray) -> list[tuple[dlib.rectangle, float]]:
+        """HOG detections (rectangle, margin) of an RGB array, upsampled once when it is small."""
+        h, w = pixels.shape[:2]
+        upsample = 1 if w * h <= UPSAMPLE_MAX_PIXELS else 0
+        rects, scores, _ = self.detector.run(pixels, upsample, 0.0)
+        return list(zip(rects, scores))
+
+    def raw_descriptor(self, pixels: np.ndarray, rect: dlib.rectangle) -> tuple[np.ndarray, np.ndarray, dlib.full_object_detection]:
+        """dlib's raw 128-d descriptor of the face in `rect`, its aligned chip and 5 landmarks."""
+        shape = self.predictor(pixels, rect)
+        chip = dlib.get_face_chip(pixels, shape, size=CHIP, padding=CHIP_PADDING)
+        return np.array(self.encoder.compute_face_descriptor(chip), dtype=np.float32), chip, shape
+
+    def analyze(self, image: Image.Image, max_faces: int = 100) -> list[DetectedFace]:
+        pixels = np.asarray(image.convert("RGB"))
+        h, w = pixels.shape[:2]
+        found = sorted(self.detect(pixels), key=lambda d: -d[0].width() * d[0].height())[:max(0, max_faces)]
+        faces = []
+        for rect, score in found:
+            raw, chip, shape = self.raw_descriptor(pixels, rect)
+            p = [(pt.x, pt.y) for pt in shape.parts()]
+            # points 2-3 are the corners of the eye on the image's left, 0-1 of the other, 4 the nose
+            eyes = [((p[2][0] + p[3][0]) / 2, (p[2][1] + p[3][1]) / 2), ((p[0][0] + p[1][0]) / 2, (p[0][1] + p[1][1]) / 2)]
+            sharpness = laplacian_variance(np.asarray(Image.fromarray(chip).convert("L")))
+            quality, reasons = face_quality(rect.width(), sharpness, float(score))
+            faces.append(DetectedFace(
+                box=(rect.left() / w, rect.top() / h, rect.width() / w, rect.height() / h),
+                confidence=confidence_of(float(score)), quality=quality,
+                embedding=raw / np.linalg.norm(raw),
+                landmarks=[(x / w, y / h) for x, y in (*eyes, p[4])], unusable_reasons=reasons))
+        return faces
+
+    def similarity(self, query: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+        diff = np.asarray(matrix, dtype=np.float32).reshape(-1, self.dim) - np.asarray(query, dtype=np.float32)
+        distance = np.sqrt((diff * diff).sum(1))
+        return np.interp(distance, DISTANCE_ANCHORS, SIMILARITY_ANCHORS).astype(np.float32)

@@ -1,0 +1,139 @@
+"""Every table of the app: albums, photos and faces of a user, and the local engine's own store."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Album(models.Model):
+    class Source(models.TextChoices):
+        UPLOAD = "upload", "Uploaded"
+        FOLDER = "folder", "Imported from a folder"
+        INSTAGRAM = "instagram", "Instagram"
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="albums")
+    title = models.CharField(max_length=200)
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.UPLOAD)
+    featured_photo = models.ForeignKey("Photo", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["owner", "title"], name="album_title_unique_per_owner")]
+
+    def __str__(self):
+        return self.title
+
+
+def _original_path(photo: "Photo", filename: str) -> str:
+    # Unguessable: the content hash, not the user's file name, names the stored file.
+    return f"originals/{photo.owner_id}/{photo.content_hash[:2]}/{photo.content_hash}{_suffix(photo.format)}"
+
+
+def _thumbnail_path(photo: "Photo", filename: str) -> str:
+    return f"thumbnails/{photo.owner_id}/{photo.content_hash[:2]}/{photo.content_hash}.jpg"
+
+
+def _crop_path(face: "Face", filename: str) -> str:
+    return f"faces/{face.photo.owner_id}/{face.engine_face_id}.jpg"
+
+
+def _suffix(image_format: str) -> str:
+    return {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "GIF": ".gif", "HEIF": ".heic"}.get(image_format, "")
+
+
+class Photo(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be indexed"
+        PROCESSING = "processing", "Indexing"
+        INDEXED = "indexed", "Indexed"
+        FAILED = "failed", "Failed"
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="photos")
+    album = models.ForeignKey(Album, null=True, blank=True, on_delete=models.SET_NULL, related_name="photos")
+    original = models.FileField(upload_to=_original_path, max_length=300)
+    thumbnail = models.ImageField(upload_to=_thumbnail_path, max_length=300, blank=True)
+    file_name = models.CharField(max_length=255, help_text="The name the file had when it came in")
+    format = models.CharField(max_length=10)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    size_bytes = models.PositiveBigIntegerField()
+    taken_at = models.DateTimeField(null=True, blank=True)
+    content_hash = models.CharField(max_length=64, help_text="SHA-256 of the original bytes")
+    source_id = models.CharField(max_length=255, blank=True, help_text="e.g. the Instagram media id")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)
+    failure_reason = models.TextField(blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    indexed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "content_hash"], name="photo_content_unique_per_owner"),
+            models.UniqueConstraint(fields=["owner", "source_id"], condition=~Q(source_id=""),
+                                    name="photo_source_unique_per_owner"),
+        ]
+
+    def __str__(self):
+        return self.file_name
+
+    @property
+    def external_image_id(self) -> str:
+        return f"photo-{self.pk}"
+
+
+class Face(models.Model):
+    """A face of a photo as indexed in the owner's engine collection."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="faces")
+    photo = models.ForeignKey(Photo, on_delete=models.CASCADE, related_name="faces")
+    engine_face_id = models.CharField(max_length=64, unique=True)
+    left = models.FloatField()
+    top = models.FloatField()
+    width = models.FloatField()
+    height = models.FloatField()
+    confidence = models.FloatField()
+    quality = models.FloatField()
+    crop = models.ImageField(upload_to=_crop_path, max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["left", "id"]
+
+    def __str__(self):
+        return f"face {self.pk} of {self.photo}"
+
+    @property
+    def box(self) -> dict:
+        return {"Left": self.left, "Top": self.top, "Width": self.width, "Height": self.height}
+
+
+class EngineCollection(models.Model):
+    """The local engine's collection (what Rekognition keeps on its side)."""
+
+    collection_id = models.CharField(max_length=255, unique=True)
+    model = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveBigIntegerField(default=0)
+    face_count = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return self.collection_id
+
+
+class EngineFace(models.Model):
+    """A face in the local engine: its embedding as float32 bytes, with the model that made it."""
+
+    collection = models.ForeignKey(EngineCollection, on_delete=models.CASCADE, related_name="faces")
+    face_id = models.CharField(max_length=64, unique=True)
+    image_id = models.CharField(max_length=64)
+    external_image_id = models.CharField(max_length=255, blank=True)
+    box = models.JSONField()
+    confidence = models.FloatField()
+    model = models.CharField(max_length=64)
+    embedding = models.BinaryField()
+
+    def __str__(self):
+        return self.face_id

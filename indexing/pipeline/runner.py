@@ -1,0 +1,56 @@
+"""The loop that runs the steps for one photo, and the claim that makes it safe to run twice."""
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from ..models import Photo
+from .context import PhotoContext, Stop
+from .steps import STEPS
+
+log = logging.getLogger(__name__)
+
+
+def claim(photo_id: int) -> Photo | None:
+    """Move the photo from pending to processing; None if another run has it (or it is done).
+
+    A photo left `processing` by a worker that died is claimable again once the task time
+    limit has passed.
+    """
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    claimable = Q(status=Photo.Status.PENDING) | Q(status=Photo.Status.PROCESSING, claimed_at__lt=stale)
+    if not Photo.objects.filter(claimable, pk=photo_id).update(status=Photo.Status.PROCESSING, claimed_at=now):
+        return None
+    return Photo.objects.select_related("owner").get(pk=photo_id)
+
+
+def index_photo_now(photo_id: int) -> Photo | None:
+    """Claim and index one photo in this process; the photo ends indexed or failed with a reason."""
+    photo = claim(photo_id)
+    if photo is None:
+        return None
+    ctx = PhotoContext(photo)
+    try:
+        for step in STEPS:
+            step(ctx)
+    except Stop as stop:
+        _fail(photo, str(stop))
+    except (ConnectionError, TimeoutError):  # transient: the task retries, so leave it claimable
+        Photo.objects.filter(pk=photo.pk).update(status=Photo.Status.PENDING, claimed_at=None)
+        raise
+    except Exception:
+        log.exception("indexing photo %s failed", photo_id)
+        _fail(photo, "An internal error stopped the indexing of this photo; retry it later.")
+        raise
+    return photo
+
+
+def _fail(photo: Photo, reason: str) -> None:
+    photo.status, photo.failure_reason = Photo.Status.FAILED, reason
+    Photo.objects.filter(pk=photo.pk).update(status=photo.status, failure_reason=reason,
+                                             thumbnail=photo.thumbnail.name or "")

@@ -1,0 +1,110 @@
+"""The steps of indexing one photo, in order. Each takes the context and may raise Stop."""
+from __future__ import annotations
+
+import io
+import logging
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from PIL import Image
+
+from ..engine import images
+from ..engine.errors import EngineError, ResourceNotFound
+from ..engines import collection_id_for, get_engine
+from ..models import Face, Photo
+from ..services import _delete_files, faces_remove_from_engine
+from .context import PhotoContext, Stop
+
+log = logging.getLogger(__name__)
+THUMBNAIL_SIZE = 640
+CROP_SIZE = 160
+CROP_MARGIN = 0.25  # of the face box on each side, so a crop shows hair and chin
+
+
+def load_original(ctx: PhotoContext) -> None:
+    try:
+        with ctx.photo.original.open("rb") as f:
+            ctx.data = f.read()
+    except OSError as e:
+        raise Stop("The original file is missing from storage.") from e
+    try:
+        ctx.loaded = images.load_image(ctx.data, max_pixels=settings.UPLOAD_MAX_PIXELS,
+                                       max_bytes=settings.UPLOAD_MAX_BYTES)
+    except EngineError as e:
+        raise Stop(e.message) from e
+
+
+def make_thumbnail(ctx: PhotoContext) -> None:
+    thumb = ctx.loaded.image.copy()
+    thumb.thumbnail((THUMBNAIL_SIZE, THUMBNAIL_SIZE), Image.Resampling.LANCZOS)
+    old = ctx.photo.thumbnail.name
+    ctx.photo.thumbnail.save("thumbnail.jpg", ContentFile(_jpeg(thumb, 82)), save=False)
+    if old and old != ctx.photo.thumbnail.name:
+        ctx.photo.thumbnail.storage.delete(old)
+
+
+def index_faces(ctx: PhotoContext) -> None:
+    engine, collection = get_engine(), collection_id_for(ctx.photo.owner)
+    ctx.old_engine_face_ids = list(ctx.photo.faces.values_list("engine_face_id", flat=True))
+    try:
+        answer = engine.index_faces(collection, ctx.data, external_image_id=ctx.photo.external_image_id)
+    except ResourceNotFound:
+        engine.ensure_collection(collection)
+        answer = engine.index_faces(collection, ctx.data, external_image_id=ctx.photo.external_image_id)
+    except EngineError as e:
+        raise Stop(e.message) from e
+    ctx.face_records = answer["FaceRecords"]
+    ctx.unindexed = answer["UnindexedFaces"]
+
+
+def save_faces(ctx: PhotoContext) -> None:
+    """Swap the photo's faces for the new ones in one transaction; undo the engine side on failure."""
+    photo, new_ids = ctx.photo, [r["Face"]["FaceId"] for r in ctx.face_records]
+    faces = [_face_row(ctx, r) for r in ctx.face_records]
+    old_crops = [f.crop for f in photo.faces.all()]
+    try:
+        with transaction.atomic():
+            photo.faces.all().delete()
+            Face.objects.bulk_create(faces)
+            photo.status, photo.failure_reason = Photo.Status.INDEXED, ""
+            photo.indexed_at = timezone.now()
+            photo.save()
+    except Exception:
+        faces_remove_from_engine(photo.owner, new_ids)
+        _delete_files(f.crop for f in faces)
+        raise
+    faces_remove_from_engine(photo.owner, ctx.old_engine_face_ids)
+    _delete_files(old_crops)
+
+
+def _face_row(ctx: PhotoContext, record: dict) -> Face:
+    box = record["Face"]["BoundingBox"]
+    detail = record["FaceDetail"]
+    face = Face(owner=ctx.photo.owner, photo=ctx.photo, engine_face_id=record["Face"]["FaceId"],
+                left=box["Left"], top=box["Top"], width=box["Width"], height=box["Height"],
+                confidence=record["Face"]["Confidence"], quality=detail.get("Quality", {}).get("Sharpness", 0.0))
+    face.crop.save("crop.jpg", ContentFile(_jpeg(_crop(ctx.loaded.image, box), 85)), save=False)
+    return face
+
+
+def _crop(image: Image.Image, box: dict) -> Image.Image:
+    w, h = image.size
+    mx, my = box["Width"] * CROP_MARGIN, box["Height"] * CROP_MARGIN
+    left, top = max(0.0, box["Left"] - mx), max(0.0, box["Top"] - my)
+    right = min(1.0, box["Left"] + box["Width"] + mx)
+    bottom = min(1.0, box["Top"] + box["Height"] + my)
+    crop = image.crop((int(left * w), int(top * h), max(int(right * w), int(left * w) + 1),
+                       max(int(bottom * h), int(top * h) + 1)))
+    crop.thumbnail((CROP_SIZE, CROP_SIZE), Image.Resampling.LANCZOS)
+    return crop
+
+
+def _jpeg(image: Image.Image, quality: int) -> bytes:
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=quality, optimize=True)
+    return out.getvalue()
+
+
+STEPS = [load_original, make_thumbnail, index_faces, save_faces]

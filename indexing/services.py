@@ -1,0 +1,135 @@
+"""Writes: every photo enters through photo_create and leaves through photo_delete."""
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .engine import images
+from .engine.errors import EngineError, ResourceNotFound
+from .engines import collection_id_for, get_engine
+from .models import Album, Face, Photo
+
+log = logging.getLogger(__name__)
+
+
+class PhotoRejected(Exception):
+    """The bytes are not a photo we can take; `str(e)` is for the person who sent them."""
+
+
+@dataclass
+class PhotoCreated:
+    photo: Photo
+    created: bool  # False when the owner already had these exact bytes
+
+
+def album_get_or_create(owner, title: str, source: str = Album.Source.UPLOAD) -> Album:
+    album, _ = Album.objects.get_or_create(owner=owner, title=title, defaults={"source": source})
+    return album
+
+
+def photo_create(owner, data: bytes, file_name: str, album: Album | None = None, source_id: str = "",
+                 enqueue: bool = True) -> PhotoCreated:
+    """Validate, store and save a photo as pending; enqueue its indexing once committed.
+
+    Raises PhotoRejected with a readable reason; nothing is stored then.
+    """
+    try:  # a full decode at low resolution finds truncated and hostile files cheaply
+        loaded = images.load_image(data, max_pixels=settings.UPLOAD_MAX_PIXELS, long_side=256,
+                                   max_bytes=settings.UPLOAD_MAX_BYTES)
+    except EngineError as e:
+        raise PhotoRejected(e.message) from e
+    content_hash = hashlib.sha256(data).hexdigest()
+    existing = _existing(owner, content_hash, source_id)
+    if existing:
+        return PhotoCreated(existing, False)
+    photo = Photo(owner=owner, album=album, file_name=file_name[:255], format=loaded.format,
+                  width=loaded.width, height=loaded.height, size_bytes=len(data), content_hash=content_hash,
+                  source_id=source_id, taken_at=_taken_at(loaded.exif_datetime))
+    photo.original.save("original", ContentFile(data), save=False)
+    try:
+        with transaction.atomic():
+            photo.save()
+            if album and not album.featured_photo_id:
+                Album.objects.filter(pk=album.pk, featured_photo__isnull=True).update(featured_photo=photo)
+            if enqueue:
+                transaction.on_commit(lambda: _enqueue(photo.pk))
+    except IntegrityError:  # the same bytes arrived at the same time through another door
+        photo.original.storage.delete(photo.original.name)  # storage gave this copy a name of its own
+        existing = _existing(owner, content_hash, source_id)
+        if existing:
+            return PhotoCreated(existing, False)
+        raise
+    return PhotoCreated(photo, True)
+
+
+def _existing(owner, content_hash: str, source_id: str) -> Photo | None:
+    qs = Photo.objects.filter(owner=owner, content_hash=content_hash)
+    if source_id:
+        qs = qs | Photo.objects.filter(owner=owner, source_id=source_id)
+    return qs.first()
+
+
+def _taken_at(exif_datetime: str | None):
+    if not exif_datetime:
+        return None
+    try:
+        return timezone.make_aware(datetime.strptime(exif_datetime[:19], "%Y:%m:%d %H:%M:%S"))
+    except ValueError:
+        return None
+
+
+def _enqueue(photo_id: int) -> None:
+    from .tasks import index_photo
+
+    index_photo.delay(photo_id)
+
+
+def photo_reindex(photo: Photo) -> None:
+    """Index the photo again (after a failure, or to refresh its faces)."""
+    with transaction.atomic():
+        Photo.objects.filter(pk=photo.pk).update(status=Photo.Status.PENDING, failure_reason="", claimed_at=None)
+        transaction.on_commit(lambda: _enqueue(photo.pk))
+
+
+def faces_remove_from_engine(owner, engine_face_ids: list[str]) -> None:
+    """Delete these faces from the owner's collection (missing ones are fine)."""
+    for start in range(0, len(engine_face_ids), 4096):
+        try:
+            get_engine().delete_faces(collection_id_for(owner), engine_face_ids[start:start + 4096])
+        except ResourceNotFound:
+            return
+
+
+def photo_delete(photo: Photo) -> None:
+    """Delete a photo, its faces in the engine and every file it had."""
+    photo.refresh_from_db()  # the pipeline may have added files since this object was loaded
+    faces = list(photo.faces.all())
+    faces_remove_from_engine(photo.owner, [f.engine_face_id for f in faces])
+    files = [photo.original, photo.thumbnail, *(f.crop for f in faces)]
+    with transaction.atomic():
+        photo.delete()
+        transaction.on_commit(lambda: _delete_files(files))
+
+
+def _delete_files(fields) -> None:
+    for field in fields:
+        if field and field.name:
+            field.storage.delete(field.name)
+
+
+def user_faces_delete(owner) -> None:
+    """Remove every face of a user: rows, crops and the engine collection."""
+    try:
+        get_engine().delete_collection(collection_id_for(owner))
+    except ResourceNotFound:
+        pass
+    faces = list(Face.objects.filter(owner=owner))
+    Face.objects.filter(owner=owner).delete()
+    _delete_files(f.crop for f in faces)

@@ -1,0 +1,10 @@
+"""Celery tasks: thin, ids in, one call each."""
+from celery import shared_task
+
+from .pipeline import index_photo_now
+
+
+@shared_task(acks_late=True, autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True,
+             retry_jitter=True, max_retries=5)
+def index_photo(photo_id: int) -> None:
+    index_photo_now(photo_id)

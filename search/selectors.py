@@ -1,0 +1,64 @@
+"""Reads, always scoped to one owner: engine answers become the owner's Face rows."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.shortcuts import get_object_or_404
+
+from indexing.engine.errors import ResourceNotFound
+from indexing.engines import collection_id_for, get_engine
+from indexing.models import Face
+
+
+@dataclass
+class Match:
+    face: Face
+    similarity: float
+
+
+@dataclass
+class SearchedFace:
+    box: dict
+    confidence: float
+    matches: list[Match]
+
+
+def face_for_user(user, face_id: int) -> Face:
+    return get_object_or_404(Face.objects.select_related("photo"), pk=face_id, owner=user)
+
+
+def _matches_for_user(user, engine_matches: list[dict]) -> list[Match]:
+    """Engine matches as the user's Face rows, best first; ids the user does not own are dropped."""
+    similarity = {m["Face"]["FaceId"]: m["Similarity"] for m in engine_matches}
+    faces = Face.objects.filter(owner=user, engine_face_id__in=similarity).select_related("photo")
+    matches = [Match(f, similarity[f.engine_face_id]) for f in faces]
+    return sorted(matches, key=lambda m: (-m.similarity, m.face.pk))
+
+
+def face_matches_for_user(user, face: Face, threshold: float | None = None, limit: int = 100) -> list[Match]:
+    """Faces of the user that look like `face` (itself excluded), most similar first."""
+    threshold = settings.FACE_MATCH_THRESHOLD if threshold is None else threshold
+    try:
+        answer = get_engine().search_faces(collection_id_for(user), face.engine_face_id, threshold, limit)
+    except ResourceNotFound:
+        return []
+    return _matches_for_user(user, answer["FaceMatches"])
+
+
+def image_matches_for_user(user, image_bytes: bytes, threshold: float | None = None,
+                           limit: int = 100) -> list[SearchedFace]:
+    """Every face of an image (not stored) with its matches among the user's faces, left to right.
+
+    Raises indexing.engine.errors.EngineError subclasses for images that cannot be read.
+    """
+    threshold = settings.FACE_MATCH_THRESHOLD if threshold is None else threshold
+    engine, collection = get_engine(), collection_id_for(user)
+    try:
+        answers = engine.search_every_face_by_image(collection, image_bytes, threshold, limit)
+    except ResourceNotFound:  # the user has no collection yet: find the faces, match nothing
+        engine.ensure_collection(collection)
+        answers = engine.search_every_face_by_image(collection, image_bytes, threshold, limit)
+    faces = [SearchedFace(a["SearchedFaceBoundingBox"], a["SearchedFaceConfidence"],
+                          _matches_for_user(user, a["FaceMatches"])) for a in answers]
+    return sorted(faces, key=lambda f: f.box["Left"])

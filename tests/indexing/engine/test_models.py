@@ -1,0 +1,194 @@
+"""The two face models on real photos: faces found, who is who, calibration, and their files."""
+from __future__ import annotations
+
+import csv
+import itertools
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from indexing.engine.errors import ModelFileMismatch
+from indexing.engine.images import load_image
+from indexing.engine.models import load_model
+
+SHARED = Path(__file__).resolve().parents[3].parent / "shared"
+FACES = SHARED / "faces"
+LFW = SHARED / "faces-lfw"
+# Real faces the manifest does not list: Sasha Obama, looking down at the bottom right.
+UNLISTED_FACES = {"group_biden_obama_1.jpg": 1}
+LFW_PEOPLE, LFW_PHOTOS_EACH = 20, 4
+
+
+def read_manifest(path: Path, column: str) -> dict[str, list[str]]:
+    with open(path, newline="") as f:
+        return {row["file"]: row[column].split(";") for row in csv.DictReader(f)}
+
+
+PEOPLE = read_manifest(FACES / "manifest.csv", "people")
+
+
+@pytest.fixture(scope="module", params=["arcface", "dlib"])
+def model(request):
+    return load_model(request.param)
+
+
+@pytest.fixture(scope="module")
+def found(model) -> dict[str, list]:
+    """Every face of every shared photo, as the model finds it (analysed once per model)."""
+    return {name: model.analyze(load_image((FACES / name).read_bytes()).image) for name in PEOPLE}
+
+
+def listed_faces(found, name):
+    """The faces of the people the manifest lists: the largest ones, left to right."""
+    faces = found[name][:len(PEOPLE[name])]
+    return sorted(faces, key=lambda f: f.box[0])
+
+
+def test_every_photo_yields_the_manifests_faces(found):
+    counts = {name: len(faces) for name, faces in found.items()}
+    expected = {name: len(people) + UNLISTED_FACES.get(name, 0) for name, people in PEOPLE.items()}
+    assert counts == expected
+
+
+def test_faces_come_largest_first(found):
+    for faces in found.values():
+        areas = [f.area for f in faces]
+        assert areas == sorted(areas, reverse=True)
+
+
+def test_the_same_person_scores_80_or_more_and_others_less(model, found):
+    labelled = [(person, name, face.embedding) for name in PEOPLE
+                for person, face in zip(PEOPLE[name], listed_faces(found, name))]
+    wrong = []
+    for (p1, n1, e1), (p2, n2, e2) in itertools.combinations(labelled, 2):
+        score = float(model.similarity(e1, e2[None, :])[0])
+        if (p1 == p2) != (score >= 80):
+            wrong.append((n1, p1, n2, p2, round(score, 1)))
+    assert wrong == []
+
+
+def test_boxes_landmarks_and_scores_are_sane(found):
+    for name, faces in found.items():
+        for f in faces:
+            left, top, width, height = f.box
+            assert 0.02 < width <= 1 and 0.02 < height <= 1, name
+            assert -0.2 < left < 1 and -0.2 < top < 1 and left + width < 1.2 and top + height < 1.2, name
+            assert 0.8 < height * _aspect(name) / width < 2.0, name  # faces are about square, a bit tall
+            for x, y in f.landmarks:
+                assert left <= x <= left + width and top - 0.05 <= y <= top + height, name
+            assert 0 <= f.confidence <= 100 and 0 <= f.quality <= 100
+
+
+def _aspect(name: str) -> float:
+    """Height / width of a shared photo as decoded (for box shapes in pixels)."""
+    w, h = load_image((FACES / name).read_bytes()).image.size
+    return h / w
+
+
+def test_every_face_of_the_shared_photos_is_usable(found):
+    reasons = {name: [f.unusable_reasons for f in faces] for name, faces in found.items()}
+    assert reasons == {name: [[]] * len(faces) for name, faces in found.items()}
+
+
+def test_embeddings_are_unit_float32_of_the_models_size(model, found):
+    for faces in found.values():
+        for f in faces:
+            assert f.embedding.dtype == np.float32 and f.embedding.shape == (model.dim,)
+            assert abs(float(np.linalg.norm(f.embedding)) - 1) < 1e-4
+
+
+def test_max_faces_keeps_the_largest(model, found):
+    image = load_image((FACES / "group_kit_rose.jpg").read_bytes()).image
+    only = model.analyze(image, max_faces=1)
+    assert len(only) == 1
+    assert np.allclose(only[0].box, found["group_kit_rose.jpg"][0].box)
+    assert model.analyze(image, max_faces=0) == []
+
+
+def test_similarity_is_0_to_100_and_monotone(model, found):
+    query = found["barack_obama_1.jpg"][0].embedding
+    rng = np.random.default_rng(1)
+    noisy = query + rng.normal(size=(30, model.dim)).astype(np.float32) * np.linspace(0, 0.2, 30)[:, None]
+    noisy /= np.linalg.norm(noisy, axis=1, keepdims=True)
+    scores = model.similarity(query, noisy)
+    assert scores.shape == (30,) and scores.dtype == np.float32
+    assert scores[0] == pytest.approx(100, abs=0.01) and float(model.similarity(query, -query[None])[0]) == 0
+    closeness = noisy @ query
+    assert np.all(np.diff(scores[np.argsort(closeness)]) >= -1e-4)
+
+
+def test_lfw_nearest_photo_is_the_same_person(model):
+    """20 LFW people with 2+ photos: the nearest other photo is the same person for >= 95%."""
+    people = read_manifest(LFW / "manifest.csv", "identity")
+    by_person: dict[str, list[str]] = {}
+    for file, (who,) in people.items():
+        by_person.setdefault(who, []).append(file)
+    chosen = [files[:LFW_PHOTOS_EACH] for files in by_person.values() if len(files) >= 2][:LFW_PEOPLE]
+    vectors, names = [], []
+    for files in chosen:
+        for file in files:
+            faces = model.analyze(load_image((LFW / file).read_bytes()).image, max_faces=1)
+            assert faces, file
+            vectors.append(faces[0].embedding)
+            names.append(people[file][0])
+    vectors = np.stack(vectors)
+    right = 0
+    for i, vector in enumerate(vectors):
+        scores = model.similarity(vector, vectors)
+        scores[i] = -1
+        right += names[int(np.argmax(scores))] == names[i]
+    assert right / len(names) >= 0.95
+
+
+def _copy_arcface_files(tmp_path: Path) -> Path:
+    from indexing.engine.models.arcface import vectron_model_dir
+
+    for file in ("scrfd_500m_bnkps.onnx", "w600k_mbf.onnx"):
+        shutil.copy(vectron_model_dir() / file, tmp_path / file)
+    return tmp_path
+
+
+def _flip_a_byte(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def test_arcface_loads_from_a_folder_and_refuses_a_changed_file(tmp_path):
+    from indexing.engine.models.arcface import ArcFaceModel
+
+    folder = _copy_arcface_files(tmp_path)
+    assert ArcFaceModel(model_dir=str(folder)).dim == 512
+    _flip_a_byte(folder / "w600k_mbf.onnx")
+    with pytest.raises(ModelFileMismatch, match="SHA-256"):
+        ArcFaceModel(model_dir=str(folder))
+    (folder / "w600k_mbf.onnx").unlink()
+    with pytest.raises(ModelFileMismatch, match="missing"):
+        ArcFaceModel(model_dir=str(folder))
+
+
+def test_a_changed_detector_file_is_refused(tmp_path):
+    from indexing.engine.models.arcface import check_model_file, vectron_model_dir
+
+    for file in ("scrfd_500m_bnkps.onnx", "det_500m.onnx"):
+        shutil.copy(vectron_model_dir() / "scrfd_500m_bnkps.onnx", tmp_path / file)
+    assert check_model_file(tmp_path / "scrfd_500m_bnkps.onnx")
+    _flip_a_byte(tmp_path / "scrfd_500m_bnkps.onnx")
+    for file in ("scrfd_500m_bnkps.onnx", "det_500m.onnx"):  # det_500m.onnx has buffalo_s's own hash
+        with pytest.raises(ModelFileMismatch):
+            check_model_file(tmp_path / file)
+
+
+def test_a_changed_dlib_file_is_refused(tmp_path):
+    import face_recognition_models
+
+    from indexing.engine.models.dlib_resnet import check_model_file
+
+    path = tmp_path / "shape_predictor_5_face_landmarks.dat"
+    shutil.copy(face_recognition_models.pose_predictor_five_point_model_location(), path)
+    assert check_model_file(path) == str(path)
+    _flip_a_byte(path)
+    with pytest.raises(ModelFileMismatch, match="SHA-256"):
+        check_model_file(path)
