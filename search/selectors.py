@@ -1,14 +1,19 @@
 """Reads, always scoped to one owner: engine answers become the owner's Face rows."""
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
 
 from indexing.engine.errors import ResourceNotFound
 from indexing.engines import collection_id_for, get_engine
-from indexing.models import Face
+from indexing.models import Album, Face, Photo
+
+FACES_SAMPLE_SIZE = 50
+STATUS_IDS_MAX = 200
 
 
 @dataclass
@@ -24,8 +29,48 @@ class SearchedFace:
     matches: list[Match]
 
 
+def albums_for_user(user) -> QuerySet[Album]:
+    """The user's albums, newest first, with their featured photo and photo count."""
+    return (Album.objects.filter(owner=user).select_related("featured_photo")
+            .annotate(photo_count=Count("photos")).order_by("-created_at", "-id"))
+
+
+def album_for_user(user, album_id: int) -> Album:
+    return get_object_or_404(Album, pk=album_id, owner=user)
+
+
+def photos_for_user(user, album: Album | None = None) -> QuerySet[Photo]:
+    """The user's photos (of one album when given), newest first, with their face count."""
+    photos = Photo.objects.filter(owner=user)
+    if album is not None:
+        photos = photos.filter(album=album)
+    return photos.annotate(face_count=Count("faces")).order_by("-created_at", "-id")
+
+
+def photo_for_user(user, photo_id: int) -> Photo:
+    return get_object_or_404(Photo.objects.select_related("album"), pk=photo_id, owner=user)
+
+
+def photos_by_ids_for_user(user, photo_ids: list[int]) -> list[Photo] | None:
+    """These photos of the user in the order asked, or None when any id is not one of the user's."""
+    photo_ids = list(dict.fromkeys(photo_ids))[:STATUS_IDS_MAX]
+    found = {p.pk: p for p in photos_for_user(user).filter(pk__in=photo_ids)}
+    if len(found) != len(photo_ids):
+        return None
+    return [found[pk] for pk in photo_ids]
+
+
 def face_for_user(user, face_id: int) -> Face:
     return get_object_or_404(Face.objects.select_related("photo"), pk=face_id, owner=user)
+
+
+def faces_sample_for_user(user, size: int = FACES_SAMPLE_SIZE) -> list[Face]:
+    """A random sample of the user's faces (only ids are read for the whole collection)."""
+    ids = list(Face.objects.filter(owner=user).values_list("pk", flat=True))
+    chosen = random.sample(ids, min(size, len(ids)))
+    order = {pk: i for i, pk in enumerate(chosen)}
+    faces = Face.objects.filter(owner=user, pk__in=chosen).select_related("photo")
+    return sorted(faces, key=lambda f: order[f.pk])
 
 
 def _matches_for_user(user, engine_matches: list[dict]) -> list[Match]:

@@ -1,47 +1,124 @@
-"""The pages of the read side: the owner sees them, anyone else gets 404."""
+"""The pages of the gallery: the owner sees them, anyone else gets 404 for the owner's ids."""
+import re
+
 import pytest
 from django.urls import reverse
 
-from indexing.pipeline import index_photo_now
-from indexing.services import photo_create
+from indexing.models import Album, Face
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def indexed_photos(user, faces_dir):
-    photos = {}
-    for name in ("barack_obama_1.jpg", "barack_obama_2.jpg", "joe_biden_2.jpg"):
-        photo = photo_create(user, (faces_dir / name).read_bytes(), name, enqueue=False).photo
-        index_photo_now(photo.pk)
-        photos[name] = photo
-    return photos
-
-
-def _urls(photo):
+def _id_urls(photo):
+    """Every GET url of the app that names one of the owner's ids."""
     face = photo.faces.first()
-    return [reverse("photo", args=[photo.pk]), reverse("photo_file", args=[photo.pk, "thumbnail"]),
+    return [reverse("album", args=[photo.album_id]), f"{reverse('upload')}?album={photo.album_id}",
+            reverse("photo", args=[photo.pk]), reverse("photo_file", args=[photo.pk, "thumbnail"]),
             reverse("photo_file", args=[photo.pk, "original"]), reverse("face_matches", args=[face.pk]),
-            reverse("face_crop", args=[face.pk])]
+            reverse("face_crop", args=[face.pk]), f"{reverse('photos_status')}?ids={photo.pk}"]
 
 
-def test_the_owner_sees_a_photo_its_faces_and_their_matches(client, user, indexed_photos):
+def test_the_owner_sees_every_page_of_a_photo_and_its_faces(client, user, indexed_photos):
     client.force_login(user)
     photo = indexed_photos["barack_obama_1.jpg"]
-    for url in _urls(photo):
+    for url in _id_urls(photo) + [reverse("gallery"), reverse("upload"), reverse("faces_browse"),
+                                  reverse("search_image")]:
         assert client.get(url).status_code == 200, url
-    page = client.get(reverse("face_matches", args=[photo.faces.first().pk])).content.decode()
-    assert "barack_obama_2.jpg" in page and "joe_biden_2.jpg" not in page
-    assert "barack_obama_1.jpg" in client.get(reverse("gallery")).content.decode()
+    gallery = client.get(reverse("gallery")).content.decode()
+    assert "Trip" in gallery and "3 photos" in gallery and "barack_obama_1.jpg" in gallery
 
 
 def test_another_user_gets_404_for_every_id_of_the_first(client, other_user, indexed_photos):
     client.force_login(other_user)
-    for url in _urls(indexed_photos["barack_obama_1.jpg"]):
+    photo = indexed_photos["barack_obama_1.jpg"]
+    for url in _id_urls(photo):
         assert client.get(url).status_code == 404, url
-    assert "barack_obama" not in client.get(reverse("gallery")).content.decode()
+    assert client.post(reverse("photo_retry", args=[photo.pk])).status_code == 404
+    assert client.post(reverse("upload_files"), {"album": photo.album_id}).status_code == 404
+    for page in ("gallery", "faces_browse"):
+        html = client.get(reverse(page)).content.decode()
+        assert "barack_obama" not in html and "Trip" not in html and "/crop" not in html, page
+
+
+def test_a_status_request_naming_any_photo_of_another_user_is_refused_whole(client, user, other_user,
+                                                                            indexed_photos, faces_dir):
+    from indexing.services import photo_create
+
+    bobs = photo_create(other_user, (faces_dir / "rose_leslie_1.jpg").read_bytes(), "r.jpg", enqueue=False).photo
+    client.force_login(other_user)
+    alices = indexed_photos["joe_biden_2.jpg"].pk
+    assert client.get(f"{reverse('photos_status')}?ids={bobs.pk}").status_code == 200
+    assert client.get(f"{reverse('photos_status')}?ids={bobs.pk},{alices}").status_code == 404
 
 
 def test_pages_need_a_login(client, indexed_photos):
-    response = client.get(reverse("photo", args=[indexed_photos["joe_biden_2.jpg"].pk]))
-    assert response.status_code == 302 and reverse("login") in response["Location"]
+    photo = indexed_photos["joe_biden_2.jpg"]
+    for url in _id_urls(photo) + [reverse("gallery"), reverse("faces_browse"), reverse("search_image")]:
+        response = client.get(url)
+        assert response.status_code == 302 and reverse("login") in response["Location"], url
+
+
+def test_the_photo_page_boxes_each_face_where_the_engine_found_it(client, user, indexed_photos):
+    client.force_login(user)
+    photo = indexed_photos["barack_obama_2.jpg"]
+    face = photo.faces.get()
+    html = client.get(reverse("photo", args=[photo.pk])).content.decode()
+    box = re.search(r'<a class="facebox" href="([^"]+)"[^>]*style="([^"]+)"', html)
+    assert box.group(1) == reverse("face_matches", args=[face.pk])
+    assert f"left: {face.left * 100:.3f}%" in box.group(2) and f"width: {face.width * 100:.3f}%" in box.group(2)
+    assert f'src="{reverse("face_crop", args=[face.pk])}"' in html  # the crop beside the photo
+
+
+def test_the_match_page_lists_the_same_person_with_a_similarity_and_obeys_the_threshold(client, user,
+                                                                                        indexed_photos):
+    client.force_login(user)
+    face = indexed_photos["barack_obama_1.jpg"].faces.get()
+    url = reverse("face_matches", args=[face.pk])
+    html = client.get(url).content.decode()
+    assert "barack_obama_2.jpg" in html and "joe_biden_2.jpg" not in html
+    assert re.search(r'<span class="similarity">\d+\.\d%</span>', html)
+    everyone = client.get(url, {"threshold": "0"}).content.decode()
+    assert everyone.index("barack_obama_2.jpg") < everyone.index("joe_biden_2.jpg")  # most similar first
+    nobody = client.get(url, {"threshold": "100"}).content.decode()
+    assert "0 matches" in nobody and "barack_obama_2.jpg" not in nobody
+
+
+def test_a_threshold_out_of_range_says_so_and_falls_back_to_the_default(client, user, indexed_photos, settings):
+    client.force_login(user)
+    face = indexed_photos["barack_obama_1.jpg"].faces.get()
+    html = client.get(reverse("face_matches", args=[face.pk]), {"threshold": "250"}).content.decode()
+    assert "less than or equal to 100" in html and f"at {settings.FACE_MATCH_THRESHOLD:.0f}% or more" in html
+
+
+def test_browse_faces_shows_a_random_sample_of_at_most_50_of_the_users_faces(client, user, indexed_photos):
+    photo = indexed_photos["joe_biden_2.jpg"]
+    Face.objects.bulk_create(Face(owner=user, photo=photo, engine_face_id=f"extra-{i}", left=0, top=0, width=.1,
+                                  height=.1, confidence=99, quality=50) for i in range(60))
+    client.force_login(user)
+    samples = [set(re.findall(r'href="/faces/(\d+)/"', client.get(reverse("faces_browse")).content.decode()))
+               for _ in range(2)]
+    assert all(len(s) == 50 for s in samples) and samples[0] != samples[1]
+
+
+def test_an_album_can_be_created_and_shows_its_photos_only(client, user, indexed_photos):
+    client.force_login(user)
+    response = client.post(reverse("album_create"), {"title": "Holidays"})
+    album = Album.objects.get(owner=user, title="Holidays")
+    assert response["Location"] == reverse("album", args=[album.pk])
+    holidays = client.get(response["Location"]).content.decode()
+    assert "No photos in this album yet" in holidays and "barack_obama" not in holidays
+    trip = client.get(reverse("album", args=[indexed_photos["joe_biden_2.jpg"].album_id])).content.decode()
+    assert "joe_biden_2.jpg" in trip and "3 photos" in trip
+    assert client.post(reverse("album_create"), {"title": ""}).status_code == 302
+    assert Album.objects.filter(owner=user).count() == 2
+
+
+def test_every_image_has_alt_text_and_every_field_a_label(client, user, indexed_photos):
+    client.force_login(user)
+    face = indexed_photos["barack_obama_1.jpg"].faces.get()
+    for url in [reverse("gallery"), reverse("upload"), reverse("faces_browse"), reverse("search_image"),
+                reverse("photo", args=[face.photo_id]), reverse("face_matches", args=[face.pk])]:
+        html = client.get(url).content.decode()
+        assert all(" alt=" in img for img in re.findall(r"<img\b[^>]*>", html)), url
+        for field_id in re.findall(r'<(?:input|select)\b(?![^>]*type="hidden")[^>]*\bid="([^"]+)"', html):
+            assert f'for="{field_id}"' in html, (url, field_id)

@@ -1,0 +1,17 @@
+import pytest
+
+from indexing.pipeline import index_photo_now
+from indexing.services import album_get_or_create, photo_create
+
+
+@pytest.fixture
+def indexed_photos(user, faces_dir):
+    """Alice's album "Trip" of three photos, indexed in this process."""
+    album = album_get_or_create(user, "Trip")
+    photos = {}
+    for name in ("barack_obama_1.jpg", "barack_obama_2.jpg", "joe_biden_2.jpg"):
+        photo = photo_create(user, (faces_dir / name).read_bytes(), name, album=album, enqueue=False).photo
+        index_photo_now(photo.pk)
+        photo.refresh_from_db()
+        photos[name] = photo
+    return photos
