@@ -44,7 +44,7 @@ def test_the_threshold_is_applied_and_the_page_works_without_javascript(client, 
     assert similarities == sorted(similarities, reverse=True)
 
 
-def test_pictures_that_cannot_be_searched_get_a_clear_message(client, user, indexed_photos, faces_dir):
+def test_pictures_that_cannot_be_searched_get_a_clear_message(client, user):
     client.force_login(user)
     broken = _search(client, b"GIF89a not really")
     assert broken.status_code == 400 and "This picture cannot be searched" in broken.content.decode()
