@@ -2,7 +2,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from .pages import assert_accessible, index_in_process
+from .pages import assert_accessible, index_in_process, tab_to
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,4 +31,7 @@ def test_on_a_phone_the_boxes_lie_over_the_faces_of_the_photo(browser, live_serv
         assert all(abs(box[k] - expected[k]) <= 1.5 for k in expected), (box, expected)
     assert_accessible(page)
     page.screenshot(path=tmp_path / "photo-on-a-phone.png", full_page=True)
+    tab_to(page, "a.facebox")  # the boxes are links reachable with the keyboard
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Photos of this person")).to_be_visible()
     context.close()
