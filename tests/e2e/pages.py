@@ -1,8 +1,6 @@
 """Checks and steps shared by the browser tests of the gallery."""
 from __future__ import annotations
 
-import time
-
 from indexing.pipeline import index_photo_now
 from indexing.services import album_get_or_create, photo_create
 
@@ -37,12 +35,3 @@ def tab_to(page, selector: str, presses: int = 40) -> None:
             return
     raise AssertionError(f"{selector} is not reachable with the Tab key")
 
-
-def wait_until(predicate, timeout: float = 90, interval: float = 0.25):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError("the condition did not come true in time")
