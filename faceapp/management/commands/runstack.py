@@ -24,6 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=int(os.environ.get("WORKER_CONCURRENCY", "2")))
 
     def handle(self, *args, addr, workers, **options):
+        signal.signal(signal.SIGTERM, _interrupt)  # stop the children on `kill` as on Ctrl-C
         server = self._embedded_redis()
         procs = []
         try:
@@ -66,3 +67,7 @@ class Command(BaseCommand):
         server.start()
         self.stdout.write(f"Started the embedded Redis-compatible server (valkey) on port {server.port}")
         return server
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
