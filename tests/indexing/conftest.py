@@ -24,7 +24,7 @@ def rekognition_client(endpoint_url: str, access_key_id: str, secret: str):
 
 
 @pytest.fixture
-def rekognition_url(live_server, transactional_db) -> str:
+def rekognition_url(transactional_db, live_server) -> str:
     """The Rekognition-compatible API of the app running on a real port."""
     return f"{live_server.url}/rekognition"
 
@@ -35,7 +35,7 @@ def service_key(transactional_db, django_user_model):
     from indexing.models import ApiAccessKey
     from indexing.rekognition_api.keys import key_issue
 
-    operator = django_user_model.objects.create_user(username="operator", password="pw-operator-123")
+    operator = django_user_model.objects.create_user(username="operator")  # no password to hash
     return key_issue(operator, "app server", scope=ApiAccessKey.Scope.SERVICE)
 
 
