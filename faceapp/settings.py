@@ -166,18 +166,21 @@ REKOGNITION_API_MAX_CLOCK_SKEW = env.int("REKOGNITION_API_MAX_CLOCK_SKEW", defau
 STORAGE = env.str("STORAGE", default="local")
 if STORAGE not in ("local", "s3"):
     raise environ.ImproperlyConfigured("STORAGE must be 'local' or 's3'")
+S3_STORAGE = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+    "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME", default=""),
+    "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+    "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+    "access_key": env.str("AWS_S3_ACCESS_KEY_ID", default="") or None,
+    "secret_key": env.str("AWS_S3_SECRET_ACCESS_KEY", default="") or None,
+    "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,
+    "location": env.str("AWS_LOCATION", default=""),
+    "default_acl": env.str("AWS_DEFAULT_ACL", default="private") or None,  # empty: buckets without ACLs
+    "querystring_auth": True,
+    "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=300),
+    "signature_version": "s3v4",
+    "file_overwrite": False,  # two uploads of the same name must never replace each other
+}}
 if STORAGE == "s3":
-    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
-        "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
-        "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
-        "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
-        "access_key": env.str("AWS_S3_ACCESS_KEY_ID", default="") or None,
-        "secret_key": env.str("AWS_S3_SECRET_ACCESS_KEY", default="") or None,
-        "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,
-        "location": env.str("AWS_LOCATION", default=""),
-        "default_acl": env.str("AWS_DEFAULT_ACL", default="private") or None,  # empty: buckets without ACLs
-        "querystring_auth": True,
-        "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=300),
-        "signature_version": "s3v4",
-        "file_overwrite": False,  # two uploads of the same name must never replace each other
-    }}
+    if not S3_STORAGE["OPTIONS"]["bucket_name"]:
+        raise environ.ImproperlyConfigured("STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME")
+    STORAGES["default"] = S3_STORAGE

@@ -2,7 +2,7 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 
 from indexing.models import Photo
 
@@ -44,6 +44,10 @@ def face_crop(request, face_id: int):
 def _file(field):
     if not field or not field.name:
         raise Http404("No such file")
+    if getattr(field.storage, "querystring_auth", False):  # S3: a signed URL that expires, never a public one
+        response = redirect(field.url)
+        response["Cache-Control"] = "private, no-store"
+        return response
     response = FileResponse(field.open("rb"))
     response["Cache-Control"] = "private, max-age=3600"
     return response
