@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import uuid
 
 import pytest
 
@@ -71,3 +72,18 @@ def moto_s3_url():
     server.start()
     yield f"http://127.0.0.1:{port}"
     server.stop()
+
+
+@pytest.fixture
+def s3_bucket(moto_s3_url, settings):
+    """A new bucket on moto, and the app's S3 storage settings pointed at it."""
+    import boto3
+
+    name = f"faceapp-media-{uuid.uuid4().hex[:8]}"
+    s3 = boto3.client("s3", endpoint_url=moto_s3_url, region_name=REGION, aws_access_key_id="moto",
+                      aws_secret_access_key="moto")
+    s3.create_bucket(Bucket=name)
+    options = {**settings.S3_STORAGE["OPTIONS"], "bucket_name": name, "endpoint_url": moto_s3_url,
+               "region_name": REGION, "access_key": "moto", "secret_key": "moto"}
+    settings.STORAGES = {**settings.STORAGES, "default": {**settings.S3_STORAGE, "OPTIONS": options}}
+    return s3, name

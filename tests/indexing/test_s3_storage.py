@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import urllib.error
 import urllib.request
-import uuid
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -13,24 +12,8 @@ from django.urls import reverse
 
 from indexing.pipeline import index_photo_now
 from indexing.services import photo_create, photo_delete
-from tests.indexing.conftest import REGION
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def s3_bucket(moto_s3_url, settings):
-    """A new bucket on moto, and the app's S3 storage settings pointed at it."""
-    import boto3
-
-    name = f"faceapp-media-{uuid.uuid4().hex[:8]}"
-    s3 = boto3.client("s3", endpoint_url=moto_s3_url, region_name=REGION, aws_access_key_id="moto",
-                      aws_secret_access_key="moto")
-    s3.create_bucket(Bucket=name)
-    options = {**settings.S3_STORAGE["OPTIONS"], "bucket_name": name, "endpoint_url": moto_s3_url,
-               "region_name": REGION, "access_key": "moto", "secret_key": "moto"}
-    settings.STORAGES = {**settings.STORAGES, "default": {**settings.S3_STORAGE, "OPTIONS": options}}
-    return s3, name
 
 
 def _keys(s3, bucket) -> set[str]:

@@ -37,8 +37,10 @@ def _real_aws_engine():
     return RekognitionEngine(make_client(retry_mode="standard", max_attempts=3))
 
 
-@pytest.fixture(params=["local", pytest.param("rekognition-over-local-api", marks=pytest.mark.django_db(transaction=True)),
-                        "aws"])
+OVER_API = pytest.param("rekognition-over-local-api", marks=pytest.mark.django_db(transaction=True))
+
+
+@pytest.fixture(params=["local", OVER_API, "aws"])
 def engine(request):
     if request.param == "local":
         return LocalEngine(MemoryStore())

@@ -93,7 +93,8 @@ def test_a_key_reaches_only_its_owners_collections(rekognition_url, alice_key, b
     page = alice.list_collections(MaxResults=1)
     assert page["CollectionIds"] == [alice_own]
     assert alice.list_collections(NextToken=page["NextToken"])["CollectionIds"] == [f"{alice_own}-tagging"]
-    for call in (lambda: alice.list_faces(CollectionId=bob_own), lambda: alice.describe_collection(CollectionId=bob_own),
+    for call in (lambda: alice.list_faces(CollectionId=bob_own),
+                 lambda: alice.describe_collection(CollectionId=bob_own),
                  lambda: alice.delete_collection(CollectionId=bob_own),
                  lambda: alice.create_collection(CollectionId="tagging"),
                  lambda: alice.create_collection(CollectionId=f"{alice_own}0")):  # another user's id, not hers
