@@ -3,7 +3,8 @@ live server: the pipeline, the views and the commands reach the engine through b
 signed with a service key.
 
 The first tests are the app's own tests of the pipeline, the views and the commands, imported and
-run again here with that engine (those that enqueue Celery tasks stay with the worker's tests).
+run again here with that engine (not those that enqueue Celery tasks, nor the 22-photo folder
+index, which the contract suite and the flow below cover in less time).
 The last one goes through the whole flow with S3 media on moto as well.
 """
 from __future__ import annotations
@@ -18,7 +19,6 @@ from indexing.services import photo_create, photo_delete, user_faces_delete
 from search.selectors import image_matches_for_user
 from tests.indexing.test_commands import (  # noqa: F401
     test_bad_files_are_reported_and_the_rest_of_the_batch_goes_on,
-    test_index_the_shared_folder_then_search_finds_each_persons_photos,
 )
 from tests.indexing.test_services import (  # noqa: F401
     test_a_photo_is_claimed_once,
@@ -56,6 +56,9 @@ def test_upload_index_click_a_face_webcam_search_and_delete_with_s3_media(client
     webcam = image_matches_for_user(user, (faces_dir / "kit_harington_3.jpg").read_bytes())
     assert len(webcam) == 1
     assert {m.face.photo.file_name for m in webcam[0].matches} == {"group_kit_rose.jpg", "kit_harington_1.jpg"}
+    both = image_matches_for_user(user, (faces_dir / "group_kit_rose.jpg").read_bytes())  # left to right
+    assert [{m.face.photo.file_name for m in f.matches} for f in both] == [
+        {"group_kit_rose.jpg", "rose_leslie_1.jpg"}, {"group_kit_rose.jpg", "kit_harington_1.jpg"}]
 
     photo_delete(photos["kit_harington_1.jpg"])
     engine_faces = get_engine().list_faces(collection_id_for(user))["Faces"]
