@@ -8,6 +8,7 @@ import uuid
 import numpy as np
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
@@ -38,6 +39,8 @@ def endpoint(request):
         answer = operations.OPERATIONS[operation](local_engine(), key, params)
     except EngineError as e:
         return _answer({"__type": e.code, "message": e.message}, e.http_status, request_id)
+    except RequestDataTooBig:
+        return _answer({"__type": "ImageTooLargeException", "message": "The request is too large."}, 400, request_id)
     except Exception:
         log.exception("Rekognition API request %s failed", request_id)
         return _answer({"__type": "InternalServerError", "message": "Internal server error."}, 500, request_id)
