@@ -144,3 +144,43 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# The Rekognition engine (FACE_ENGINE=rekognition). Whatever is left empty comes from boto3's own
+# chain: AWS_DEFAULT_REGION, AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, AWS_PROFILE, ~/.aws, an
+# instance or task role, AWS_ENDPOINT_URL_REKOGNITION. Throttling and 5xx answers are retried by
+# botocore in AWS_RETRY_MODE (standard or adaptive) up to AWS_MAX_ATTEMPTS attempts in all.
+AWS_REKOGNITION_ENDPOINT_URL = env.str("AWS_REKOGNITION_ENDPOINT_URL", default="") or None
+AWS_REKOGNITION_REGION = env.str("AWS_REKOGNITION_REGION", default=env.str("AWS_REGION", default="")) or None
+AWS_REKOGNITION_ACCESS_KEY_ID = env.str("AWS_REKOGNITION_ACCESS_KEY_ID", default="") or None
+AWS_REKOGNITION_SECRET_ACCESS_KEY = env.str("AWS_REKOGNITION_SECRET_ACCESS_KEY", default="") or None
+AWS_RETRY_MODE = env.str("AWS_RETRY_MODE", default="standard")
+if AWS_RETRY_MODE not in ("standard", "adaptive"):
+    raise environ.ImproperlyConfigured("AWS_RETRY_MODE must be 'standard' or 'adaptive'")
+AWS_MAX_ATTEMPTS = env.int("AWS_MAX_ATTEMPTS", default=5)
+# The Rekognition-compatible API of the local engine (/rekognition/): requests older or newer than
+# this many seconds are refused, as AWS does.
+REKOGNITION_API_MAX_CLOCK_SKEW = env.int("REKOGNITION_API_MAX_CLOCK_SKEW", default=15 * 60)
+
+# Media on S3 (STORAGE=s3): originals, thumbnails and face crops in a private bucket, handed to
+# their owner only as signed URLs that expire after AWS_QUERYSTRING_EXPIRE seconds.
+STORAGE = env.str("STORAGE", default="local")
+if STORAGE not in ("local", "s3"):
+    raise environ.ImproperlyConfigured("STORAGE must be 'local' or 's3'")
+S3_STORAGE = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+    "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME", default=""),
+    "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+    "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+    "access_key": env.str("AWS_S3_ACCESS_KEY_ID", default="") or None,
+    "secret_key": env.str("AWS_S3_SECRET_ACCESS_KEY", default="") or None,
+    "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,
+    "location": env.str("AWS_LOCATION", default=""),
+    "default_acl": env.str("AWS_DEFAULT_ACL", default="private") or None,  # empty: buckets without ACLs
+    "querystring_auth": True,
+    "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=300),
+    "signature_version": "s3v4",
+    "file_overwrite": False,  # two uploads of the same name must never replace each other
+}}
+if STORAGE == "s3":
+    if not S3_STORAGE["OPTIONS"]["bucket_name"]:
+        raise environ.ImproperlyConfigured("STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME")
+    STORAGES["default"] = S3_STORAGE

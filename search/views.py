@@ -97,6 +97,10 @@ def _int_or_404(value) -> int:
 def _file(field):
     if not field or not field.name:
         raise Http404("No such file")
+    if getattr(field.storage, "querystring_auth", False):  # S3: a signed URL that expires, never a public one
+        response = redirect(field.url)
+        response["Cache-Control"] = "private, no-store"
+        return response
     try:
         response = FileResponse(field.open("rb"))
     except FileNotFoundError:

@@ -60,11 +60,13 @@ def _broker(redis_url, settings):
 @pytest.fixture(autouse=True)
 def _fresh_engine():
     """Each test gets a new engine object (no embedding cache left from another test)."""
-    from indexing.engines import get_engine
+    from indexing.engines import get_engine, local_engine
 
     get_engine.cache_clear()
+    local_engine.cache_clear()
     yield
     get_engine.cache_clear()
+    local_engine.cache_clear()
 
 
 @pytest.fixture(scope="session")
@@ -97,3 +99,9 @@ def user(django_user_model):
 @pytest.fixture
 def other_user(django_user_model):
     return django_user_model.objects.create_user(username="bob", password="pw-bob-123")
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Many tests create users: a fast hasher keeps that cheap (PBKDF2's cost is not under test)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -69,6 +69,10 @@ class FaceEngine(ABC):
     def delete_faces(self, collection_id: str, face_ids: list[str]) -> dict:
         """{DeletedFaces, UnsuccessfulFaceDeletions}."""
 
+    def detect_faces(self, image_bytes: bytes) -> dict:
+        """Rekognition's DetectFaces: {FaceDetails: [FaceDetail]} largest first, no collection involved."""
+        raise NotImplementedError
+
     def ensure_collection(self, collection_id: str) -> None:
         """Create the collection unless it exists."""
         from .errors import ResourceAlreadyExists

@@ -45,3 +45,19 @@ class ModelFileMismatch(EngineError):
 
     code = "InternalServerError"
     http_status = 500
+
+
+class AccessDenied(EngineError):
+    code = "AccessDeniedException"
+
+
+class InvalidS3Object(EngineError):
+    code = "InvalidS3ObjectException"
+
+
+class EngineUnavailable(ConnectionError):
+    """The engine could not be reached, or kept throttling or failing after its retries.
+
+    A ConnectionError, not an EngineError: the photo is not at fault, so the pipeline leaves it
+    pending and the task retries later.
+    """

@@ -55,7 +55,7 @@ class LocalEngine(FaceEngine):
 
     # collections
     def _arn(self, collection_id: str) -> str:
-        return f"aws:rekognition:{self.region}:{self.account}:collection/{collection_id}"
+        return f"arn:aws:rekognition:{self.region}:{self.account}:collection/{collection_id}"
 
     def _collection(self, collection_id: str):
         _check_collection_id(collection_id)
@@ -101,6 +101,9 @@ class LocalEngine(FaceEngine):
         """Every face of the image, largest first (no collection involved)."""
         loaded = images.load_image(image_bytes, max_pixels=self.max_pixels, max_bytes=self.max_bytes)
         return self.model.analyze(loaded.image, max_faces=MAX_FACES_PER_IMAGE)
+
+    def detect_faces(self, image_bytes):
+        return {"FaceDetails": [_face_detail(face) for face in self.detect(image_bytes)]}
 
     def index_faces(self, collection_id, image_bytes, external_image_id=None, max_faces=MAX_FACES_PER_IMAGE,
                     quality_filter="AUTO"):

@@ -32,6 +32,8 @@ class Command(BaseCommand):
                                            "--loglevel", "INFO", "--concurrency", str(workers)]))
             procs.append(subprocess.Popen([sys.executable, "manage.py", "runserver", addr, "--noreload"]))
             self.stdout.write(self.style.SUCCESS(f"faceapp is running: http://{addr}/  (Ctrl-C stops it)"))
+            self.stdout.write(f"Rekognition-compatible API of the local engine: http://{addr}/rekognition "
+                              "(keys at /api-keys/)")
             while all(p.poll() is None for p in procs):
                 time.sleep(0.5)
             self.stderr.write("A process stopped; stopping the others.")

@@ -1,0 +1,128 @@
+"""The operations of the API: Rekognition's parameters and answers, on the local engine.
+
+Which collections a key reaches: a service key, every one. An owner key, its owner's only: the
+app's collection of the owner, `collection_id_for(owner)` (faceapp-user-7), and collections named
+`<that id>-<anything>` (faceapp-user-7-tagging), which the key may create and delete. Any other
+collection id is refused with AccessDeniedException, whether it exists or not.
+"""
+from __future__ import annotations
+
+import base64
+
+from ..engine.errors import AccessDenied, InvalidPaginationToken, InvalidParameter, InvalidS3Object
+from ..engines import collection_id_for
+from ..models import ApiAccessKey, EngineCollection
+
+
+def owns(key: ApiAccessKey, collection_id: str) -> bool:
+    if key.scope == ApiAccessKey.Scope.SERVICE:
+        return True
+    own = collection_id_for(key.owner)
+    return collection_id == own or collection_id.startswith(own + "-")
+
+
+def _collection(key: ApiAccessKey, params: dict) -> str:
+    collection_id = params["CollectionId"]
+    if not owns(key, collection_id):
+        own = collection_id_for(key.owner)
+        raise AccessDenied(f"The access key {key.access_key_id} may not use collection {collection_id}; "
+                           f"its collections are {own} and {own}-<name>.")
+    return collection_id
+
+
+def _image(params: dict) -> bytes:
+    image = params["Image"]
+    if "Bytes" in image:
+        return image["Bytes"]
+    if "S3Object" in image:
+        raise InvalidS3Object("This server reads images from Image.Bytes only, not from S3.")
+    raise InvalidParameter("Requested image should contain either bytes or an S3 object.")
+
+
+def create_collection(engine, key, p):
+    return engine.create_collection(_collection(key, p))
+
+
+def delete_collection(engine, key, p):
+    return engine.delete_collection(_collection(key, p))
+
+
+def describe_collection(engine, key, p):
+    return engine.describe_collection(_collection(key, p))
+
+
+def list_collections(engine, key, p):
+    if key.scope == ApiAccessKey.Scope.SERVICE:
+        return engine.list_collections(p.get("NextToken"), p.get("MaxResults"))
+    limit = p.get("MaxResults") or 1000
+    after = _after(p.get("NextToken"))
+    own = collection_id_for(key.owner)
+    # startswith is case-insensitive on SQLite: owns() decides, case-sensitively as Rekognition.
+    rows = (EngineCollection.objects.filter(collection_id__startswith=own).order_by("collection_id")
+            .values_list("collection_id", "model"))
+    owned = [(c, m) for c, m in rows if owns(key, c) and (after is None or c > after)]
+    answer = {"CollectionIds": [c for c, _ in owned[:limit]], "FaceModelVersions": [m for _, m in owned[:limit]]}
+    if len(owned) > limit:
+        answer["NextToken"] = base64.urlsafe_b64encode(f"after:{owned[limit - 1][0]}".encode()).decode()
+    return answer
+
+
+def _after(token: str | None) -> str | None:
+    if not token:
+        return None
+    try:
+        decoded = base64.urlsafe_b64decode(token.encode()).decode()
+    except (ValueError, UnicodeDecodeError):
+        decoded = ""
+    if not decoded.startswith("after:"):
+        raise InvalidPaginationToken("Invalid pagination token")
+    return decoded[len("after:"):]
+
+
+def index_faces(engine, key, p):
+    return engine.index_faces(_collection(key, p), _image(p), external_image_id=p.get("ExternalImageId"),
+                              max_faces=p.get("MaxFaces", 100), quality_filter=p.get("QualityFilter", "AUTO"))
+
+
+def list_faces(engine, key, p):
+    collection_id = _collection(key, p)
+    if "FaceIds" in p:
+        engine.describe_collection(collection_id)  # ResourceNotFound first, as Rekognition
+        found = engine.store.get_faces(collection_id, p["FaceIds"])
+        return {"Faces": [engine._face(f) for f in found], "FaceModelVersion": engine.version}
+    if "UserId" in p:  # users (CreateUser, AssociateFaces) are not served here: no face belongs to one
+        engine.describe_collection(collection_id)
+        return {"Faces": [], "FaceModelVersion": engine.version}
+    return engine.list_faces(collection_id, p.get("NextToken"), p.get("MaxResults"))
+
+
+def search_faces(engine, key, p):
+    return engine.search_faces(_collection(key, p), p["FaceId"], p.get("FaceMatchThreshold", 80.0),
+                               p.get("MaxFaces", 4096))
+
+
+def search_faces_by_image(engine, key, p):
+    return engine.search_faces_by_image(_collection(key, p), _image(p), p.get("FaceMatchThreshold", 80.0),
+                                        p.get("MaxFaces", 4096))
+
+
+def delete_faces(engine, key, p):
+    return engine.delete_faces(_collection(key, p), p["FaceIds"])
+
+
+def detect_faces(engine, key, p):
+    return engine.detect_faces(_image(p))
+
+
+OPERATIONS = {
+    "CreateCollection": create_collection,
+    "DeleteCollection": delete_collection,
+    "ListCollections": list_collections,
+    "DescribeCollection": describe_collection,
+    "IndexFaces": index_faces,
+    "ListFaces": list_faces,
+    "SearchFaces": search_faces,
+    "SearchFacesByImage": search_faces_by_image,
+    "DeleteFaces": delete_faces,
+    "DetectFaces": detect_faces,
+}

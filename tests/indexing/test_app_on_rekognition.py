@@ -1,0 +1,72 @@
+"""The whole app on FACE_ENGINE=rekognition, pointed at its own Rekognition-compatible API on the
+live server: the pipeline, the views and the commands reach the engine through boto3 over HTTP,
+signed with a service key.
+
+The first tests are the app's own tests of the pipeline, the views and the commands, imported and
+run again here with that engine (not those that enqueue Celery tasks, nor the 22-photo folder
+index, which the contract suite and the flow below cover in less time).
+The last one goes through the whole flow with S3 media on moto as well.
+"""
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from indexing.engine.errors import ResourceNotFound
+from indexing.engines import collection_id_for, get_engine
+from indexing.pipeline import index_photo_now
+from indexing.services import photo_create, photo_delete, user_faces_delete
+from search.selectors import image_matches_for_user
+from tests.indexing.test_commands import (  # noqa: F401
+    test_bad_files_are_reported_and_the_rest_of_the_batch_goes_on,
+)
+from tests.indexing.test_services import (  # noqa: F401
+    test_a_photo_is_claimed_once,
+    test_a_photo_is_stored_pending_then_indexed_with_its_faces,
+    test_deleting_a_photo_removes_its_faces_from_the_collection_and_its_files,
+)
+from tests.search.test_views import (  # noqa: F401
+    indexed_photos,
+    test_another_user_gets_404_for_every_id_of_the_first,
+    test_the_owner_sees_a_photo_its_faces_and_their_matches,
+)
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("rekognition_engine_over_api")]
+
+
+def test_the_engine_in_use_is_the_rekognition_engine_over_http(rekognition_url):
+    engine = get_engine()
+    assert type(engine).__name__ == "RekognitionEngine"
+    assert engine.client.meta.endpoint_url == rekognition_url
+
+
+def test_upload_index_click_a_face_webcam_search_and_delete_with_s3_media(client, user, faces_dir, s3_bucket):
+    s3, bucket = s3_bucket
+    photos = {}
+    for name in ("group_kit_rose.jpg", "kit_harington_1.jpg", "rose_leslie_1.jpg"):
+        photos[name] = photo_create(user, (faces_dir / name).read_bytes(), name, enqueue=False).photo
+        index_photo_now(photos[name].pk)
+    group = photos["group_kit_rose.jpg"]
+    kit = group.faces.order_by("left").last()  # Kit Harington stands on the right
+    client.force_login(user)
+    page = client.get(reverse("face_matches", args=[kit.pk])).content.decode()
+    assert "kit_harington_1.jpg" in page and "rose_leslie_1.jpg" not in page
+    assert client.get(reverse("photo_file", args=[group.pk, "thumbnail"])).status_code == 302  # signed S3 URL
+
+    webcam = image_matches_for_user(user, (faces_dir / "kit_harington_3.jpg").read_bytes())
+    assert len(webcam) == 1
+    assert {m.face.photo.file_name for m in webcam[0].matches} == {"group_kit_rose.jpg", "kit_harington_1.jpg"}
+    both = image_matches_for_user(user, (faces_dir / "group_kit_rose.jpg").read_bytes())  # left to right
+    assert [{m.face.photo.file_name for m in f.matches} for f in both] == [
+        {"group_kit_rose.jpg", "rose_leslie_1.jpg"}, {"group_kit_rose.jpg", "kit_harington_1.jpg"}]
+
+    photo_delete(photos["kit_harington_1.jpg"])
+    engine_faces = get_engine().list_faces(collection_id_for(user))["Faces"]
+    assert len(engine_faces) == 3 and all(f["ExternalImageId"] != photos["kit_harington_1.jpg"].external_image_id
+                                          for f in engine_faces)
+    assert not any(key.startswith(f"originals/{user.pk}/{photos['kit_harington_1.jpg'].content_hash[:2]}/"
+                                  f"{photos['kit_harington_1.jpg'].content_hash}")
+                   for key in (o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", [])))
+    user_faces_delete(user)  # the account goes: its collection goes with it
+    with pytest.raises(ResourceNotFound):
+        get_engine().describe_collection(collection_id_for(user))
