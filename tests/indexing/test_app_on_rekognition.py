@@ -25,10 +25,10 @@ from tests.indexing.test_services import (  # noqa: F401
     test_a_photo_is_stored_pending_then_indexed_with_its_faces,
     test_deleting_a_photo_removes_its_faces_from_the_collection_and_its_files,
 )
+from tests.search.conftest import indexed_photos  # noqa: F401
 from tests.search.test_views import (  # noqa: F401
-    indexed_photos,
     test_another_user_gets_404_for_every_id_of_the_first,
-    test_the_owner_sees_a_photo_its_faces_and_their_matches,
+    test_the_owner_sees_every_page_of_a_photo_and_its_faces,
 )
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("rekognition_engine_over_api")]
