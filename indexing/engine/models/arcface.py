@@ -19,26 +19,27 @@ from .base import DetectedFace, FaceModel
 # Every file whose bytes we know. The calibration below holds only for these exact weights.
 KNOWN_SHA256 = {
     "scrfd_500m_bnkps.onnx": "a3562ef62592bf387f6ef19151282ac127518e51c77696e62e0661bee95ba1ad",
-    # det_500m.onnx of InsightFace's buffalo_s / buffalo_sc packs (2,524,817 bytes); the same
-    # network as scrfd_500m_bnkps with other tensor names, so decoded by position.
+    # det_500m.onnx of InsightFace's buffalo_s / buffalo_sc packs (2,524,817 bytes, hash as
+    # published by several projects; not tested here). InsightFace's scrfd.py reads its outputs
+    # by position, in the same order as scrfd_500m_bnkps's, and so does this module.
     "det_500m.onnx": "5e4447f50245bbd7966bd6c0fa52938c61474a04ec7def48753668a9d8b4ea3a",
     "w600k_mbf.onnx": "9cc6e4a75f0e2bf0b1aed94578f144d15175f357bdc05e815e5c4a02b319eb4f",
 }
 
-# Similarity = piecewise-linear in the cosine of the two embeddings, through these anchors.
-# Measured with bench/calibrate.py on faces-lfw (730 photos, 150 people, 265,356 pairs):
-# precision first reaches 0.99 at cosine 0.230 (recall 0.991); at cosine 0.28 precision is
-# 0.998 and recall 0.984; genuine pairs have median cosine 0.66, impostors 0.01 (99.9th
-# percentile 0.22). So 80 sits at 0.28 and 99 at 0.55, where impostors never reach.
-COSINE_ANCHORS = (-1.0, 0.0, 0.28, 0.55, 1.0)
+# Similarity is piecewise-linear in the cosine of the two embeddings, through these anchors.
+# Measured with bench/calibrate.py on faces-lfw (730 photos, 150 people; 2,740 genuine and
+# 263,345 impostor pairs): precision first reaches 0.99 at cosine 0.305 (recall 0.984); at 0.35
+# precision is 0.997 and recall 0.976, so 80 sits there with a margin. No impostor pair goes
+# over 0.44 (99.9% under 0.24; median 0.007 -> 40), so 99 sits at 0.50 (genuine median 0.61).
+COSINE_ANCHORS = (-1.0, 0.0, 0.35, 0.50, 1.0)
 SIMILARITY_ANCHORS = (0.0, 40.0, 80.0, 99.0, 100.0)
 
 # SCRFD-500M finds faces 16-300 px wide in its input (LFW faces pasted at each size: 92% at
-# 16 px, 98% at 20, 100% from 24 to 300, 25% at 350), so a photo is scanned at up to three
-# sizes (long side, never upscaled): 320 for faces that fill the frame, 640 (SCRFD's training
-# size) for the rest, and 1280 for photos over 960 px, where faces under ~24 px need it.
-PASS_LONG_SIDES = (320, 640, 1280)
-FINE_FROM = 960
+# 16 px, 98% at 20, 100% from 24 to 300, 25% at 350), so a photo is scanned at several sizes,
+# never upscaled: long side 320 for faces that fill the frame, 640 (SCRFD's training size), and
+# 960 for photos larger than that, which finds faces down to 32 px in a 1920 px photo (Rekognition
+# documents 40 px at 1920x1080). Photos up to 640 px are also scanned as they are.
+PASS_LONG_SIDES = (320, 640, 960)
 SCORE_THRESHOLD = 0.5
 NMS_IOU = 0.4
 STRIDES = (8, 16, 32)
@@ -49,11 +50,13 @@ ARCFACE_TEMPLATE = np.array([[38.2946, 51.6963], [73.5318, 51.5014], [56.0252, 7
                              [41.5493, 92.3655], [70.7299, 92.2041]], dtype=np.float64)
 CROP = 112
 
-# Quality and the QualityFilter AUTO reasons. All 22 faces of shared/faces and the LFW faces
-# pass; the limits only catch faces no model embeds well.
-MIN_FACE_PX = 20  # SMALL_BOUNDING_BOX under this box width in the original photo
-MIN_SHARPNESS = 12.0  # LOW_SHARPNESS under this variance of the Laplacian of the aligned crop
-GOOD_SHARPNESS = 400.0
+# Quality and the QualityFilter AUTO reasons, kept conservative. Measured on the aligned 112 px
+# crops: the faces of shared/faces have a Laplacian variance of 183 or more; LFW faces a median
+# of 135 (1% under 14, those all tiny background faces); LFW blurred with a Gaussian of sigma 2
+# a median of 13.5, sigma 4 of 3.7. SCRFD scores: shared/faces >= 0.76, LFW median 0.83.
+MIN_FACE_PX = 20  # SMALL_BOUNDING_BOX under this box width in the photo as given
+MIN_SHARPNESS = 7.0  # LOW_SHARPNESS under this: blur of sigma >= ~3 px on a 100 px face
+GOOD_SHARPNESS = 300.0
 GOOD_FACE_PX = 100
 MIN_CONFIDENCE = 0.55  # LOW_CONFIDENCE under this SCRFD score
 
@@ -178,15 +181,16 @@ class ArcFaceModel(FaceModel):
             self._centers[key] = np.repeat(grid * stride, ANCHORS_PER_CELL, axis=0)
         return self._centers[key]
 
-    def _detect_pass(self, pixels: np.ndarray, scale: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Boxes (n, 4), scores (n,) and landmarks (n, 10) in original pixels, from one pass."""
-        h, w = pixels.shape[:2]
-        nw, nh = max(1, round(w * scale)), max(1, round(h * scale))
-        resized = np.asarray(Image.fromarray(pixels).resize((nw, nh), Image.Resampling.BILINEAR))
+    def _detect_pass(self, resized: np.ndarray, scale: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Boxes (n, 4), scores (n,) and landmarks (n, 10) in original pixels, from one pass over
+        the photo resized by `scale`."""
+        nh, nw = resized.shape[:2]
         rows, cols = -(-nh // 32) * 32, -(-nw // 32) * 32  # the network needs multiples of 32
-        blob = np.zeros((rows, cols, 3), dtype=np.float32)  # black padding, as InsightFace's letterbox
-        blob[:nh, :nw] = resized
-        blob = ((blob - 127.5) / 128.0).transpose(2, 0, 1)[None]
+        blob = np.full((1, 3, rows, cols), -127.5 / 128.0, dtype=np.float32)  # black padding, as InsightFace's
+        inner = blob[0, :, :nh, :nw]
+        inner[:] = resized.transpose(2, 0, 1)
+        inner -= 127.5
+        inner /= 128.0
         outs = self.detector.run(None, {self._det_input: blob})
         boxes, scores, points = [], [], []
         for i, stride in enumerate(STRIDES):  # outputs: 3 scores, 3 box distances, 3 landmark offsets
@@ -206,16 +210,19 @@ class ArcFaceModel(FaceModel):
     def detect(self, pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Every face of an RGB array: boxes (x1, y1, x2, y2), scores, 5 landmarks; in pixels.
 
-        The passes of PASS_LONG_SIDES are merged by NMS.
+        The passes at the sizes of PASS_LONG_SIDES are merged by NMS.
         """
-        long_side = max(pixels.shape[:2])
-        scales = []
-        for target in PASS_LONG_SIDES:
-            scale = min(1.0, target / long_side)
-            if scale not in scales and (target <= 640 or long_side > FINE_FROM):
-                scales.append(scale)
-        found = [self._detect_pass(pixels, scale) for scale in scales]
-        boxes, scores, points = (np.concatenate(parts) for parts in zip(*found))
+        h, w = pixels.shape[:2]
+        scales = [target / max(w, h) for target in PASS_LONG_SIDES if target < max(w, h)]
+        if max(w, h) <= PASS_LONG_SIDES[1]:
+            scales.append(1.0)
+        level, found = Image.fromarray(pixels), []
+        for scale in sorted(scales, reverse=True):  # each level resized from the previous: cheaper
+            size = (max(1, round(w * scale)), max(1, round(h * scale)))
+            if level.size != size:  # reducing_gap: halve by box averaging first, twice as fast
+                level = level.resize(size, Image.Resampling.BILINEAR, reducing_gap=1.0)
+            found.append(self._detect_pass(np.asarray(level), scale))
+        boxes, scores, points = (np.concatenate(parts) for parts in zip(*found, strict=True))
         keep = nms(boxes, scores, NMS_IOU)
         return boxes[keep], scores[keep], points[keep]
 
@@ -238,7 +245,7 @@ class ArcFaceModel(FaceModel):
         crops = [align_crop(image, points[i].reshape(5, 2)) for i in order]
         vectors = self.embed(crops)
         faces = []
-        for i, crop, vector in zip(order, crops, vectors):
+        for i, crop, vector in zip(order, crops, vectors, strict=True):
             x1, y1, x2, y2 = boxes[i]
             sharpness = laplacian_variance(np.asarray(crop.convert("L")))
             quality, reasons = face_quality(x2 - x1, sharpness, float(scores[i]))
