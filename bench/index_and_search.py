@@ -53,9 +53,12 @@ def phone_photos(n: int) -> list[bytes]:
     return out
 
 
+SMALL_FACES = True
+
+
 def _index_all(args) -> int:
     model, photos = args
-    engine = LocalEngine(MemoryStore(), model=model)
+    engine = LocalEngine(MemoryStore(), model=model, small_faces=SMALL_FACES)
     engine.create_collection("bench")
     faces = 0
     for data in photos:
@@ -118,9 +121,12 @@ def main():
     ap.add_argument("--sizes", default="1000,10000,100000,1000000")
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--skip-index", action="store_true")
+    ap.add_argument("--no-small-faces", action="store_true", help="as FACE_SMALL_FACES=false")
     a = ap.parse_args()
+    global SMALL_FACES
+    SMALL_FACES = not a.no_small_faces
     cores = os.cpu_count() or 1
-    print(f"model {a.model}, {cores} cores; {TARGETS}")
+    print(f"model {a.model}, small faces {'on' if SMALL_FACES else 'off'}, {cores} cores; {TARGETS}")
     if not a.skip_index:
         for label, photos in (("small photos (LFW 250x250)", small_photos(a.photos)),
                               ("12-MP single-face JPEGs", phone_photos(max(a.photos // 2, 8)))):

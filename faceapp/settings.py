@@ -118,6 +118,8 @@ FACE_MODEL = env.str("FACE_MODEL", default="arcface")
 if FACE_MODEL not in ("arcface", "dlib"):
     raise environ.ImproperlyConfigured("FACE_MODEL must be 'arcface' or 'dlib'")
 FACE_MODEL_DIR = env.str("FACE_MODEL_DIR", default="") or None
+# Look for faces down to ~32 px in large photos (a third detection pass; arcface only).
+FACE_SMALL_FACES = env.bool("FACE_SMALL_FACES", default=True)
 FACE_COLLECTION_PREFIX = env.str("FACE_COLLECTION_PREFIX", default="faceapp-user-")
 FACE_MATCH_THRESHOLD = env.float("FACE_MATCH_THRESHOLD", default=80.0)
 

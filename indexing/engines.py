@@ -32,7 +32,8 @@ def local_engine() -> FaceEngine:
     from .engine_store import DatabaseStore
 
     return LocalEngine(DatabaseStore(), model=settings.FACE_MODEL, model_dir=settings.FACE_MODEL_DIR,
-                       max_pixels=settings.UPLOAD_MAX_PIXELS, max_bytes=settings.UPLOAD_MAX_BYTES)
+                       max_pixels=settings.UPLOAD_MAX_PIXELS, max_bytes=settings.UPLOAD_MAX_BYTES,
+                       small_faces=settings.FACE_SMALL_FACES)
 
 
 def collection_id_for(user) -> str:

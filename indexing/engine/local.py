@@ -39,10 +39,11 @@ class LocalEngine(FaceEngine):
 
     def __init__(self, store: EmbeddingStore, model: str = "arcface", model_dir: str | None = None,
                  region: str = "local", account: str = "000000000000", max_pixels: int = images.MAX_PIXELS,
-                 max_bytes: int = images.MAX_BYTES):
+                 max_bytes: int = images.MAX_BYTES, small_faces: bool = True):
         self.store = store
         self.model_name = model
         self.model_dir = model_dir
+        self.small_faces = small_faces
         self.version = model_version(model)
         self.region, self.account = region, account
         self.max_pixels, self.max_bytes = max_pixels, max_bytes
@@ -51,7 +52,7 @@ class LocalEngine(FaceEngine):
 
     @property
     def model(self):
-        return load_model(self.model_name, self.model_dir)
+        return load_model(self.model_name, self.model_dir, self.small_faces)
 
     # collections
     def _arn(self, collection_id: str) -> str:

@@ -13,14 +13,14 @@ def model_version(name: str) -> str:
         raise ValueError(f"unknown face model {name!r}: use 'arcface' or 'dlib'") from None
 
 
-def load_model(name: str = "arcface", model_dir: str | None = None) -> "FaceModel":
+def load_model(name: str = "arcface", model_dir: str | None = None, small_faces: bool = True) -> "FaceModel":
     """The model called `name`, loaded once per process (the heavy imports happen here)."""
-    key = (name, model_dir)
+    key = (name, model_dir, small_faces)
     if key not in _loaded:
         if name == "arcface":
             from .arcface import ArcFaceModel
 
-            _loaded[key] = ArcFaceModel(model_dir=model_dir)
+            _loaded[key] = ArcFaceModel(model_dir=model_dir, small_faces=small_faces)
         elif name == "dlib":
             from .dlib_resnet import DlibModel
 

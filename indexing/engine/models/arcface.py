@@ -158,7 +158,10 @@ class ArcFaceModel(FaceModel):
     name = "arcface-w600k_mbf"
     dim = 512
 
-    def __init__(self, model_dir: str | None = None):
+    def __init__(self, model_dir: str | None = None, small_faces: bool = True):
+        # small_faces: the 960 pass that finds faces down to ~32 px of a 1920 px photo; it costs
+        # about half of a large photo's detection time (bench/index_and_search.py prints both).
+        self.pass_long_sides = (320, 960) if small_faces else (320, 640)
         if model_dir:
             folder = Path(model_dir)
             det = folder / "det_500m.onnx"
@@ -213,7 +216,10 @@ class ArcFaceModel(FaceModel):
         The passes at the sizes of PASS_LONG_SIDES are merged by NMS.
         """
         h, w = pixels.shape[:2]
-        scales = [target / max(w, h) for target in PASS_LONG_SIDES if target < max(w, h)]
+        # Photos up to 640 px: 320 and their own size. Larger: 320 and 960 (or 640 without
+        # small_faces); between them faces of ~24-300 px of each pass cover every size.
+        sides = PASS_LONG_SIDES[:2] if max(w, h) <= PASS_LONG_SIDES[2] else self.pass_long_sides
+        scales = [target / max(w, h) for target in sides if target < max(w, h)]
         if max(w, h) <= PASS_LONG_SIDES[1]:
             scales.append(1.0)
         level, found = Image.fromarray(pixels), []
