@@ -25,13 +25,13 @@ class SearchedFace:
 
 
 def face_for_user(user, face_id: int) -> Face:
-    return get_object_or_404(Face.objects.select_related("photo"), pk=face_id, owner=user)
+    return get_object_or_404(Face.objects.visible_to(user).select_related("photo"), pk=face_id)
 
 
 def _matches_for_user(user, engine_matches: list[dict]) -> list[Match]:
     """Engine matches as the user's Face rows, best first; ids the user does not own are dropped."""
     similarity = {m["Face"]["FaceId"]: m["Similarity"] for m in engine_matches}
-    faces = Face.objects.filter(owner=user, engine_face_id__in=similarity).select_related("photo")
+    faces = Face.objects.visible_to(user).filter(engine_face_id__in=similarity).select_related("photo")
     matches = [Match(f, similarity[f.engine_face_id]) for f in faces]
     return sorted(matches, key=lambda m: (-m.similarity, m.face.pk))
 

@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 
+from faceapp.limits import search_limit
 from indexing.models import Photo
 
 from . import selectors
@@ -11,18 +12,19 @@ from . import selectors
 
 @login_required
 def gallery(request):
-    photos = Photo.objects.filter(owner=request.user).order_by("-created_at", "-id")
+    photos = Photo.objects.visible_to(request.user).order_by("-created_at", "-id")
     page = Paginator(photos, 48).get_page(request.GET.get("page"))
     return render(request, "search/gallery.html", {"page": page})
 
 
 @login_required
 def photo_detail(request, photo_id: int):
-    photo = get_object_or_404(Photo, pk=photo_id, owner=request.user)
+    photo = get_object_or_404(Photo.objects.visible_to(request.user), pk=photo_id)
     return render(request, "search/photo.html", {"photo": photo, "faces": photo.faces.all()})
 
 
 @login_required
+@search_limit
 def face_matches(request, face_id: int):
     face = selectors.face_for_user(request.user, face_id)
     matches = selectors.face_matches_for_user(request.user, face)
@@ -31,7 +33,7 @@ def face_matches(request, face_id: int):
 
 @login_required
 def photo_file(request, photo_id: int, kind: str):
-    photo = get_object_or_404(Photo, pk=photo_id, owner=request.user)
+    photo = get_object_or_404(Photo.objects.visible_to(request.user), pk=photo_id)
     field = {"original": photo.original, "thumbnail": photo.thumbnail}.get(kind)
     return _file(field)
 

@@ -89,11 +89,30 @@ def celery_worker(redis_url, media_root, django_db_setup, django_db_blocker):
     proc.wait(timeout=30)
 
 
+@pytest.fixture(autouse=True)
+def _cache(redis_url, settings):
+    """The shared cache (rate limits) on the embedded valkey, in a database of its own, empty for each test."""
+    from django.core.cache import cache
+
+    settings.CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache",
+                                   "LOCATION": redis_url.rsplit("/", 1)[0] + "/1"}}
+    cache.clear()
+
+
+def consenting_user(django_user_model, username: str, password: str):
+    """A user who has switched face indexing on (as on the account page)."""
+    from indexing.models import AccountSettings
+
+    user = django_user_model.objects.create_user(username=username, password=password)
+    AccountSettings.objects.create(user=user, face_indexing_enabled=True)
+    return user
+
+
 @pytest.fixture
 def user(django_user_model):
-    return django_user_model.objects.create_user(username="alice", password="pw-alice-123")
+    return consenting_user(django_user_model, "alice", "pw-alice-123")
 
 
 @pytest.fixture
 def other_user(django_user_model):
-    return django_user_model.objects.create_user(username="bob", password="pw-bob-123")
+    return consenting_user(django_user_model, "bob", "pw-bob-123")
