@@ -89,8 +89,7 @@ def export_archive(user) -> IO[bytes]:
                 log.warning("export of user %s: the original of photo %s is missing", user.pk, photo.pk)
                 entries[photo.pk] = None
         data = _export_data(user, photos, entries)
-        archive.writestr("data.json", json.dumps(data, indent=2, ensure_ascii=False),
-                         compress_type=zipfile.ZIP_DEFLATED)
+        archive.writestr("data.json", json.dumps(data, indent=2, ensure_ascii=False))
     out.seek(0)
     return out
 

@@ -90,6 +90,12 @@ def celery_worker(redis_url, media_root, django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Tests hash passwords with a fast hasher (the real one takes a second a user on a busy machine)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _cache(redis_url, settings):
     """The shared cache (rate limits) on the embedded valkey, in a database of its own, empty for each test."""
     from django.core.cache import cache
