@@ -103,8 +103,22 @@ class FaceappUserAdmin(UserAdmin):
     def face_count(self, user):
         return user.n_faces or 0
 
+    def has_change_permission(self, request, obj=None):
+        """Moderators change ordinary users only (no one else's password, staff flag or permissions)."""
+        if obj is not None and (obj.is_staff or obj.is_superuser) and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return super().get_readonly_fields(request, obj)
+        return ["username", "first_name", "last_name", "email", "is_active", "is_staff", "is_superuser", "groups",
+                "user_permissions", "last_login", "date_joined"]
+
     @admin.action(description="Ban: no login, pending work stops", permissions=["change"])
     def ban(self, request, queryset):
+        if not request.user.is_superuser:
+            queryset = queryset.filter(is_staff=False, is_superuser=False)
         for user in queryset.exclude(pk=request.user.pk):
             moderation.user_ban(request.user, user)
         self.message_user(request, "Banned.", messages.SUCCESS)

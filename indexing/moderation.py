@@ -120,3 +120,28 @@ def face_neighbours(face: Face, limit: int = 8) -> list[tuple[Face, float]]:
     similarity = {m["Face"]["FaceId"]: m["Similarity"] for m in answer["FaceMatches"]}
     faces = Face.objects.filter(owner=face.owner, engine_face_id__in=similarity).select_related("photo")
     return sorted(((f, similarity[f.engine_face_id]) for f in faces), key=lambda pair: -pair[1])
+
+
+# What a moderator may do in the admin: model name -> permissions (codename prefixes).
+MODERATOR_PERMISSIONS = {
+    ("auth", "user"): ("view", "change"),
+    ("indexing", "album"): ("view",),
+    ("indexing", "photo"): ("view", "change", "delete"),
+    ("indexing", "face"): ("view", "delete"),
+    ("indexing", "enginecollection"): ("view",),
+    ("indexing", "report"): ("view", "change"),
+    ("indexing", "moderationaction"): ("view",),
+}
+
+
+def moderator_grant(user) -> None:
+    """Make `user` a moderator: staff, in the Moderators group (created with its permissions if needed)."""
+    from django.contrib.auth.models import Group, Permission
+
+    group, _ = Group.objects.get_or_create(name="Moderators")
+    for (app_label, model), actions in MODERATOR_PERMISSIONS.items():
+        codenames = [f"{action}_{model}" for action in actions]
+        group.permissions.add(*Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames))
+    type(user).objects.filter(pk=user.pk).update(is_staff=True)
+    user.is_staff = True
+    user.groups.add(group)

@@ -1,75 +1,30 @@
 """Isolation: every route of the project, tried by another user with the first user's ids, answers 404.
 
 The routes are found by walking the URL resolver, so a new route is tested the day it is added; a
-route with a parameter this file has no value for fails until one is added to PARAMS below.
+route with a parameter the tests have no value for fails until one is added to PARAMS (tests/routes.py).
 """
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
 from django.contrib import admin
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from indexing.models import Album, Face, Photo, Report
-from indexing.pipeline import index_photo_now
-from indexing.services import album_get_or_create, photo_create
+from tests.routes import PARAMS, ROUTES, ROUTES_WITH_IDS, urls_for, user_objects
 
 pytestmark = pytest.mark.django_db
 
 
-@dataclass(frozen=True)
-class Route:
-    route: str
-    name: str
-    params: tuple[str, ...]
-
-
-def _walk(patterns, prefix: str = "", namespace: str = ""):
-    for p in patterns:
-        if isinstance(p, URLResolver):
-            if p.namespace == "admin":  # the admin is staff-only: tested on its own below
-                continue
-            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
-            yield from _walk(p.url_patterns, prefix + str(p.pattern), ns)
-        elif isinstance(p, URLPattern):
-            route = prefix + str(p.pattern)
-            yield Route(route, f"{namespace}{p.name}" if p.name else "", tuple(_params(route)))
-
-
-def _params(route: str) -> list[str]:
-    import re
-
-    return re.findall(r"<(?:\w+:)?(\w+)>", route) + re.findall(r"\(\?P<(\w+)>", route)
-
-
-ROUTES = sorted(set(_walk(get_resolver().url_patterns)), key=lambda r: r.route)
-ROUTES_WITH_IDS = [r for r in ROUTES if r.params]
-# Values to fill each route parameter with: name -> function(objects of the first user) -> values.
-PARAMS = {
-    "photo_id": lambda o: [o["photo"].pk],
-    "face_id": lambda o: [o["face"].pk],
-    "album_id": lambda o: [o["album"].pk],
-    "report_id": lambda o: [o["report"].pk],
-    "kind": lambda o: ["thumbnail", "original"],
-}
 # Routes every project of this shape has: the walk must find them, or it is walking the wrong tree.
 KNOWN = {"photo", "photo_file", "face_matches", "face_crop", "photo_report", "face_report"}
 
 
 @pytest.fixture
 def alices(user, faces_dir):
-    """The first user's objects: an album, an indexed photo with a face, a report."""
-    album = album_get_or_create(user, "Holidays")
-    photo = photo_create(user, (faces_dir / "barack_obama_1.jpg").read_bytes(), "barack_obama_1.jpg",
-                         album=album, enqueue=False).photo
-    index_photo_now(photo.pk)
-    photo.refresh_from_db()
-    face = photo.faces.get()
-    report = Report.objects.create(reporter=user, owner=user, photo=photo, face=face, note="alice-report")
-    return {"album": album, "photo": photo, "face": face, "report": report, "user": user}
+    return user_objects(user, faces_dir)
 
 
 def _snapshot(user) -> dict:
@@ -77,13 +32,6 @@ def _snapshot(user) -> dict:
             "faces": list(Face.objects.filter(owner=user).values_list("pk", "engine_face_id")),
             "albums": list(Album.objects.filter(owner=user).values_list("pk", "title")),
             "reports": list(Report.objects.filter(owner=user).values_list("pk", "status"))}
-
-
-def _urls(route: Route, objects: dict) -> list[str]:
-    missing = [p for p in route.params if p not in PARAMS]
-    assert not missing, f"route {route.route!r} has parameters {missing} that this test cannot fill: add them to PARAMS"
-    values = [PARAMS[p](objects) for p in route.params]
-    return [reverse(route.name, kwargs=dict(zip(route.params, combo))) for combo in itertools.product(*values)]
 
 
 def test_the_walk_finds_every_route_with_an_id():
@@ -99,7 +47,7 @@ def test_another_users_ids_answer_404(client, alices, other_user, route):
     alice = alices["user"]
     before = _snapshot(alice)
     tried = 0
-    for url, method in itertools.product(_urls(route, alices), ("get", "post")):
+    for url, method in itertools.product(urls_for(route, alices), ("get", "post")):
         client.force_login(other_user)
         bob = getattr(client, method)(url)
         client.force_login(alice)
@@ -126,7 +74,8 @@ def test_pages_without_ids_show_another_user_nothing_of_the_first(client, alices
 
 
 def _admin_urls(objects: dict) -> list[str]:
-    urls = [reverse("admin:index"), reverse("admin:app_list", args=["indexing"]), reverse("admin:app_list", args=["auth"]),
+    urls = [reverse("admin:index"), reverse("admin:app_list", args=["indexing"]),
+            reverse("admin:app_list", args=["auth"]),
             reverse("admin:indexing_photo_file", args=[objects["photo"].pk, "original"]),
             reverse("admin:indexing_face_crop", args=[objects["face"].pk])]
     for model in admin.site._registry:
