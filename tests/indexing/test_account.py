@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.db import DatabaseError
 from django.urls import reverse
 
 from indexing import account
@@ -179,3 +180,21 @@ def test_deleting_one_photo_removes_its_faces_from_the_collection(user, faces_di
     photo_delete(gone)
     assert _engine_face_ids(user) == set(keep.faces.values_list("engine_face_id", flat=True))
     assert not gone_ids & _engine_face_ids(user) and not Face.objects.filter(engine_face_id__in=gone_ids).exists()
+
+
+def test_a_photo_being_indexed_while_its_owner_deletes_everything_does_not_come_back(user, faces_dir,
+                                                                                      django_capture_on_commit_callbacks):
+    from indexing.pipeline.context import PhotoContext
+    from indexing.pipeline.runner import claim
+    from indexing.pipeline.steps import index_faces, load_original, make_thumbnail, save_faces
+
+    photo = photo_create(user, (faces_dir / "joe_biden_2.jpg").read_bytes(), "j.jpg", enqueue=False).photo
+    ctx = PhotoContext(claim(photo.pk))
+    for step in (load_original, make_thumbnail, index_faces):  # the worker is half-way through
+        step(ctx)
+    with django_capture_on_commit_callbacks(execute=True):
+        account.account_data_delete(user)
+    with pytest.raises(DatabaseError, match="did not affect any rows"):
+        save_faces(ctx)
+    assert not Photo.objects.filter(pk=photo.pk).exists() and not Face.objects.filter(owner=user).exists()
+    assert not _engine_face_ids(user)
