@@ -5,6 +5,7 @@ import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -49,7 +50,7 @@ def photo_create(owner, data: bytes, file_name: str, album: Album | None = None,
     existing = _existing(owner, content_hash, source_id)
     if existing:
         return PhotoCreated(existing, False)
-    photo = Photo(owner=owner, album=album, file_name=file_name[:255], format=loaded.format,
+    photo = Photo(owner=owner, album=album, file_name=clean_file_name(file_name), format=loaded.format,
                   width=loaded.width, height=loaded.height, size_bytes=len(data), content_hash=content_hash,
                   source_id=source_id, taken_at=_taken_at(loaded.exif_datetime))
     photo.original.save("original", ContentFile(data), save=False)
@@ -67,6 +68,12 @@ def photo_create(owner, data: bytes, file_name: str, album: Album | None = None,
             return PhotoCreated(existing, False)
         raise
     return PhotoCreated(photo, True)
+
+
+def clean_file_name(name: str) -> str:
+    """The last part of a sent file name, without control characters: kept as text only, never as a path."""
+    base = "".join(ch for ch in PurePosixPath(name.replace("\\", "/")).name if ch.isprintable())[:255]
+    return base if base.strip(". ") else "photo"
 
 
 def _existing(owner, content_hash: str, source_id: str) -> Photo | None:

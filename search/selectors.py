@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from indexing.engine.errors import ResourceNotFound
@@ -31,7 +31,7 @@ class SearchedFace:
 def albums_for_user(user) -> QuerySet[Album]:
     """The user's albums, newest first, with their featured photo and photo count."""
     return (Album.objects.filter(owner=user).select_related("featured_photo")
-            .annotate(photo_count=Count("photos")).order_by("-created_at", "-id"))
+            .annotate(photo_count=Count("photos", filter=Q(photos__hidden=False))).order_by("-created_at", "-id"))
 
 
 def album_for_user(user, album_id: int) -> Album:
@@ -40,14 +40,14 @@ def album_for_user(user, album_id: int) -> Album:
 
 def photos_for_user(user, album: Album | None = None) -> QuerySet[Photo]:
     """The user's photos (of one album when given), newest first, with their face count."""
-    photos = Photo.objects.filter(owner=user)
+    photos = Photo.objects.visible_to(user)
     if album is not None:
         photos = photos.filter(album=album)
     return photos.annotate(face_count=Count("faces")).order_by("-created_at", "-id")
 
 
 def photo_for_user(user, photo_id: int) -> Photo:
-    return get_object_or_404(Photo.objects.select_related("album"), pk=photo_id, owner=user)
+    return get_object_or_404(Photo.objects.visible_to(user).select_related("album"), pk=photo_id)
 
 
 def photos_by_ids_for_user(user, photo_ids: list[int]) -> list[Photo] | None:
@@ -60,7 +60,7 @@ def photos_by_ids_for_user(user, photo_ids: list[int]) -> list[Photo] | None:
 
 
 def face_for_user(user, face_id: int) -> Face:
-    return get_object_or_404(Face.objects.select_related("photo"), pk=face_id, owner=user)
+    return get_object_or_404(Face.objects.visible_to(user).select_related("photo"), pk=face_id)
 
 
 def faces_sample_for_user(user, size: int = FACES_SAMPLE_SIZE) -> list[Face]:
@@ -69,13 +69,13 @@ def faces_sample_for_user(user, size: int = FACES_SAMPLE_SIZE) -> list[Face]:
     ORDER BY RANDOM() scans the user's faces once in the database: about 0.3 s at 900k faces on
     SQLite, faster and lighter than loading every id into Python to sample them.
     """
-    return list(Face.objects.filter(owner=user).select_related("photo").order_by("?")[:size])
+    return list(Face.objects.visible_to(user).select_related("photo").order_by("?")[:size])
 
 
 def _matches_for_user(user, engine_matches: list[dict]) -> list[Match]:
     """Engine matches as the user's Face rows, best first; ids the user does not own are dropped."""
     similarity = {m["Face"]["FaceId"]: m["Similarity"] for m in engine_matches}
-    faces = Face.objects.filter(owner=user, engine_face_id__in=similarity).select_related("photo")
+    faces = Face.objects.visible_to(user).filter(engine_face_id__in=similarity).select_related("photo")
     matches = [Match(f, similarity[f.engine_face_id]) for f in faces]
     return sorted(matches, key=lambda m: (-m.similarity, m.face.pk))
 

@@ -7,6 +7,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from faceapp.limits import search_limit
 from indexing import services
 
 from . import selectors
@@ -56,6 +57,7 @@ def photo_detail(request, photo_id: int):
 
 
 @login_required
+@search_limit
 def face_matches(request, face_id: int):
     face = selectors.face_for_user(request.user, face_id)
     form = _threshold_form(request.GET)

@@ -91,17 +91,36 @@ def celery_worker(redis_url, media_root, django_db_setup, django_db_blocker):
     proc.wait(timeout=30)
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Tests hash passwords with a fast hasher (the real one takes a second a user on a busy machine)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _cache(redis_url, settings):
+    """The shared cache (rate limits) on the embedded valkey, in a database of its own, empty for each test."""
+    from django.core.cache import cache
+
+    settings.CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache",
+                                   "LOCATION": redis_url.rsplit("/", 1)[0] + "/1"}}
+    cache.clear()
+
+
+def consenting_user(django_user_model, username: str, password: str):
+    """A user who has switched face indexing on (as on the account page)."""
+    from indexing.models import AccountSettings
+
+    user = django_user_model.objects.create_user(username=username, password=password)
+    AccountSettings.objects.create(user=user, face_indexing_enabled=True)
+    return user
+
+
 @pytest.fixture
 def user(django_user_model):
-    return django_user_model.objects.create_user(username="alice", password="pw-alice-123")
+    return consenting_user(django_user_model, "alice", "pw-alice-123")
 
 
 @pytest.fixture
 def other_user(django_user_model):
-    return django_user_model.objects.create_user(username="bob", password="pw-bob-123")
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Many tests create users: a fast hasher keeps that cheap (PBKDF2's cost is not under test)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    return consenting_user(django_user_model, "bob", "pw-bob-123")

@@ -61,7 +61,7 @@ def load_image(data: bytes, max_pixels: int = MAX_PIXELS, long_side: int | None 
     if not data:
         raise InvalidImageFormat("The file is empty (0 bytes).")
     if len(data) > max_bytes:
-        raise ImageTooLarge(f"The file is {len(data) / 1e6:.0f} MB; the limit is {max_bytes / 1e6:.0f} MB.")
+        raise ImageTooLarge(f"The file is {len(data):,} bytes, over the limit of {max_bytes / 2**20:.0f} MB.")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

@@ -19,12 +19,15 @@ def claim(photo_id: int) -> Photo | None:
     """Move the photo from pending to processing; None if another run has it (or it is done).
 
     A photo left `processing` by a worker that died is claimable again once the task time
-    limit has passed.
+    limit has passed. Photos of banned users, or of users whose face indexing is off, are not
+    claimed: they wait, pending, until the ban is lifted or face indexing is switched on.
     """
     now = timezone.now()
     stale = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
     claimable = Q(status=Photo.Status.PENDING) | Q(status=Photo.Status.PROCESSING, claimed_at__lt=stale)
-    if not Photo.objects.filter(claimable, pk=photo_id).update(status=Photo.Status.PROCESSING, claimed_at=now):
+    allowed = Q(owner__is_active=True, owner__account_settings__face_indexing_enabled=True)
+    if not Photo.objects.filter(claimable, allowed, pk=photo_id).update(status=Photo.Status.PROCESSING,
+                                                                         claimed_at=now):
         return None
     return Photo.objects.select_related("owner").get(pk=photo_id)
 

@@ -70,7 +70,7 @@ def save_faces(ctx: PhotoContext) -> None:
             Face.objects.bulk_create(faces)
             photo.status, photo.failure_reason = Photo.Status.INDEXED, ""
             photo.indexed_at = timezone.now()
-            photo.save()
+            photo.save(force_update=True)  # never re-insert a photo deleted meanwhile
     except Exception:
         faces_remove_from_engine(photo.owner, new_ids)
         _delete_files(f.crop for f in faces)

@@ -31,7 +31,7 @@ def _search(*args) -> dict:
 
 
 def test_index_the_shared_folder_then_search_finds_each_persons_photos(faces_dir, faces_manifest):
-    code, out = _index(str(faces_dir), "--user", "demo", "--create-user")
+    code, out = _index(str(faces_dir), "--user", "demo", "--create-user", "--enable-face-indexing")
     assert code == 0, out
     faces = int(re.search(r"(\d+) faces", out).group(1))
     assert "22 photos indexed" in out and faces >= sum(len(p) for p in faces_manifest.values())
@@ -59,7 +59,7 @@ def test_bad_files_are_reported_and_the_rest_of_the_batch_goes_on(tmp_path, face
     (tmp_path / "empty.jpg").write_bytes(b"")
     (tmp_path / "page.jpg").write_bytes(b"<html>hi</html>")
     (tmp_path / "cut.jpg").write_bytes((faces_dir / "kit_harington_1.jpg").read_bytes()[:5000])
-    code, out = _index(str(tmp_path), "--user", "carol", "--create-user", "--album", "Mixed")
+    code, out = _index(str(tmp_path), "--user", "carol", "--create-user", "--enable-face-indexing", "--album", "Mixed")
     assert code == 1
     assert "4 files, 1 photos indexed, 1 faces" in out and "3 failed" in out
     assert "empty.jpg: The file is empty" in out
@@ -71,7 +71,7 @@ def test_a_photo_without_faces_is_indexed_and_said_so(tmp_path):
     from PIL import Image
 
     Image.new("RGB", (300, 200), (30, 120, 40)).save(tmp_path / "lawn.png")
-    code, out = _index(str(tmp_path / "lawn.png"), "--user", "dan", "--create-user")
+    code, out = _index(str(tmp_path / "lawn.png"), "--user", "dan", "--create-user", "--enable-face-indexing")
     assert code == 0 and "no face found in lawn.png" in out
 
 

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from indexing.account import face_indexing_enable, indexing_allowed
 from indexing.models import Album, Photo
 from indexing.pipeline import index_photo_now
 from indexing.services import PhotoRejected, album_get_or_create, photo_create
@@ -38,9 +39,16 @@ class Command(BaseCommand):
         parser.add_argument("--album", default="Imported", help="album title (created if needed)")
         parser.add_argument("--create-user", action="store_true", help="create the user if missing")
         parser.add_argument("--queue", action="store_true", help="hand the photos to the Celery workers")
+        parser.add_argument("--enable-face-indexing", action="store_true",
+                            help="switch face indexing on for the user (record that they agreed to it)")
 
-    def handle(self, *args, paths, user, album, create_user, queue, **options):
+    def handle(self, *args, paths, user, album, create_user, queue, enable_face_indexing, **options):
         owner = self._user(user, create_user)
+        if enable_face_indexing:
+            face_indexing_enable(owner)
+        if not indexing_allowed(owner):
+            raise CommandError(f"Face indexing is off for {user!r} (or the account is banned): they switch it on "
+                               "on their account page, or pass --enable-face-indexing to record their consent.")
         target = album_get_or_create(owner, album, Album.Source.FOLDER)
         files = image_files(paths)
         failures, skipped, queued, photos = [], 0, 0, []

@@ -1,0 +1,67 @@
+"""Every route of the project outside the admin, found by walking the URL resolver."""
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from indexing.models import Report
+from indexing.pipeline import index_photo_now
+from indexing.services import album_get_or_create, photo_create
+
+
+@dataclass(frozen=True)
+class Route:
+    route: str
+    name: str
+    params: tuple[str, ...]
+
+
+def _walk(patterns, prefix: str = "", namespace: str = ""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            if p.namespace == "admin":  # staff-only: tested on its own
+                continue
+            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            yield from _walk(p.url_patterns, prefix + str(p.pattern), ns)
+        elif isinstance(p, URLPattern):
+            route = prefix + str(p.pattern)
+            yield Route(route, f"{namespace}{p.name}" if p.name else "", tuple(_params(route)))
+
+
+def _params(route: str) -> list[str]:
+    return re.findall(r"<(?:\w+:)?(\w+)>", route) + re.findall(r"\(\?P<(\w+)>", route)
+
+
+ROUTES = sorted(set(_walk(get_resolver().url_patterns)), key=lambda r: r.route)
+ROUTES_WITH_IDS = [r for r in ROUTES if r.params]
+# Values to fill each route parameter with: name -> function(objects of one user) -> values.
+PARAMS = {
+    "photo_id": lambda o: [o["photo"].pk],
+    "face_id": lambda o: [o["face"].pk],
+    "album_id": lambda o: [o["album"].pk],
+    "report_id": lambda o: [o["report"].pk],
+    "kind": lambda o: ["thumbnail", "original"],
+}
+
+
+def user_objects(user, faces_dir) -> dict:
+    """One of everything a user owns: an album, an indexed photo with its face, a report."""
+    album = album_get_or_create(user, "Holidays")
+    photo = photo_create(user, (faces_dir / "barack_obama_1.jpg").read_bytes(), "barack_obama_1.jpg",
+                         album=album, enqueue=False).photo
+    index_photo_now(photo.pk)
+    photo.refresh_from_db()
+    face = photo.faces.get()
+    report = Report.objects.create(reporter=user, owner=user, photo=photo, face=face, note="alice-report")
+    return {"album": album, "photo": photo, "face": face, "report": report, "user": user}
+
+
+def urls_for(route: Route, objects: dict) -> list[str]:
+    """Every URL of the route with the given user's ids (every combination of PARAMS values)."""
+    missing = [p for p in route.params if p not in PARAMS]
+    assert not missing, f"route {route.route!r} has parameters {missing} that the tests cannot fill: add them to PARAMS"
+    values = [PARAMS[p](objects) for p in route.params]
+    return [reverse(route.name, kwargs=dict(zip(route.params, combo))) for combo in itertools.product(*values)]
