@@ -9,6 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from indexing.models import Report
 from indexing.pipeline import index_photo_now
+from indexing.rekognition_api.keys import key_issue
 from indexing.services import album_get_or_create, photo_create
 
 
@@ -44,6 +45,7 @@ PARAMS = {
     "album_id": lambda o: [o["album"].pk],
     "report_id": lambda o: [o["report"].pk],
     "kind": lambda o: ["thumbnail", "original"],
+    "key_id": lambda o: [o["api_key"].pk],
 }
 
 
@@ -56,7 +58,8 @@ def user_objects(user, faces_dir) -> dict:
     photo.refresh_from_db()
     face = photo.faces.get()
     report = Report.objects.create(reporter=user, owner=user, photo=photo, face=face, note="alice-report")
-    return {"album": album, "photo": photo, "face": face, "report": report, "user": user}
+    api_key = key_issue(user, "alice-key").key
+    return {"album": album, "photo": photo, "face": face, "report": report, "user": user, "api_key": api_key}
 
 
 def urls_for(route: Route, objects: dict) -> list[str]:

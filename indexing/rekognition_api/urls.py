@@ -4,7 +4,7 @@ from . import views
 
 urlpatterns = [
     # boto3 posts to the endpoint URL's path plus "/": both spellings are the same endpoint.
-    path("rekognition", views.endpoint),
+    path("rekognition", views.endpoint, name="rekognition_api_bare"),
     path("rekognition/", views.endpoint, name="rekognition_api"),
     path("api-keys/", views.key_list, name="api_keys"),
     path("api-keys/new", views.key_issue, name="api_key_issue"),

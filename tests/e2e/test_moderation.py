@@ -55,7 +55,7 @@ def _run_action(staff, changelist: str, pk: int, action: str):
 
 def _face_names(page, face_pk: int) -> list[str]:
     page.goto(reverse("face_matches", args=[face_pk]))
-    return page.locator(".grid li small").all_inner_texts()
+    return page.locator(".match .file-name").all_inner_texts()
 
 
 def test_a_moderator_hides_a_reported_photo_and_its_owner_no_longer_sees_it(page, log_in, photos, staff_page,

@@ -24,6 +24,9 @@ def _sign_up(page, username, password):
 def test_a_new_user_uploads_photos_then_clicks_a_face_to_find_that_persons_photos(page, celery_worker, faces_dir,
                                                                                   tmp_path):
     _sign_up(page, "carol", "a-long-pass-phrase-9")
+    # A new account indexes no face until its owner agrees, after reading what is stored.
+    page.get_by_role("link", name="Read what it stores and switch it on").click()
+    page.get_by_role("button", name="I agree: switch face indexing on").click()
     page.get_by_role("navigation").get_by_role("link", name="Upload").click()
     assert_accessible(page)
     not_a_photo = tmp_path / "notes.jpg"
