@@ -8,3 +8,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("search.urls")),
 ]
+urlpatterns += [
+    path("auth/", include("social_django.urls", namespace="social")),
+    path("instagram/", include("indexing.instagram.urls")),
+]

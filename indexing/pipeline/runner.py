@@ -5,7 +5,6 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 
 from ..models import Photo
@@ -21,20 +20,29 @@ def claim(photo_id: int) -> Photo | None:
     A photo left `processing` by a worker that died is claimable again once the task time
     limit has passed.
     """
+    return _claim(photo_id)[0]
+
+
+def _claim(photo_id: int) -> tuple[Photo | None, bool]:
+    """(the claimed photo, whether it was taken over from a run that died) or (None, False)."""
     now = timezone.now()
     stale = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
-    claimable = Q(status=Photo.Status.PENDING) | Q(status=Photo.Status.PROCESSING, claimed_at__lt=stale)
-    if not Photo.objects.filter(claimable, pk=photo_id).update(status=Photo.Status.PROCESSING, claimed_at=now):
-        return None
-    return Photo.objects.select_related("owner").get(pk=photo_id)
+    photos = Photo.objects.filter(pk=photo_id)
+    if photos.filter(status=Photo.Status.PENDING).update(status=Photo.Status.PROCESSING, claimed_at=now):
+        reclaimed = False
+    elif photos.filter(status=Photo.Status.PROCESSING, claimed_at__lt=stale).update(claimed_at=now):
+        reclaimed = True
+    else:
+        return None, False
+    return Photo.objects.select_related("owner").get(pk=photo_id), reclaimed
 
 
 def index_photo_now(photo_id: int) -> Photo | None:
     """Claim and index one photo in this process; the photo ends indexed or failed with a reason."""
-    photo = claim(photo_id)
+    photo, reclaimed = _claim(photo_id)
     if photo is None:
         return None
-    ctx = PhotoContext(photo)
+    ctx = PhotoContext(photo, reclaimed=reclaimed)
     try:
         for step in STEPS:
             step(ctx)
