@@ -65,6 +65,15 @@ def instagram_settings(settings, emulator_server, emulator, redis_url):
     return settings
 
 
+@pytest.fixture
+def idle_queue(instagram_settings, redis_url):
+    """Crawl tasks go to a queue no worker reads: the test runs the steps itself, or only looks at the start."""
+    queue = instagram_settings.INSTAGRAM_QUEUE = "instagram-idle"
+    purge_queue(redis_url, queue)
+    yield queue
+    purge_queue(redis_url, queue)
+
+
 def purge_queue(redis_url: str, queue: str) -> None:
     import redis
 

@@ -32,6 +32,7 @@ def _claim(photo_id: int) -> tuple[Photo | None, bool]:
         reclaimed = False
     elif photos.filter(status=Photo.Status.PROCESSING, claimed_at__lt=stale).update(claimed_at=now):
         reclaimed = True
+        log.warning("photo %s: taking over the indexing a run left unfinished", photo_id)
     else:
         return None, False
     return Photo.objects.select_related("owner").get(pk=photo_id), reclaimed

@@ -105,7 +105,8 @@ class Account:
 
     def _timestamp(self, timestamp: float | None) -> float:
         newest = self.posts[0].timestamp if self.posts else 0.0
-        return timestamp if timestamp is not None else max(float(int(self.world.now())), newest + 1)
+        # whole seconds, as Instagram's timestamps (and the paging cursors made of them)
+        return float(int(timestamp if timestamp is not None else max(self.world.now(), newest + 1)))
 
     def add_image(self, photo: str, caption: str = "", timestamp: float | None = None) -> Media:
         return self._post(Media(self.world.new_media_id(), "IMAGE", self._timestamp(timestamp), photo, caption))

@@ -15,7 +15,7 @@ User = get_user_model()
 
 
 @pytest.fixture
-def kit(emulator, instagram_settings):
+def kit(emulator, idle_queue):
     account = emulator.add_account("kit.h", "pw-kit")
     account.add_image("kit_harington_1.jpg")
     return account
