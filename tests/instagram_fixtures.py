@@ -104,7 +104,7 @@ def worker_env(redis_url: str, media_root: Path, server: EmulatorServer, queue: 
 
 
 @pytest.fixture(scope="session")
-def instagram_worker(redis_url, media_root, emulator_server, django_db_setup, django_db_blocker):
+def instagram_worker(redis_url, media_root, emulator_server, django_db_setup):
     """A real worker on the crawl queue, with the emulator's URLs in its environment."""
     proc = start_worker(worker_env(redis_url, media_root, emulator_server), media_root / "instagram-worker.log")
     yield proc

@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 State, Status = InstagramCrawl.State, InstagramMedia.Status
 WALKING_STATES = (State.QUEUED, State.WALKING, State.WAITING)
 ALBUM_TITLE = "Instagram"
+EARLY = timedelta(seconds=1)  # clocks of the machines that schedule and run a delayed task may differ a little
 
 
 class PhotoBusy(Exception):
@@ -59,14 +60,15 @@ def client_for(token: str) -> GraphClient:
 def crawl_page(crawl_id: int) -> None:
     """Read the next page of the feed from the saved cursor, record its media, queue them and the next page."""
     crawl = InstagramCrawl.objects.select_related("owner").filter(pk=crawl_id, state__in=WALKING_STATES).first()
-    if crawl is None or (crawl.state == State.WAITING and crawl.resume_at and crawl.resume_at > timezone.now()):
-        return  # finished, stopped, or a duplicate of a task scheduled for later
+    early = crawl and crawl.state == State.WAITING and crawl.resume_at and crawl.resume_at > timezone.now() + EARLY
+    if crawl is None or early:
+        return  # finished, stopped, or a duplicate of the task scheduled for after the wait
     token = token_for(crawl.owner)
     if token is None:
         return _stop(crawl, "Instagram is not connected any more.")
     client = client_for(token)
     try:
-        if crawl.state == State.QUEUED:
+        if not (crawl.posts_total or crawl.posts_seen or crawl.next_url):
             _begin(crawl, client.me("id,media_count").get("media_count") or 0)
         page = client.media_page(crawl.next_url or client.first_page_url(settings.INSTAGRAM_PAGE_SIZE))
         items = [_with_children(client, item) for item in page.items]
@@ -80,7 +82,7 @@ def crawl_page(crawl_id: int) -> None:
 
 
 def _begin(crawl: InstagramCrawl, posts_total: int) -> None:
-    InstagramCrawl.objects.filter(pk=crawl.pk, state=State.QUEUED).update(
+    InstagramCrawl.objects.filter(pk=crawl.pk, state__in=WALKING_STATES).update(
         state=State.WALKING, posts_total=posts_total, heartbeat_at=timezone.now())
 
 

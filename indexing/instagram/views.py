@@ -26,4 +26,4 @@ def crawl_new(request):
         messages.info(request, "Connect Instagram first.")
     else:
         crawl_start(request.user)
-    return redirect(request.POST.get("next") or "gallery")
+    return redirect("gallery")

@@ -59,5 +59,6 @@
       .catch(function () { setTimeout(function () { poll(section); }, POLL_MS * 4); });
   }
 
-  document.querySelectorAll("[data-crawl-url]").forEach(poll);
+  function start() { document.querySelectorAll("[data-crawl-url]").forEach(poll); }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
 })();

@@ -4,7 +4,7 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 
-from indexing.models import Face, InstagramCrawl
+from indexing.models import Face, InstagramCrawl, InstagramMedia
 from tests.instagram_fixtures import wait_for
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
@@ -51,3 +51,18 @@ def test_log_in_with_instagram_watch_the_crawl_and_click_a_face(page, emulator, 
     page.wait_for_function("document.querySelectorAll('main ul.grid img').length === 5")
     wait_for(lambda: not InstagramCrawl.objects.filter(state__in=InstagramCrawl.ACTIVE).exists(), 60,
              "the crawl the second login started")
+
+
+def test_the_admin_shows_a_crawl_progress_live(page, log_in, django_user_model, user):
+    django_user_model.objects.create_superuser("root", password="pw-root-123")
+    crawl = InstagramCrawl.objects.create(owner=user, state=InstagramCrawl.State.INDEXING, posts_total=2,
+                                          posts_seen=2)
+    for media_id in ("1", "2"):
+        InstagramMedia.objects.create(owner=user, media_id=media_id, post_id=media_id, media_type="IMAGE",
+                                      url="http://cdn.invalid/x.jpg", crawl=crawl, seen_by=crawl)
+    log_in("root", "pw-root-123")
+    page.goto("/admin/indexing/instagramcrawl/")
+    bar = page.locator(f'[data-crawl-url$="/{crawl.pk}/progress/"] progress')
+    assert bar.evaluate("bar => bar.value") == 0
+    InstagramMedia.objects.filter(media_id="1").update(status=InstagramMedia.Status.FAILED)  # a worker's doing
+    page.wait_for_function("document.querySelector('.field-progress progress').value === 50")
