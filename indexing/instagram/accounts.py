@@ -20,7 +20,7 @@ def instagram_configured() -> bool:
     return bool(settings.SOCIAL_AUTH_INSTAGRAM_KEY and settings.SOCIAL_AUTH_INSTAGRAM_SECRET)
 
 
-def instagram_connected(backend, user=None, social=None, response=None, **kwargs):
+def on_instagram_login(backend, user=None, social=None, response=None, **kwargs):
     """Last step of the login pipeline: note the account, clear any relogin flag, start or resume the crawl."""
     if backend.name != PROVIDER or user is None or social is None:
         return None

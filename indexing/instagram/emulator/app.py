@@ -140,7 +140,7 @@ class EmulatorApp:
             answer["paging"] = {"cursors": {"before": encode_cursor(page[0]), "after": encode_cursor(page[-1])}}
             if len(posts) > limit:
                 query = {"access_token": token, "fields": fields, "limit": limit, "after": encode_cursor(page[-1])}
-                answer["paging"]["next"] = f"{self._base()}/v21.0/me/media?{urlencode(query)}"
+                answer["paging"]["next"] = f"{self.world.base_url}/v21.0/me/media?{urlencode(query)}"
         return Response(200, answer)
 
     def media_object(self, request: Request, media_id: str) -> Response:
@@ -192,9 +192,6 @@ class EmulatorApp:
         except (ValueError, TypeError) as e:
             raise EmulatorError(400, 100, f"Bad fault switches: {e}") from None
         return self.status(request)
-
-    def _base(self) -> str:
-        return self.world.base_url
 
     def _account_hints(self) -> str:
         return "".join(f"<li><code>{html.escape(a.username)}</code> / <code>{html.escape(a.password)}</code>: "

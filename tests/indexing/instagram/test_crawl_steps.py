@@ -71,3 +71,17 @@ def test_a_stalled_crawl_is_queued_again(live_server, kit, settings, redis_url, 
     assert redis.Redis.from_url(redis_url).llen(idle_queue) == 1
     crawler.crawl_page(crawl.pk)  # what the queued task does
     assert InstagramCrawl.objects.get(pk=crawl.pk).posts_seen == 2
+
+
+def test_the_periodic_recrawl_starts_a_crawl_for_each_idle_account_that_can_log_in(live_server, kit, emulator):
+    user, _ = log_in(live_server)
+    other = emulator.add_account("rose.l", "pw-rose")
+    other.add_image("rose_leslie_1.jpg")
+    rose, _ = log_in(live_server, "rose.l", "pw-rose")
+    assert crawler.recrawl_all() == 0  # both still crawling
+    InstagramCrawl.objects.update(state=InstagramCrawl.State.DONE)
+    rose.instagram_account.needs_relogin = True
+    rose.instagram_account.save()
+    assert crawler.recrawl_all() == 1
+    assert InstagramCrawl.objects.filter(owner=user, state=InstagramCrawl.State.QUEUED).count() == 1
+    assert not InstagramCrawl.objects.filter(owner=rose, state=InstagramCrawl.State.QUEUED).exists()
