@@ -250,3 +250,61 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 LOGGING.setdefault("loggers", {})["axes"] = {"level": "WARNING"}  # lockouts, not a line per start
+
+# Instagram: "Log in with Instagram" (social-auth-app-django) and the feed crawl (indexing/instagram/).
+# With INSTAGRAM_EMULATOR_URL set, the same code talks to the project's Instagram emulator instead.
+INSTALLED_APPS += ["social_django"]
+MIDDLEWARE += ["social_django.middleware.SocialAuthExceptionMiddleware"]
+TEMPLATES[0]["OPTIONS"]["context_processors"] += ["social_django.context_processors.backends"]
+AUTHENTICATION_BACKENDS = [AUTHENTICATION_BACKENDS[0], "indexing.instagram.backend.InstagramLogin",
+                           *AUTHENTICATION_BACKENDS[1:]]  # the login throttle stays first
+INSTAGRAM_EMULATOR_URL = env.str("INSTAGRAM_EMULATOR_URL", default="").rstrip("/")
+INSTAGRAM_AUTHORIZE_URL = env.str("INSTAGRAM_AUTHORIZE_URL", default=f"{INSTAGRAM_EMULATOR_URL}/oauth/authorize"
+                                  if INSTAGRAM_EMULATOR_URL else "https://www.instagram.com/oauth/authorize")
+INSTAGRAM_TOKEN_URL = env.str("INSTAGRAM_TOKEN_URL", default=f"{INSTAGRAM_EMULATOR_URL}/oauth/access_token"
+                              if INSTAGRAM_EMULATOR_URL else "https://api.instagram.com/oauth/access_token")
+INSTAGRAM_GRAPH_URL = env.str("INSTAGRAM_GRAPH_URL", default=INSTAGRAM_EMULATOR_URL or "https://graph.instagram.com")
+SOCIAL_AUTH_INSTAGRAM_KEY = env.str("INSTAGRAM_APP_ID", default="")
+SOCIAL_AUTH_INSTAGRAM_SECRET = env.str("INSTAGRAM_APP_SECRET", default="")
+SOCIAL_AUTH_INSTAGRAM_AUTHORIZATION_URL = INSTAGRAM_AUTHORIZE_URL
+SOCIAL_AUTH_INSTAGRAM_ACCESS_TOKEN_URL = INSTAGRAM_TOKEN_URL
+SOCIAL_AUTH_INSTAGRAM_GRAPH_URL = INSTAGRAM_GRAPH_URL
+SOCIAL_AUTH_URL_NAMESPACE = "social"
+SOCIAL_AUTH_LOGIN_REDIRECT_URL = "/"
+SOCIAL_AUTH_LOGIN_ERROR_URL = "/accounts/login/"
+SOCIAL_AUTH_REDIRECT_IS_HTTPS = env.bool("SOCIAL_AUTH_REDIRECT_IS_HTTPS", default=False)
+SOCIAL_AUTH_REQUESTS_TIMEOUT = env.float("INSTAGRAM_HTTP_TIMEOUT", default=20.0)
+SOCIAL_AUTH_PIPELINE = (
+    "social_core.pipeline.social_auth.social_details",
+    "social_core.pipeline.social_auth.social_names",
+    "social_core.pipeline.social_auth.social_uid",
+    "social_core.pipeline.social_auth.auth_allowed",
+    "social_core.pipeline.social_auth.social_user",
+    "social_core.pipeline.user.get_username",
+    "social_core.pipeline.user.create_user",
+    "social_core.pipeline.social_auth.associate_user",
+    "social_core.pipeline.social_auth.load_extra_data",
+    "social_core.pipeline.user.user_details",
+    "indexing.instagram.accounts.on_instagram_login",  # the saved token is there: start the crawl
+)
+INSTAGRAM_QUEUE = env.str("INSTAGRAM_QUEUE", default="celery")  # the Celery queue of the crawl tasks
+INSTAGRAM_PAGE_SIZE = env.int("INSTAGRAM_PAGE_SIZE", default=25)
+INSTAGRAM_HTTP_TIMEOUT = SOCIAL_AUTH_REQUESTS_TIMEOUT
+INSTAGRAM_HTTP_RETRIES = env.int("INSTAGRAM_HTTP_RETRIES", default=3)  # per request, on 5xx and timeouts
+INSTAGRAM_RETRY_BACKOFF = env.float("INSTAGRAM_RETRY_BACKOFF", default=2.0)  # seconds, doubled each attempt
+INSTAGRAM_MAX_RETRIES = env.int("INSTAGRAM_MAX_RETRIES", default=5)  # per crawl step before the crawl fails
+INSTAGRAM_RATE_LIMIT_WAIT = env.float("INSTAGRAM_RATE_LIMIT_WAIT", default=300.0)  # when Instagram gives no hint
+INSTAGRAM_RECRAWL_MINUTES = env.int("INSTAGRAM_RECRAWL_MINUTES", default=360)
+INSTAGRAM_TOKEN_REFRESH_DAYS = env.int("INSTAGRAM_TOKEN_REFRESH_DAYS", default=30)  # refresh when fewer are left
+INSTAGRAM_STALL_SECONDS = env.int("INSTAGRAM_STALL_SECONDS", default=max(600, 2 * CELERY_TASK_TIME_LIMIT))
+CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "instagram-refresh-tokens": {"task": "indexing.tasks.instagram_refresh_tokens", "schedule": 6 * 3600,
+                                 "options": {"queue": INSTAGRAM_QUEUE}},
+    "instagram-recrawl": {"task": "indexing.tasks.instagram_recrawl", "schedule": INSTAGRAM_RECRAWL_MINUTES * 60,
+                          "options": {"queue": INSTAGRAM_QUEUE}},
+    "instagram-resume-stalled": {"task": "indexing.tasks.instagram_resume_stalled",
+                                 "schedule": max(1, INSTAGRAM_STALL_SECONDS // 2),
+                                 "options": {"queue": INSTAGRAM_QUEUE}},
+}

@@ -10,3 +10,7 @@ urlpatterns = [
     path("", include("indexing.account_urls")),
     path("", include("search.urls")),
 ]
+urlpatterns += [
+    path("auth/", include("social_django.urls", namespace="social")),
+    path("instagram/", include("indexing.instagram.urls")),
+]

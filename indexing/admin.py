@@ -409,3 +409,6 @@ class ApiAccessKeyAdmin(admin.ModelAdmin):
     def revoke(self, request, queryset):
         for key in queryset:
             key_revoke(key)
+
+
+from .instagram import admin as instagram_admin  # noqa: E402,F401 - registers the Instagram blocks

@@ -13,6 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 FACES = SHARED / "faces"
+pytest_plugins = ["tests.instagram_fixtures"]  # the Instagram emulator and its crawl worker
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,7 @@ class PhotoContext:
     """What the steps hand on to each other while one photo is indexed."""
 
     photo: Photo
+    reclaimed: bool = False  # taken over from a run that died: it may have left faces in the engine
     data: bytes = b""
     loaded: LoadedImage | None = None
     face_records: list[dict] = field(default_factory=list)

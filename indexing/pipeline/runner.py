@@ -22,22 +22,31 @@ def claim(photo_id: int) -> Photo | None:
     limit has passed. Photos of banned users, or of users whose face indexing is off, are not
     claimed: they wait, pending, until the ban is lifted or face indexing is switched on.
     """
+    return _claim(photo_id)[0]
+
+
+def _claim(photo_id: int) -> tuple[Photo | None, bool]:
+    """(the claimed photo, whether it was taken over from a run that died) or (None, False)."""
     now = timezone.now()
     stale = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
-    claimable = Q(status=Photo.Status.PENDING) | Q(status=Photo.Status.PROCESSING, claimed_at__lt=stale)
     allowed = Q(owner__is_active=True, owner__account_settings__face_indexing_enabled=True)
-    if not Photo.objects.filter(claimable, allowed, pk=photo_id).update(status=Photo.Status.PROCESSING,
-                                                                         claimed_at=now):
-        return None
-    return Photo.objects.select_related("owner").get(pk=photo_id)
+    photos = Photo.objects.filter(allowed, pk=photo_id)
+    if photos.filter(status=Photo.Status.PENDING).update(status=Photo.Status.PROCESSING, claimed_at=now):
+        reclaimed = False
+    elif photos.filter(status=Photo.Status.PROCESSING, claimed_at__lt=stale).update(claimed_at=now):
+        reclaimed = True
+        log.warning("photo %s: taking over the indexing a run left unfinished", photo_id)
+    else:
+        return None, False
+    return Photo.objects.select_related("owner").get(pk=photo_id), reclaimed
 
 
 def index_photo_now(photo_id: int) -> Photo | None:
     """Claim and index one photo in this process; the photo ends indexed or failed with a reason."""
-    photo = claim(photo_id)
+    photo, reclaimed = _claim(photo_id)
     if photo is None:
         return None
-    ctx = PhotoContext(photo)
+    ctx = PhotoContext(photo, reclaimed=reclaimed)
     try:
         for step in STEPS:
             step(ctx)

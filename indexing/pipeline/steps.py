@@ -48,6 +48,9 @@ def make_thumbnail(ctx: PhotoContext) -> None:
 def index_faces(ctx: PhotoContext) -> None:
     engine, collection = get_engine(), collection_id_for(ctx.photo.owner)
     ctx.old_engine_face_ids = list(ctx.photo.faces.values_list("engine_face_id", flat=True))
+    if ctx.reclaimed:
+        lost = _engine_faces_of(engine, collection, ctx.photo.external_image_id)
+        ctx.old_engine_face_ids = list(dict.fromkeys(ctx.old_engine_face_ids + lost))
     try:
         answer = engine.index_faces(collection, ctx.data, external_image_id=ctx.photo.external_image_id)
     except ResourceNotFound:
@@ -57,6 +60,20 @@ def index_faces(ctx: PhotoContext) -> None:
         raise Stop(e.message) from e
     ctx.face_records = answer["FaceRecords"]
     ctx.unindexed = answer["UnindexedFaces"]
+
+
+def _engine_faces_of(engine, collection: str, external_image_id: str) -> list[str]:
+    """Every engine face indexed under this image id, found by listing the collection (rare: after a crash)."""
+    found, token = [], None
+    while True:
+        try:
+            answer = engine.list_faces(collection, next_token=token, max_results=4096)
+        except ResourceNotFound:
+            return found
+        found += [f["FaceId"] for f in answer["Faces"] if f.get("ExternalImageId") == external_image_id]
+        token = answer.get("NextToken")
+        if not token:
+            return found
 
 
 def save_faces(ctx: PhotoContext) -> None:

