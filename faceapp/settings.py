@@ -2,6 +2,7 @@
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlparse
 
 import environ
 
@@ -264,6 +265,9 @@ INSTAGRAM_AUTHORIZE_URL = env.str("INSTAGRAM_AUTHORIZE_URL", default=f"{INSTAGRA
 INSTAGRAM_TOKEN_URL = env.str("INSTAGRAM_TOKEN_URL", default=f"{INSTAGRAM_EMULATOR_URL}/oauth/access_token"
                               if INSTAGRAM_EMULATOR_URL else "https://api.instagram.com/oauth/access_token")
 INSTAGRAM_GRAPH_URL = env.str("INSTAGRAM_GRAPH_URL", default=INSTAGRAM_EMULATOR_URL or "https://graph.instagram.com")
+# "Log in with Instagram" posts a form that redirects to Instagram (or the emulator): let the CSP allow it.
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(
+    "{0.scheme}://{0.netloc}".format(urlparse(INSTAGRAM_AUTHORIZE_URL)))
 SOCIAL_AUTH_INSTAGRAM_KEY = env.str("INSTAGRAM_APP_ID", default="")
 SOCIAL_AUTH_INSTAGRAM_SECRET = env.str("INSTAGRAM_APP_SECRET", default="")
 SOCIAL_AUTH_INSTAGRAM_AUTHORIZATION_URL = INSTAGRAM_AUTHORIZE_URL
@@ -274,6 +278,8 @@ SOCIAL_AUTH_LOGIN_REDIRECT_URL = "/"
 SOCIAL_AUTH_LOGIN_ERROR_URL = "/accounts/login/"
 SOCIAL_AUTH_REDIRECT_IS_HTTPS = env.bool("SOCIAL_AUTH_REDIRECT_IS_HTTPS", default=False)
 SOCIAL_AUTH_REQUESTS_TIMEOUT = env.float("INSTAGRAM_HTTP_TIMEOUT", default=20.0)
+# The "find the faces in my photos" consent ticked beside the login button reaches the pipeline.
+SOCIAL_AUTH_FIELDS_STORED_IN_SESSION = ["face_indexing"]
 SOCIAL_AUTH_PIPELINE = (
     "social_core.pipeline.social_auth.social_details",
     "social_core.pipeline.social_auth.social_names",

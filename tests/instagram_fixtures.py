@@ -6,6 +6,7 @@ runs them.
 """
 from __future__ import annotations
 
+import copy
 import html
 import os
 import re
@@ -59,6 +60,9 @@ def instagram_settings(settings, emulator_server, emulator, redis_url):
     settings.SOCIAL_AUTH_INSTAGRAM_ACCESS_TOKEN_URL = f"{url}/oauth/access_token"
     settings.SOCIAL_AUTH_INSTAGRAM_GRAPH_URL = settings.INSTAGRAM_GRAPH_URL = url
     settings.INSTAGRAM_QUEUE = QUEUE
+    policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)  # the login form redirects to the emulator
+    policy["DIRECTIVES"]["form-action"].append(url)
+    settings.CONTENT_SECURITY_POLICY = policy
     for name, value in FAST.items():
         setattr(settings, name, type(getattr(settings, name))(value))
     purge_queue(redis_url, QUEUE)
@@ -113,12 +117,17 @@ def instagram_worker(redis_url, media_root, emulator_server, django_db_setup):
 
 
 def oauth_login(http: requests.Session, app_url: str, username: str, password: str,
-                decision: str = "allow") -> requests.Response:
-    """The browser's part of 'Log in with Instagram', over real HTTP: app -> emulator consent -> app."""
+                decision: str = "allow", face_indexing: bool = True) -> requests.Response:
+    """The browser's part of 'Log in with Instagram', over real HTTP: app -> emulator consent -> app.
+
+    With face_indexing, the user ticks "find the faces in my photos" beside the button (a new
+    account indexes no face before its owner agrees).
+    """
     login_page = http.get(f"{app_url}/accounts/login/")
     csrf = http.cookies.get("csrftoken") or re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"',
                                                       login_page.text).group(1)
-    to_consent = http.post(f"{app_url}/auth/login/instagram/", data={"csrfmiddlewaretoken": csrf},
+    begin = {"csrfmiddlewaretoken": csrf, **({"face_indexing": "on"} if face_indexing else {})}
+    to_consent = http.post(f"{app_url}/auth/login/instagram/", data=begin,
                            headers={"Referer": f"{app_url}/accounts/login/"}, allow_redirects=False)
     assert to_consent.status_code == 302, to_consent.text[:500]
     consent = http.get(to_consent.headers["Location"])

@@ -28,6 +28,10 @@ def on_instagram_login(backend, user=None, social=None, response=None, **kwargs)
     account, _ = InstagramAccount.objects.update_or_create(
         user=user, defaults={"instagram_id": social.uid, "username": profile.get("username", ""),
                              "needs_relogin": False, "problem": ""})
+    if backend.strategy.session_get("face_indexing") == "on":  # ticked beside the login button
+        from ..account import face_indexing_enable
+
+        face_indexing_enable(user)
     from .crawl import crawl_start
 
     crawl_start(user)

@@ -3,6 +3,7 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
 
 from indexing.models import Face, InstagramCrawl, InstagramMedia
 from tests.instagram_fixtures import wait_for
@@ -12,6 +13,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 
 def log_in_with_instagram(page, username, password):
     page.goto("/accounts/login/")
+    page.get_by_label("Find the faces in my photos").check()  # consent to face indexing, before the crawl
     page.get_by_role("button", name="Log in with Instagram").click()
     page.get_by_label("Username").fill(username)  # on the emulator's consent page
     page.get_by_label("Password").fill(password)
@@ -32,9 +34,8 @@ def test_log_in_with_instagram_watch_the_crawl_and_click_a_face(page, emulator, 
     assert crawl.locator("progress").is_visible()
     page.locator(".crawl-faces img").first.wait_for()
     assert crawl.locator("[data-field=state_label]").inner_text() != "Done"
-    page.wait_for_function("document.querySelector('[data-field=state_label]').textContent === 'Done'",
-                           timeout=120_000)
-    page.wait_for_function("document.querySelectorAll('main ul.grid img').length === 5")
+    expect(page.locator("[data-field=state_label]")).to_have_text("Done", timeout=120_000)
+    expect(page.locator("main ul.grid img")).to_have_count(5)
     assert page.locator(".crawl-faces img").count() == 6
 
     kit_face = Face.objects.get(photo__source_id=kit_1.id)
@@ -42,13 +43,13 @@ def test_log_in_with_instagram_watch_the_crawl_and_click_a_face(page, emulator, 
     page.wait_for_url("**/faces/**")
     images = account.images()
     matches = [images[re.search(r"instagram-(\d+)\.jpg", text).group(1)]
-               for text in page.locator(".grid li small").all_inner_texts()]
+               for text in page.locator(".match .file-name").all_inner_texts()]
     assert len(matches) >= 2 and all(m.startswith(("kit_harington", "group_kit_rose")) for m in matches[:2]), matches
 
     page.get_by_role("button", name="Log out").click()
     log_in_with_instagram(page, "kit.h", "pw-kit")  # logging in again reuses the account
     assert get_user_model().objects.count() == 1
-    page.wait_for_function("document.querySelectorAll('main ul.grid img').length === 5")
+    expect(page.locator("main ul.grid img")).to_have_count(5)
     wait_for(lambda: not InstagramCrawl.objects.filter(state__in=InstagramCrawl.ACTIVE).exists(), 60,
              "the crawl the second login started")
 
@@ -65,4 +66,4 @@ def test_the_admin_shows_a_crawl_progress_live(page, log_in, django_user_model, 
     bar = page.locator(f'[data-crawl-url$="/{crawl.pk}/progress/"] progress')
     assert bar.evaluate("bar => bar.value") == 0
     InstagramMedia.objects.filter(media_id="1").update(status=InstagramMedia.Status.FAILED)  # a worker's doing
-    page.wait_for_function("document.querySelector('.field-progress progress').value === 50")
+    expect(page.locator(".field-progress progress")).to_have_js_property("value", 50)

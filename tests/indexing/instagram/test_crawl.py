@@ -33,7 +33,9 @@ def settled(crawl_id, *states, timeout=120) -> InstagramCrawl:
     def check():
         crawl = InstagramCrawl.objects.get(pk=crawl_id)
         pending = InstagramMedia.objects.filter(crawl=crawl, status=InstagramMedia.Status.PENDING).exists()
-        return crawl if crawl.state in states and not pending else None
+        indexing = Photo.objects.filter(owner=crawl.owner, status__in=[Photo.Status.PENDING,
+                                                                       Photo.Status.PROCESSING]).exists()
+        return crawl if crawl.state in states and not pending and not indexing else None
     return wait_for(check, timeout, f"crawl {crawl_id} to end {states}")
 
 
