@@ -45,3 +45,15 @@ class ModelFileMismatch(EngineError):
 
     code = "InternalServerError"
     http_status = 500
+
+
+class Conflict(EngineError):
+    code = "ConflictException"
+
+
+class IdempotentParameterMismatch(EngineError):
+    code = "IdempotentParameterMismatchException"
+
+
+class ServiceQuotaExceeded(EngineError):
+    code = "ServiceQuotaExceededException"
