@@ -14,6 +14,7 @@ from ..engine import images
 from ..engine.errors import EngineError, ResourceNotFound
 from ..engines import collection_id_for, get_engine
 from ..models import Face, Photo
+from ..people import tag_people_step
 from ..services import _delete_files, faces_remove_from_engine
 from .context import PhotoContext, Stop
 
@@ -108,3 +109,11 @@ def _jpeg(image: Image.Image, quality: int) -> bytes:
 
 
 STEPS = [load_original, make_thumbnail, index_faces, save_faces]
+
+
+def tag_people(ctx: PhotoContext) -> None:
+    """Auto-tag the new faces with the owner's people (indexing/people/autotag.py)."""
+    tag_people_step(ctx.photo)
+
+
+STEPS.append(tag_people)
