@@ -9,11 +9,14 @@ from .clusters import cluster_if_due, cluster_labels, cluster_user_faces
 from .common import PeopleError, people_of, people_settings, person_named, threshold_for
 from .edits import hide_person, mark_not_a_face, merge_people, rename_person, set_cover, split_faces
 from .engine_users import sync_engine_users
+from .fetch import FetchRefused, check_url, fetch_photo
 from .history import undo
 from .naming import Named, accept_suggestions, name_cluster, name_face, reject_faces, similar_faces
+from .tagging import TaggingError, credentials_create, owner_for_token, tag_photo, webhook_process, webhook_receive
 
-__all__ = ["Named", "PeopleError", "accept_suggestions", "autotag_photo", "cluster_if_due", "cluster_labels",
-           "cluster_user_faces", "hide_person", "mark_not_a_face", "merge_people", "name_cluster", "name_face",
-           "people_of", "people_settings", "person_named", "reject_faces", "rename_person", "request_clustering",
-           "set_cover", "similar_faces", "split_faces", "sync_engine_users", "tag_people_step", "threshold_for",
-           "undo"]
+__all__ = ["FetchRefused", "Named", "PeopleError", "TaggingError", "accept_suggestions", "autotag_photo",
+           "check_url", "cluster_if_due", "cluster_labels", "cluster_user_faces", "credentials_create",
+           "fetch_photo", "hide_person", "mark_not_a_face", "merge_people", "name_cluster", "name_face",
+           "owner_for_token", "people_of", "people_settings", "person_named", "reject_faces", "rename_person",
+           "request_clustering", "set_cover", "similar_faces", "split_faces", "sync_engine_users", "tag_people_step",
+           "tag_photo", "threshold_for", "undo", "webhook_process", "webhook_receive"]

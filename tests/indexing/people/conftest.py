@@ -1,6 +1,7 @@
 """Every shared photo indexed once per module for one user; each test's changes roll back."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pytest
@@ -45,14 +46,23 @@ def index_library(owner, faces_dir, manifest, names) -> Library:
     return library
 
 
-@pytest.fixture(scope="module")
-def library(django_db_setup, django_db_blocker, faces_dir, faces_manifest, media_root):
+@contextmanager
+def committed_library(username, faces_dir, manifest, names, media_root, django_db_blocker):
+    """A user with these shared photos indexed and committed (for module-scoped fixtures: each test's
+    own changes still roll back); removed with their files and collection at the end."""
     from django.contrib.auth import get_user_model
 
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=str(media_root), PEOPLE_CLUSTER_DELAY=0):
-        owner = get_user_model().objects.create_user(username="carol", password="pw-carol-123")
+        owner = get_user_model().objects.create_user(username=username, password=f"pw-{username}-123")
         try:
-            yield index_library(owner, faces_dir, faces_manifest, sorted(faces_manifest))
+            yield index_library(owner, faces_dir, manifest, names)
         finally:
             user_faces_delete(owner)
             owner.delete()
+
+
+@pytest.fixture(scope="module")
+def library(django_db_setup, django_db_blocker, faces_dir, faces_manifest, media_root):
+    with committed_library("carol", faces_dir, faces_manifest, sorted(faces_manifest), media_root,
+                           django_db_blocker) as found:
+        yield found
