@@ -106,3 +106,13 @@ def test_clustering_runs_only_when_indexing_asked_for_it(library):
                                                                             "clustering_due": True})
     assert people.cluster_if_due(library.owner.pk).groups == 5
     assert not PeopleSettings.objects.get(owner=library.owner).clustering_due
+
+
+def test_the_cluster_faces_command_reports_the_groups(library):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("cluster_faces", "--user", library.owner.username, stdout=out)
+    assert out.getvalue().startswith(f"{len(library.identity)} unnamed faces: 5 groups")
