@@ -100,10 +100,6 @@ def parse_people_query(user, query: str) -> tuple[list[Person], list[str]]:
     return sorted(found, key=lambda p: p.name.lower()), leftover
 
 
-def names_by_face(faces) -> dict[int, Person]:
-    return {f.pk: f.person for f in faces if f.person_id}
-
-
 def candidates_for_face(user, face: Face, limit: int = CANDIDATES) -> list[Candidate]:
     """Up to three people this unnamed face may be, most similar first (the engine's SearchUsers)."""
     try:

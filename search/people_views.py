@@ -112,6 +112,8 @@ def event_undo(request, event_id: int):
         messages.error(request, str(e))
         touched = [event.person] if event.person_id else []
     live = [p for p in touched if p and p.merged_into_id is None]
+    if event.action == PeopleEvent.Action.NOT_A_FACE:
+        return redirect("people_settings")
     return redirect("person", live[0].pk) if live else redirect("people")
 
 
@@ -223,4 +225,6 @@ def people_settings(request):
     webhook = reverse("tagging_webhook", args=[credential.webhook_id]) if credential else ""
     return render(request, "search/person_settings.html", {
         "settings": current, "token": token, "credential": credential,
+        "not_faces": PeopleEvent.objects.filter(owner=request.user, action=PeopleEvent.Action.NOT_A_FACE,
+                                                undone_at__isnull=True)[:50],
         "webhook_url": request.build_absolute_uri(webhook) if credential else ""})

@@ -10,6 +10,7 @@ from ..engine.errors import EngineError
 from ..models import Face, FaceDecision, PeopleSettings, Person, Photo
 from .common import iou, people_in_photos, rejected_people, set_person, threshold_for
 from .edits import drop_faces
+from .engine_users import sync_engine_users
 from .naming import similar_faces
 
 log = logging.getLogger(__name__)
@@ -47,12 +48,40 @@ def _candidates(owner, face: Face, threshold: float) -> dict[int, float]:
     return best
 
 
+def remember_people(photo: Photo) -> list[dict]:
+    """The names on a photo's faces, by box, before indexing it again replaces the faces."""
+    covers = set(Person.objects.filter(cover_face__photo=photo).values_list("cover_face_id", flat=True))
+    return [{"box": f.box, "person": f.person_id, "confirmed": f.person_confirmed,
+             "similarity": f.person_similarity, "cover": f.pk in covers}
+            for f in photo.faces.filter(person__isnull=False)]
+
+
+def _restore_people(faces: list[Face], remembered: list[dict]) -> list[Person]:
+    """Give the new faces of a re-indexed photo the names their boxes had; answers the people restored."""
+    people = Person.objects.in_bulk({r["person"] for r in remembered})
+    restored = []
+    for r in remembered:
+        best = max(faces, key=lambda f: iou(f.box, r["box"]), default=None)
+        person = people.get(r["person"])
+        if best is None or person is None or best.person_id or iou(best.box, r["box"]) < SAME_BOX_IOU:
+            continue
+        set_person(best, person, r["confirmed"], r["similarity"])
+        if r["cover"] and not Person.objects.filter(pk=person.pk, cover_face__isnull=False).exists():
+            Person.objects.filter(pk=person.pk).update(cover_face=best)
+        restored.append(person)
+    return restored
+
+
 @transaction.atomic
-def autotag_photo(photo: Photo) -> list[Face]:
+def autotag_photo(photo: Photo, remembered: list[dict] = ()) -> list[Face]:
     """Tag each unnamed face of the photo with the person whose confirmed faces it matches best, above
-    the owner's threshold; never a person rejected for that face, never one person on two faces."""
+    the owner's threshold; never a person rejected for that face, never one person on two faces.
+    `remembered` (from remember_people) gives a re-indexed photo its names back first."""
     owner = photo.owner
     faces = relink_decisions(photo, list(photo.faces.all()))
+    restored = _restore_people(faces, list(remembered))
+    if restored:
+        transaction.on_commit(lambda: sync_engine_users(restored))
     threshold, rejected = threshold_for(owner), rejected_people(faces)
     pairs = []
     for face in faces:
@@ -84,9 +113,9 @@ def request_clustering(owner) -> None:
         cluster_faces.apply_async((owner.pk,), countdown=delay)
 
 
-def tag_people_step(photo: Photo) -> None:
+def tag_people_step(photo: Photo, remembered: list[dict] = ()) -> None:
     """The pipeline's last step: auto-tag; an engine failure here leaves the photo indexed, untagged."""
     try:
-        autotag_photo(photo)
+        autotag_photo(photo, remembered)
     except EngineError as e:
         log.warning("auto-tagging photo %s failed: %s", photo.pk, e)

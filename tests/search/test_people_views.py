@@ -3,7 +3,7 @@ import pytest
 from django.urls import reverse
 
 from indexing import people
-from indexing.models import Face, FaceCluster, LivingAlbum, Person
+from indexing.models import Face, FaceCluster, LivingAlbum, PeopleEvent, Person
 from indexing.pipeline import index_photo_now
 from indexing.services import photo_create
 from tests.indexing.people.conftest import committed_library, labelled_faces
@@ -141,3 +141,22 @@ def test_people_pages_need_a_login(client):
     for name in ("people", "people_groups", "living_albums", "people_settings"):
         response = client.get(reverse(name))
         assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_settings_set_the_threshold_make_a_token_and_undo_a_not_a_face(client, user, photos):
+    client.force_login(user)
+    url = reverse("people_settings")
+    client.post(url, {"do": "threshold", "threshold": "90"})
+    assert people.threshold_for(user) == 90
+    assert "0 to 100" in client.post(url, {"do": "threshold", "threshold": "300"}, follow=True).content.decode()
+    page = client.post(url, {"do": "credentials"}).content.decode()
+    token = page.split('id="api-token">')[1].split("<")[0]
+    assert people.owner_for_token(token) == user and "/api/tagging/webhook/" in page
+    photo = photos["joe_biden_2.jpg"]
+    client.post(reverse("face_not_a_face", args=[photo.faces.get().pk]))
+    assert not photo.faces.exists()
+    event = PeopleEvent.objects.get(owner=user, action="not_a_face")
+    assert "Undo (index the photo again)" in client.get(url).content.decode()
+    client.post(reverse("people_undo", args=[event.pk]))
+    index_photo_now(photo.pk)  # what the worker does once the undo is committed
+    assert photo.faces.count() == 1

@@ -115,3 +115,15 @@ def test_named_people_become_engine_users(library, django_capture_on_commit_call
     assert engine.search_users(collection, face_id=kit.engine_face_id)["UserMatches"] == []
     answer = engine.search_users(collection, face_id=library.face("group_kit_rose.jpg", 0).engine_face_id)
     assert [m["User"]["UserId"] for m in answer["UserMatches"]] == [person.engine_user_id]
+
+
+def test_reindexing_a_photo_keeps_the_names_of_its_faces(library):
+    named = people.name_face(library.owner, library.face("group_kit_rose.jpg", 1), "Kit")
+    rose = people.name_face(library.owner, library.face("group_kit_rose.jpg", 0), "Rose").person
+    photo = library.photos["group_kit_rose.jpg"]
+    photo_reindex(photo)
+    index_photo_now(photo.pk)
+    new = {f.person.name: f for f in photo.faces.select_related("person")}
+    assert set(new) == {"Kit", "Rose"} and new["Kit"].person_confirmed and new["Rose"].person_confirmed
+    assert not {f.pk for f in new.values()} & {s["id"] for s in named.event.payload["faces"]}
+    assert Person.objects.get(pk=rose.pk).cover_face == new["Rose"]
