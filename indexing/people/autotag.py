@@ -14,7 +14,8 @@ from .engine_users import sync_engine_users
 from .naming import similar_faces
 
 log = logging.getLogger(__name__)
-SAME_BOX_IOU = 0.5  # a face of a re-indexed photo is the one a decision was about from this overlap
+SAME_BOX_IOU = 0.5
+CANDIDATE_FACES = 200  # the most similar faces looked at for a new face: plenty to find its person  # a face of a re-indexed photo is the one a decision was about from this overlap
 
 
 def _box(d: FaceDecision) -> dict:
@@ -42,7 +43,7 @@ def relink_decisions(photo: Photo, faces: list[Face]) -> list[Face]:
 def _candidates(owner, face: Face, threshold: float) -> dict[int, float]:
     """{person id: best similarity of `face` to a confirmed face of that person} above the threshold."""
     best: dict[int, float] = {}
-    for other, similarity in similar_faces(owner, face, threshold):
+    for other, similarity in similar_faces(owner, face, threshold, limit=CANDIDATE_FACES):
         if other.person_id and other.person_confirmed and other.photo_id != face.photo_id:
             best[other.person_id] = max(best.get(other.person_id, 0.0), similarity)
     return best
