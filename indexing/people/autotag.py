@@ -14,8 +14,8 @@ from .engine_users import sync_engine_users
 from .naming import similar_faces
 
 log = logging.getLogger(__name__)
-SAME_BOX_IOU = 0.5
-CANDIDATE_FACES = 200  # the most similar faces looked at for a new face: plenty to find its person  # a face of a re-indexed photo is the one a decision was about from this overlap
+SAME_BOX_IOU = 0.5  # a face of a re-indexed photo is the one a decision was about from this overlap
+CANDIDATE_FACES = 200  # the most similar faces looked at for a new face: plenty to find its person
 
 
 def _box(d: FaceDecision) -> dict:

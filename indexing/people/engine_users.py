@@ -69,14 +69,23 @@ def _add(person: Person, wanted: list[str]) -> None:
     if not new:
         return
     if not person.engine_face_ids:
-        try:
-            engine.create_user(collection, person.engine_user_id)
-        except Conflict:
-            pass
+        _create(engine, collection, person)
     # The user said these faces are this person: associate them whatever their similarity.
-    answer = engine.associate_faces(collection, person.engine_user_id, new, user_match_threshold=0)
+    try:
+        answer = engine.associate_faces(collection, person.engine_user_id, new, user_match_threshold=0)
+    except ResourceNotFound:  # the engine lost the user (a collection made anew): make it again
+        _create(engine, collection, person)
+        new = wanted
+        answer = engine.associate_faces(collection, person.engine_user_id, new, user_match_threshold=0)
     done = {f["FaceId"] for f in answer["AssociatedFaces"]}
     _save(person, [f for f in wanted if f in done or f in set(person.engine_face_ids)])
+
+
+def _create(engine, collection: str, person: Person) -> None:
+    try:
+        engine.create_user(collection, person.engine_user_id)
+    except Conflict:
+        pass
 
 
 def _save(person: Person, face_ids: list[str]) -> None:

@@ -127,3 +127,22 @@ def test_reindexing_a_photo_keeps_the_names_of_its_faces(library):
     assert set(new) == {"Kit", "Rose"} and new["Kit"].person_confirmed and new["Rose"].person_confirmed
     assert not {f.pk for f in new.values()} & {s["id"] for s in named.event.payload["faces"]}
     assert Person.objects.get(pk=rose.pk).cover_face == new["Rose"]
+
+
+def test_an_engine_user_lost_by_the_engine_is_made_again(library, django_capture_on_commit_callbacks):
+    engine, collection = get_engine(), collection_id_for(library.owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        person = people.name_face(library.owner, library.face("kit_harington_1.jpg"), "Kit", with_matches=True).person
+    engine.delete_user(collection, person.engine_user_id)  # as if the collection had been made anew
+    one = library.face("kit_harington_3.jpg")
+    with django_capture_on_commit_callbacks(execute=True):
+        rejected = people.reject_faces(library.owner, person, [one.pk])
+    event = person.events.get(action="reject")
+    with django_capture_on_commit_callbacks(execute=True):
+        people.undo(library.owner, event)
+    assert rejected == 1
+    users = engine.list_users(collection)["Users"]
+    assert users == [{"UserId": person.engine_user_id, "UserStatus": "ACTIVE"}]
+    answer = engine.search_users(collection, user_id=person.engine_user_id, user_match_threshold=0)
+    assert answer["SearchedUser"] == {"UserId": person.engine_user_id}
+    assert len(Person.objects.get(pk=person.pk).engine_face_ids) == len(library.faces_of("kit_harington"))
