@@ -100,6 +100,16 @@ def parse_people_query(user, query: str) -> tuple[list[Person], list[str]]:
     return sorted(found, key=lambda p: p.name.lower()), leftover
 
 
+def _by_person(user_matches: list[dict]) -> dict[int, float]:
+    """{person id: similarity} from engine UserMatches (engine users are named person-<id>)."""
+    found = {}
+    for match in user_matches:
+        prefix, _, pk = match["User"]["UserId"].partition("-")
+        if prefix == "person" and pk.isdigit():
+            found[int(pk)] = match["Similarity"]
+    return found
+
+
 def candidates_for_face(user, face: Face, limit: int = CANDIDATES) -> list[Candidate]:
     """Up to three people this unnamed face may be, most similar first (the engine's SearchUsers)."""
     try:
@@ -107,14 +117,13 @@ def candidates_for_face(user, face: Face, limit: int = CANDIDATES) -> list[Candi
                                            user_match_threshold=settings.PEOPLE_CANDIDATE_THRESHOLD, max_users=20)
     except (EngineError, NotImplementedError):
         return []
-    similarity = {m["User"]["UserId"]: m["Similarity"] for m in answer["UserMatches"]}
+    similarity = _by_person(answer["UserMatches"])
     rejected = set(FaceDecision.objects.filter(face=face, kind=FaceDecision.Kind.REJECTED)
                    .values_list("person_id", flat=True))
     in_photo = set(Face.objects.filter(photo_id=face.photo_id, person__isnull=False).exclude(pk=face.pk)
                    .values_list("person_id", flat=True))
-    people = Person.objects.filter(owner=user, merged_into__isnull=True,
-                                   pk__in=[int(u.split("-", 1)[1]) for u in similarity if u.startswith("person-")])
-    found = [Candidate(p, similarity[p.engine_user_id]) for p in people if p.pk not in rejected | in_photo]
+    people = Person.objects.filter(owner=user, merged_into__isnull=True, pk__in=similarity)
+    found = [Candidate(p, similarity[p.pk]) for p in people if p.pk not in rejected | in_photo]
     return sorted(found, key=lambda c: (-c.similarity, c.person.pk))[:limit]
 
 
@@ -125,8 +134,7 @@ def who_is_in_image(user, image_bytes: bytes, threshold: float) -> list[dict]:
     """
     answer = get_engine().search_users_by_image(collection_id_for(user), image_bytes,
                                                 user_match_threshold=threshold, max_users=CANDIDATES)
-    ids = {int(m["User"]["UserId"].split("-", 1)[1]): m["Similarity"] for m in answer["UserMatches"]
-           if m["User"]["UserId"].startswith("person-")}
+    ids = _by_person(answer["UserMatches"])
     people = Person.objects.filter(owner=user, merged_into__isnull=True, pk__in=ids)
     return sorted(({"person_id": p.pk, "name": p.name, "similarity": ids[p.pk]} for p in people),
                   key=lambda m: -m["similarity"])

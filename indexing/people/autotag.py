@@ -8,7 +8,7 @@ from django.db import transaction
 
 from ..engine.errors import EngineError
 from ..models import Face, FaceDecision, PeopleSettings, Person, Photo
-from .common import iou, people_in_photos, rejected_people, set_person, threshold_for
+from .common import iou, people_in_photos, people_settings, rejected_people, set_person, threshold_for
 from .edits import drop_faces
 from .engine_users import sync_engine_users
 from .naming import similar_faces
@@ -107,7 +107,7 @@ def request_clustering(owner) -> None:
     delay = settings.PEOPLE_CLUSTER_DELAY
     if delay <= 0:
         return
-    PeopleSettings.objects.get_or_create(owner=owner, defaults={"match_threshold": settings.FACE_MATCH_THRESHOLD})
+    people_settings(owner)
     if PeopleSettings.objects.filter(owner=owner, clustering_due=False).update(clustering_due=True):
         from ..tasks import cluster_faces
 
