@@ -314,3 +314,19 @@ CELERY_BEAT_SCHEDULE = {
                                  "schedule": max(1, INSTAGRAM_STALL_SECONDS // 2),
                                  "options": {"queue": INSTAGRAM_QUEUE}},
 }
+
+# People (indexing/people/): auto-tagging uses each user's threshold (default FACE_MATCH_THRESHOLD);
+# an unnamed face shows up to three candidates from PEOPLE_CANDIDATE_THRESHOLD; the grouping of
+# unnamed faces is DBSCAN on distance = 1 - similarity/100 with eps = 1 - PEOPLE_CLUSTER_SIMILARITY/100
+# (85, not 80: DBSCAN chains neighbours, and at 80 LFW's 150 people chain into mixed groups; see
+# bench/people_clusters.py).
+PEOPLE_CANDIDATE_THRESHOLD = env.float("PEOPLE_CANDIDATE_THRESHOLD", default=60.0)
+PEOPLE_CLUSTER_SIMILARITY = env.float("PEOPLE_CLUSTER_SIMILARITY", default=85.0)
+PEOPLE_CLUSTER_MIN_SIZE = env.int("PEOPLE_CLUSTER_MIN_SIZE", default=2)
+PEOPLE_CLUSTER_DELAY = env.int("PEOPLE_CLUSTER_DELAY", default=60)  # seconds after indexing; 0: never
+# The tagging API and its webhook
+TAGGING_FETCH_MAX_BYTES = env.int("TAGGING_FETCH_MAX_BYTES", default=UPLOAD_MAX_BYTES)
+TAGGING_FETCH_TIMEOUT = env.float("TAGGING_FETCH_TIMEOUT", default=15.0)
+TAGGING_WEBHOOK_TOLERANCE = env.int("TAGGING_WEBHOOK_TOLERANCE", default=300)  # seconds of clock skew
+# Hosts (host or host:port) fetched over plain http and on private addresses: for tests only.
+TAGGING_ALLOW_HTTP_HOSTS = env.list("TAGGING_ALLOW_HTTP_HOSTS", default=[])

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import numpy as np
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F
 
 from .engine.errors import ResourceAlreadyExists, ResourceNotFound
-from .engine.store import CollectionInfo, EmbeddingStore, StoredFace
-from .models import EngineCollection, EngineFace
+from .engine.store import CollectionInfo, EmbeddingStore, StoredFace, StoredUser, UserStore
+from .models import EngineCollection, EngineFace, EngineUser, EngineUserFace
 
 
 def _info(c: EngineCollection) -> CollectionInfo:
@@ -82,7 +82,66 @@ class DatabaseStore(EmbeddingStore):
         matrix = np.frombuffer(b"".join(bytes(e) for _, e in rows), dtype=np.float32).reshape(len(rows), -1)
         return [i for i, _ in rows], matrix
 
+    @property
+    def users(self) -> DatabaseUserStore:
+        return DatabaseUserStore(self)
+
     @staticmethod
     def _touch(c: EngineCollection) -> None:
         EngineCollection.objects.filter(pk=c.pk).update(
             version=F("version") + 1, face_count=EngineFace.objects.filter(collection=c).count())
+
+
+class DatabaseUserStore(UserStore):
+    """The local engine's users on the app's database (EngineUser, EngineUserFace)."""
+
+    def __init__(self, store: DatabaseStore):
+        self._store = store
+
+    def _users(self, collection_id: str):
+        return EngineUser.objects.filter(collection=self._store._row(collection_id))
+
+    def add_user(self, collection_id, user_id, request_token):
+        try:
+            with transaction.atomic():
+                EngineUser.objects.create(collection=self._store._row(collection_id), user_id=user_id,
+                                          request_token=request_token or "")
+        except IntegrityError:
+            return False
+        return True
+
+    def get_user(self, collection_id, user_id):
+        found = self._stored(self._users(collection_id).filter(user_id=user_id))
+        return found[0] if found else None
+
+    def remove_user(self, collection_id, user_id):
+        return self._users(collection_id).filter(user_id=user_id).delete()[0] > 0
+
+    def list_users(self, collection_id, after, limit):
+        qs = self._users(collection_id).order_by("user_id")
+        if after:
+            qs = qs.filter(user_id__gt=after)
+        return self._stored(qs[:limit])
+
+    def count_users(self, collection_id):
+        return self._users(collection_id).count()
+
+    def face_users(self, collection_id, face_ids=None):
+        qs = EngineUserFace.objects.filter(user__collection=self._store._row(collection_id))
+        if face_ids is not None:
+            qs = qs.filter(face__face_id__in=face_ids)
+        return dict(qs.values_list("face__face_id", "user__user_id"))
+
+    def set_face_user(self, collection_id, user_id, face_ids, associate):
+        with transaction.atomic():
+            user = self._users(collection_id).get(user_id=user_id)
+            if not associate:
+                EngineUserFace.objects.filter(user=user, face__face_id__in=face_ids).delete()
+                return
+            faces = EngineFace.objects.filter(collection_id=user.collection_id, face_id__in=face_ids)
+            EngineUserFace.objects.bulk_create([EngineUserFace(user=user, face=f) for f in faces],
+                                               ignore_conflicts=True)
+
+    @staticmethod
+    def _stored(qs) -> list[StoredUser]:
+        return [StoredUser(u.user_id, u.n, u.request_token or None) for u in qs.annotate(n=Count("faces"))]

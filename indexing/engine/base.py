@@ -11,6 +11,9 @@ from abc import ABC, abstractmethod
 
 DEFAULT_THRESHOLD = 80.0
 MAX_FACES_PER_IMAGE = 100
+MAX_FACES_PER_USER = 100
+DEFAULT_USER_MATCH_THRESHOLD = 80.0  # SearchUsers, SearchUsersByImage
+DEFAULT_ASSOCIATE_THRESHOLD = 75.0  # AssociateFaces
 
 
 class FaceEngine(ABC):
@@ -81,3 +84,62 @@ class FaceEngine(ABC):
             self.create_collection(collection_id)
         except ResourceAlreadyExists:
             pass
+
+    # Users: Rekognition's named groups of up to 100 faces of a collection (CreateUser ... SearchUsersByImage).
+    # A face belongs to at most one user; UserStatus is CREATED until a face is associated, ACTIVE after.
+    # Not abstract, so that an engine without them still serves faces: it raises NotImplementedError,
+    # and the contract suite (tests/indexing/engine/test_users.py) names what is missing.
+    def create_user(self, collection_id: str, user_id: str, client_request_token: str | None = None) -> dict:
+        """{}; Conflict if the user exists (unless this is a retry with the same token)."""
+        raise NotImplementedError("create_user")
+
+    def delete_user(self, collection_id: str, user_id: str, client_request_token: str | None = None) -> dict:
+        """{}; ResourceNotFound if absent. The user's faces stay in the collection, unassociated."""
+        raise NotImplementedError("delete_user")
+
+    def list_users(self, collection_id: str, next_token: str | None = None, max_results: int | None = None) -> dict:
+        """{Users: [{UserId, UserStatus}], NextToken?}, ordered by UserId."""
+        raise NotImplementedError("list_users")
+
+    def associate_faces(self, collection_id: str, user_id: str, face_ids: list[str],
+                        user_match_threshold: float = DEFAULT_ASSOCIATE_THRESHOLD,
+                        client_request_token: str | None = None) -> dict:
+        """{AssociatedFaces: [{FaceId}], UnsuccessfulFaceAssociations: [{FaceId, UserId?, Confidence?,
+        Reasons}], UserStatus}. Reasons: FACE_NOT_FOUND, ASSOCIATED_TO_A_DIFFERENT_USER,
+        LOW_MATCH_CONFIDENCE (the face matches the user's faces below the threshold; a user with no
+        face yet takes any face). ServiceQuotaExceeded past 100 faces for the user."""
+        raise NotImplementedError("associate_faces")
+
+    def disassociate_faces(self, collection_id: str, user_id: str, face_ids: list[str],
+                           client_request_token: str | None = None) -> dict:
+        """{DisassociatedFaces: [{FaceId}], UnsuccessfulFaceDisassociations: [{FaceId, UserId?, Reasons}],
+        UserStatus}. Reasons: FACE_NOT_FOUND, ASSOCIATED_TO_A_DIFFERENT_USER."""
+        raise NotImplementedError("disassociate_faces")
+
+    def search_users(self, collection_id: str, user_id: str | None = None, face_id: str | None = None,
+                     user_match_threshold: float = DEFAULT_USER_MATCH_THRESHOLD, max_users: int = 500) -> dict:
+        """{UserMatches: [{Similarity, User: {UserId, UserStatus}}] highest first, FaceModelVersion,
+        SearchedFace: {FaceId} | SearchedUser: {UserId}}. Exactly one of user_id and face_id."""
+        raise NotImplementedError("search_users")
+
+    def search_users_by_image(self, collection_id: str, image_bytes: bytes,
+                              user_match_threshold: float = DEFAULT_USER_MATCH_THRESHOLD, max_users: int = 500,
+                              quality_filter: str = "NONE") -> dict:
+        """Users matching the largest face: {UserMatches, FaceModelVersion, SearchedFace: {FaceDetail},
+        UnsearchedFaces: [{FaceDetails, Reasons}]}; InvalidParameter if no face."""
+        raise NotImplementedError("search_users_by_image")
+
+    def face_similarities(self, collection_id: str, face_ids: list[str],
+                          threshold: float) -> dict[str, dict[str, float]]:
+        """For each face id, the other faces among `face_ids` with similarity >= threshold.
+
+        Not a Rekognition operation: the app's clustering uses it. This default asks SearchFaces once
+        per face (what a Rekognition engine can do); the local engine answers in matrix products.
+        """
+        wanted = set(face_ids)
+        answer: dict[str, dict[str, float]] = {}
+        for face_id in face_ids:
+            matches = self.search_faces(collection_id, face_id, threshold, 4096)["FaceMatches"]
+            answer[face_id] = {m["Face"]["FaceId"]: m["Similarity"] for m in matches
+                               if m["Face"]["FaceId"] in wanted}
+        return answer

@@ -61,3 +61,14 @@ class EngineUnavailable(ConnectionError):
     A ConnectionError, not an EngineError: the photo is not at fault, so the pipeline leaves it
     pending and the task retries later.
     """
+
+class Conflict(EngineError):
+    code = "ConflictException"
+
+
+class IdempotentParameterMismatch(EngineError):
+    code = "IdempotentParameterMismatchException"
+
+
+class ServiceQuotaExceeded(EngineError):
+    code = "ServiceQuotaExceededException"

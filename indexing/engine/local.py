@@ -15,6 +15,7 @@ import numpy as np
 from . import images
 from .base import DEFAULT_THRESHOLD, MAX_FACES_PER_IMAGE, FaceEngine
 from .errors import InvalidPaginationToken, InvalidParameter, ResourceNotFound, Validation
+from .local_users import LocalUsers
 from .models import DetectedFace, load_model, model_version
 from .store import EmbeddingStore, StoredFace
 
@@ -30,7 +31,7 @@ def box_dict(box: tuple[float, float, float, float]) -> dict:
     return {"Width": float(width), "Height": float(height), "Left": float(left), "Top": float(top)}
 
 
-class LocalEngine(FaceEngine):
+class LocalEngine(LocalUsers, FaceEngine):
     """Rekognition's collection operations on a local model.
 
     `model` is 'arcface' or 'dlib'; each collection records the model that indexed it and
@@ -94,7 +95,8 @@ class LocalEngine(FaceEngine):
         info = self.store.get_collection(collection_id)
         if info is None:
             raise ResourceNotFound(f"The collection id: {collection_id} does not exist")
-        return {"FaceCount": info.face_count, "FaceModelVersion": info.model, "UserCount": 0,
+        return {"FaceCount": info.face_count, "FaceModelVersion": info.model,
+                "UserCount": self.users.count_users(collection_id),
                 "CollectionARN": self._arn(collection_id), "CreationTimestamp": info.created}
 
     # faces

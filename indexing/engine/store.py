@@ -10,6 +10,7 @@ import threading
 import time
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -67,6 +68,11 @@ class EmbeddingStore(ABC):
     @abstractmethod
     def load_vectors(self, collection_id: str) -> tuple[list[str], np.ndarray]:
         """Every face id of the collection and its embeddings as one (n, dim) float32 matrix."""
+
+    @property
+    def users(self) -> UserStore:
+        """The users of this store's collections (Rekognition's user operations)."""
+        raise NotImplementedError("this store keeps no users")
 
 
 @dataclass
@@ -138,7 +144,112 @@ class MemoryStore(EmbeddingStore):
             return [], np.zeros((0, 0), np.float32)
         return ids, np.stack([c.faces[i].embedding for i in ids]).astype(np.float32, copy=False)
 
+    @cached_property
+    def users(self) -> MemoryUserStore:
+        return MemoryUserStore(self)
+
     @staticmethod
     def _touch(c: _MemoryCollection) -> None:
         c.info.version += 1
         c.info.face_count = len(c.faces)
+
+
+@dataclass
+class StoredUser:
+    user_id: str
+    face_count: int
+    request_token: str | None = None
+
+    @property
+    def status(self) -> str:
+        return "ACTIVE" if self.face_count else "CREATED"
+
+
+class UserStore(ABC):
+    """Users of a collection and which faces they hold (a face belongs to at most one user).
+
+    A store raises ResourceNotFound for a missing collection; faces deleted from the collection
+    leave their user with them.
+    """
+
+    @abstractmethod
+    def add_user(self, collection_id: str, user_id: str, request_token: str | None) -> bool:
+        """False if the user already exists (nothing changes then)."""
+
+    @abstractmethod
+    def get_user(self, collection_id: str, user_id: str) -> StoredUser | None: ...
+
+    @abstractmethod
+    def remove_user(self, collection_id: str, user_id: str) -> bool: ...
+
+    @abstractmethod
+    def list_users(self, collection_id: str, after: str | None, limit: int) -> list[StoredUser]: ...
+
+    @abstractmethod
+    def count_users(self, collection_id: str) -> int: ...
+
+    @abstractmethod
+    def face_users(self, collection_id: str, face_ids: list[str] | None = None) -> dict[str, str]:
+        """face id -> user id for the associated faces among `face_ids` (None: every one)."""
+
+    @abstractmethod
+    def set_face_user(self, collection_id: str, user_id: str, face_ids: list[str], associate: bool) -> None:
+        """Associate the faces with the user, or (associate=False) remove them from it."""
+
+
+@dataclass
+class _MemoryUser:
+    request_token: str | None
+    faces: set[str] = field(default_factory=set)
+
+
+class MemoryUserStore(UserStore):
+    """The users of a MemoryStore's collections, kept beside it (`MemoryStore.users`)."""
+
+    def __init__(self, store: MemoryStore):
+        self._store = store
+        self._users: dict[str, tuple[_MemoryCollection, dict[str, _MemoryUser]]] = {}
+
+    def _of(self, collection_id: str) -> dict[str, _MemoryUser]:
+        c = self._store._get(collection_id)
+        owner, users = self._users.get(collection_id, (None, {}))
+        if owner is not c:  # a collection deleted and created again starts with no user
+            users = {}
+            self._users[collection_id] = (c, users)
+        for u in users.values():  # faces deleted from the collection leave their user
+            u.faces &= c.faces.keys()
+        return users
+
+    def add_user(self, collection_id, user_id, request_token):
+        with self._store._lock:
+            users = self._of(collection_id)
+            if user_id in users:
+                return False
+            users[user_id] = _MemoryUser(request_token)
+            return True
+
+    def get_user(self, collection_id, user_id):
+        u = self._of(collection_id).get(user_id)
+        return StoredUser(user_id, len(u.faces), u.request_token) if u else None
+
+    def remove_user(self, collection_id, user_id):
+        with self._store._lock:
+            return self._of(collection_id).pop(user_id, None) is not None
+
+    def list_users(self, collection_id, after, limit):
+        users = self._of(collection_id)
+        ids = sorted(i for i in users if after is None or i > after)[:limit]
+        return [StoredUser(i, len(users[i].faces), users[i].request_token) for i in ids]
+
+    def count_users(self, collection_id):
+        return len(self._of(collection_id))
+
+    def face_users(self, collection_id, face_ids=None):
+        wanted = None if face_ids is None else set(face_ids)
+        return {f: user_id for user_id, u in self._of(collection_id).items() for f in u.faces
+                if wanted is None or f in wanted}
+
+    def set_face_user(self, collection_id, user_id, face_ids, associate):
+        with self._store._lock:
+            faces = self._of(collection_id)[user_id].faces
+            faces.update(face_ids) if associate else faces.difference_update(face_ids)

@@ -14,6 +14,7 @@ from ..engine import images
 from ..engine.errors import EngineError, ResourceNotFound
 from ..engines import collection_id_for, get_engine
 from ..models import Face, Photo
+from ..people import remember_people, tag_people_step
 from ..services import _delete_files, faces_remove_from_engine
 from .context import PhotoContext, Stop
 
@@ -125,3 +126,17 @@ def _jpeg(image: Image.Image, quality: int) -> bytes:
 
 
 STEPS = [load_original, make_thumbnail, index_faces, save_faces]
+
+
+def remember_names(ctx: PhotoContext) -> None:
+    """Before save_faces replaces the faces: the names they carry, to give back to the new ones."""
+    ctx.people_before = remember_people(ctx.photo)
+
+
+def tag_people(ctx: PhotoContext) -> None:
+    """Auto-tag the new faces with the owner's people (indexing/people/autotag.py)."""
+    tag_people_step(ctx.photo, getattr(ctx, "people_before", []))
+
+
+STEPS.insert(STEPS.index(save_faces), remember_names)
+STEPS.append(tag_people)

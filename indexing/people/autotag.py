@@ -1,0 +1,122 @@
+"""Auto-tagging a newly indexed photo with the owner's people, and the user's decisions kept across re-indexing."""
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.db import transaction
+
+from ..engine.errors import EngineError
+from ..models import Face, FaceDecision, PeopleSettings, Person, Photo
+from .common import iou, people_in_photos, people_settings, rejected_people, set_person, threshold_for
+from .edits import drop_faces
+from .engine_users import sync_engine_users
+from .naming import similar_faces
+
+log = logging.getLogger(__name__)
+SAME_BOX_IOU = 0.5  # a face of a re-indexed photo is the one a decision was about from this overlap
+CANDIDATE_FACES = 200  # the most similar faces looked at for a new face: plenty to find its person
+
+
+def _box(d: FaceDecision) -> dict:
+    return {"Left": d.left, "Top": d.top, "Width": d.width, "Height": d.height}
+
+
+def relink_decisions(photo: Photo, faces: list[Face]) -> list[Face]:
+    """Point the photo's decisions at its current faces (indexing again made new ones); faces the
+    user marked 'not a face' are dropped again. Answers the faces that stay."""
+    decisions = list(FaceDecision.objects.filter(photo=photo))
+    dropped = []
+    for d in decisions:
+        best = max(faces, key=lambda f: iou(f.box, _box(d)), default=None)
+        if best is None or iou(best.box, _box(d)) < SAME_BOX_IOU:
+            continue
+        if d.kind == FaceDecision.Kind.NOT_A_FACE:
+            dropped.append(best)
+        elif d.face_id != best.pk:
+            FaceDecision.objects.filter(pk=d.pk).update(face=best)
+    if dropped:
+        drop_faces(photo.owner, dropped)
+    return [f for f in faces if f not in dropped]
+
+
+def _candidates(owner, face: Face, threshold: float) -> dict[int, float]:
+    """{person id: best similarity of `face` to a confirmed face of that person} above the threshold."""
+    best: dict[int, float] = {}
+    for other, similarity in similar_faces(owner, face, threshold, limit=CANDIDATE_FACES):
+        if other.person_id and other.person_confirmed and other.photo_id != face.photo_id:
+            best[other.person_id] = max(best.get(other.person_id, 0.0), similarity)
+    return best
+
+
+def remember_people(photo: Photo) -> list[dict]:
+    """The names on a photo's faces, by box, before indexing it again replaces the faces."""
+    covers = set(Person.objects.filter(cover_face__photo=photo).values_list("cover_face_id", flat=True))
+    return [{"box": f.box, "person": f.person_id, "confirmed": f.person_confirmed,
+             "similarity": f.person_similarity, "cover": f.pk in covers}
+            for f in photo.faces.filter(person__isnull=False)]
+
+
+def _restore_people(faces: list[Face], remembered: list[dict]) -> list[Person]:
+    """Give the new faces of a re-indexed photo the names their boxes had; answers the people restored."""
+    people = Person.objects.in_bulk({r["person"] for r in remembered})
+    restored = []
+    for r in remembered:
+        best = max(faces, key=lambda f: iou(f.box, r["box"]), default=None)
+        person = people.get(r["person"])
+        if best is None or person is None or best.person_id or iou(best.box, r["box"]) < SAME_BOX_IOU:
+            continue
+        set_person(best, person, r["confirmed"], r["similarity"])
+        if r["cover"] and not Person.objects.filter(pk=person.pk, cover_face__isnull=False).exists():
+            Person.objects.filter(pk=person.pk).update(cover_face=best)
+        restored.append(person)
+    return restored
+
+
+@transaction.atomic
+def autotag_photo(photo: Photo, remembered: list[dict] = ()) -> list[Face]:
+    """Tag each unnamed face of the photo with the person whose confirmed faces it matches best, above
+    the owner's threshold; never a person rejected for that face, never one person on two faces.
+    `remembered` (from remember_people) gives a re-indexed photo its names back first."""
+    owner = photo.owner
+    faces = relink_decisions(photo, list(photo.faces.all()))
+    restored = _restore_people(faces, list(remembered))
+    if restored:
+        transaction.on_commit(lambda: sync_engine_users(restored))
+    threshold, rejected = threshold_for(owner), rejected_people(faces)
+    pairs = []
+    for face in faces:
+        if face.person_id is None:
+            pairs += [(sim, face, person_id) for person_id, sim in _candidates(owner, face, threshold).items()
+                      if person_id not in rejected.get(face.pk, ())]
+    used = people_in_photos([photo.pk]).get(photo.pk, set())
+    people, tagged = Person.objects.in_bulk({p for _, _, p in pairs}), []
+    for sim, face, person_id in sorted(pairs, key=lambda p: (-p[0], p[1].pk, p[2])):
+        if face in tagged or person_id in used:
+            continue
+        set_person(face, people[person_id], False, sim)
+        used.add(person_id)
+        tagged.append(face)
+    if any(f.person_id is None for f in faces):
+        transaction.on_commit(lambda: request_clustering(owner))
+    return tagged
+
+
+def request_clustering(owner) -> None:
+    """Group the owner's unnamed faces again soon: one pending run per user however many photos arrive."""
+    delay = settings.PEOPLE_CLUSTER_DELAY
+    if delay <= 0:
+        return
+    people_settings(owner)
+    if PeopleSettings.objects.filter(owner=owner, clustering_due=False).update(clustering_due=True):
+        from ..tasks import cluster_faces
+
+        cluster_faces.apply_async((owner.pk,), countdown=delay)
+
+
+def tag_people_step(photo: Photo, remembered: list[dict] = ()) -> None:
+    """The pipeline's last step: auto-tag; an engine failure here leaves the photo indexed, untagged."""
+    try:
+        autotag_photo(photo, remembered)
+    except EngineError as e:
+        log.warning("auto-tagging photo %s failed: %s", photo.pk, e)
