@@ -197,8 +197,8 @@ def living_albums(request):
 
 
 @login_required
-def living_album(request, album_id: int):
-    album = sel.living_album_for_user(request.user, album_id)
+def living_album(request, living_album_id: int):
+    album = sel.living_album_for_user(request.user, living_album_id)
     photos = sel.photos_with_people(request.user, list(album.people.all()), album.rule)
     return render(request, "search/person_album.html", {
         "album": album, "page": Paginator(photos, PAGE).get_page(request.GET.get("page"))})

@@ -10,6 +10,7 @@ from django.test import override_settings
 from indexing.models import Face, Photo
 from indexing.pipeline import index_photo_now
 from indexing.services import photo_create, user_faces_delete
+from tests.conftest import consenting_user
 
 
 @dataclass
@@ -53,7 +54,7 @@ def committed_library(username, faces_dir, manifest, names, media_root, django_d
     from django.contrib.auth import get_user_model
 
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=str(media_root), PEOPLE_CLUSTER_DELAY=0):
-        owner = get_user_model().objects.create_user(username=username, password=f"pw-{username}-123")
+        owner = consenting_user(get_user_model(), username, f"pw-{username}-123")
         try:
             yield index_library(owner, faces_dir, manifest, names)
         finally:
