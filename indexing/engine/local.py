@@ -5,7 +5,6 @@ is reloaded when the collection's version changes (another process indexed or de
 """
 from __future__ import annotations
 
-import base64
 import re
 import threading
 import uuid
@@ -14,9 +13,10 @@ import numpy as np
 
 from . import images
 from .base import DEFAULT_THRESHOLD, MAX_FACES_PER_IMAGE, FaceEngine
-from .errors import InvalidPaginationToken, InvalidParameter, ResourceNotFound, Validation
+from .errors import InvalidParameter, ResourceNotFound, Validation
 from .local_users import LocalUsers
 from .models import DetectedFace, load_model, model_version
+from .paging import decode_token, encode_token
 from .store import EmbeddingStore, StoredFace
 
 COLLECTION_ID = re.compile(r"^[a-zA-Z0-9_.\-]{1,255}$")
@@ -82,12 +82,12 @@ class LocalEngine(LocalUsers, FaceEngine):
         return {"StatusCode": 200}
 
     def list_collections(self, next_token=None, max_results=1000):
-        infos = self.store.list_collections(_decode_token(next_token), _limit(max_results))
+        infos = self.store.list_collections(decode_token(next_token), _limit(max_results))
         answer = {"CollectionIds": [i.collection_id for i in infos], "FaceModelVersions": [i.model for i in infos]}
         if len(infos) == _limit(max_results):
             following = self.store.list_collections(infos[-1].collection_id, 1)
             if following:
-                answer["NextToken"] = _encode_token(infos[-1].collection_id)
+                answer["NextToken"] = encode_token(infos[-1].collection_id)
         return answer
 
     def describe_collection(self, collection_id):
@@ -145,10 +145,10 @@ class LocalEngine(LocalUsers, FaceEngine):
     def list_faces(self, collection_id, next_token=None, max_results=1000):
         self._collection(collection_id)
         limit = _limit(max_results)
-        faces = self.store.list_faces(collection_id, _decode_token(next_token), limit + 1)
+        faces = self.store.list_faces(collection_id, decode_token(next_token), limit + 1)
         answer = {"Faces": [self._face(f) for f in faces[:limit]], "FaceModelVersion": self.version}
         if len(faces) > limit:
-            answer["NextToken"] = _encode_token(faces[limit - 1].face_id)
+            answer["NextToken"] = encode_token(faces[limit - 1].face_id)
         return answer
 
     def delete_faces(self, collection_id, face_ids):
@@ -241,18 +241,3 @@ def _limit(max_results: int | None) -> int:
         raise Validation("MaxResults must be between 0 and 4096")
     return max_results or 1000
 
-
-def _encode_token(last_id: str) -> str:
-    return base64.urlsafe_b64encode(f"after:{last_id}".encode()).decode()
-
-
-def _decode_token(token: str | None) -> str | None:
-    if not token:
-        return None
-    try:
-        decoded = base64.urlsafe_b64decode(token.encode()).decode()
-    except (ValueError, UnicodeDecodeError):
-        decoded = ""
-    if not decoded.startswith("after:"):
-        raise InvalidPaginationToken("Invalid pagination token")
-    return decoded[len("after:"):]

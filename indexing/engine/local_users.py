@@ -11,6 +11,7 @@ import numpy as np
 
 from .base import DEFAULT_ASSOCIATE_THRESHOLD, DEFAULT_USER_MATCH_THRESHOLD, MAX_FACES_PER_USER, FaceEngine
 from .errors import Conflict, InvalidParameter, ResourceNotFound, ServiceQuotaExceeded, Validation
+from .paging import decode_token, encode_token
 from .store import StoredUser, UserStore
 
 USER_ID = re.compile(r"^[a-zA-Z0-9_.\-:]{1,128}$")
@@ -50,14 +51,13 @@ class LocalUsers(FaceEngine):
         return {}
 
     def list_users(self, collection_id, next_token=None, max_results=None):
-        from .local import _decode_token, _encode_token  # local.py imports this module
 
         self._collection(collection_id)
         limit = _user_limit(max_results, "MaxResults")
-        users = self.users.list_users(collection_id, _decode_token(next_token), limit + 1)
+        users = self.users.list_users(collection_id, decode_token(next_token), limit + 1)
         answer = {"Users": [{"UserId": u.user_id, "UserStatus": u.status} for u in users[:limit]]}
         if len(users) > limit:
-            answer["NextToken"] = _encode_token(users[limit - 1].user_id)
+            answer["NextToken"] = encode_token(users[limit - 1].user_id)
         return answer
 
     def associate_faces(self, collection_id, user_id, face_ids, user_match_threshold=DEFAULT_ASSOCIATE_THRESHOLD,

@@ -7,9 +7,8 @@ collection id is refused with AccessDeniedException, whether it exists or not.
 """
 from __future__ import annotations
 
-import base64
-
-from ..engine.errors import AccessDenied, InvalidPaginationToken, InvalidParameter, InvalidS3Object
+from ..engine.errors import AccessDenied, InvalidParameter, InvalidS3Object
+from ..engine.paging import decode_token, encode_token
 from ..engines import collection_id_for
 from ..models import ApiAccessKey, EngineCollection
 
@@ -55,7 +54,7 @@ def list_collections(engine, key, p):
     if key.scope == ApiAccessKey.Scope.SERVICE:
         return engine.list_collections(p.get("NextToken"), p.get("MaxResults"))
     limit = p.get("MaxResults") or 1000
-    after = _after(p.get("NextToken"))
+    after = decode_token(p.get("NextToken"))
     own = collection_id_for(key.owner)
     # startswith is case-insensitive on SQLite: owns() decides, case-sensitively as Rekognition.
     rows = (EngineCollection.objects.filter(collection_id__startswith=own).order_by("collection_id")
@@ -63,20 +62,9 @@ def list_collections(engine, key, p):
     owned = [(c, m) for c, m in rows if owns(key, c) and (after is None or c > after)]
     answer = {"CollectionIds": [c for c, _ in owned[:limit]], "FaceModelVersions": [m for _, m in owned[:limit]]}
     if len(owned) > limit:
-        answer["NextToken"] = base64.urlsafe_b64encode(f"after:{owned[limit - 1][0]}".encode()).decode()
+        answer["NextToken"] = encode_token(owned[limit - 1][0])
     return answer
 
-
-def _after(token: str | None) -> str | None:
-    if not token:
-        return None
-    try:
-        decoded = base64.urlsafe_b64decode(token.encode()).decode()
-    except (ValueError, UnicodeDecodeError):
-        decoded = ""
-    if not decoded.startswith("after:"):
-        raise InvalidPaginationToken("Invalid pagination token")
-    return decoded[len("after:"):]
 
 
 def index_faces(engine, key, p):

@@ -5,7 +5,6 @@ folder); the pre- and post-processing below follows InsightFace's scrfd.py and f
 """
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from PIL import Image
 
 from ..errors import ModelFileMismatch
 from .base import DetectedFace, FaceModel
+from .quality import QualityLimits, check_file, laplacian_variance
 
 # Every file whose bytes we know. The calibration below holds only for these exact weights.
 KNOWN_SHA256 = {
@@ -71,15 +71,7 @@ def vectron_model_dir() -> Path:
 
 def check_model_file(path: Path) -> Path:
     """`path` if it exists and, when its name is known, holds exactly the known bytes."""
-    if not path.is_file():
-        raise ModelFileMismatch(f"Model file {path} is missing.")
-    expected = KNOWN_SHA256.get(path.name)
-    if expected:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        if digest != expected:
-            raise ModelFileMismatch(f"Model file {path} has SHA-256 {digest}, expected {expected}: "
-                                    "embeddings and thresholds are calibrated for the known file only.")
-    return path
+    return check_file(path, KNOWN_SHA256, unknown_allowed=True)
 
 
 def _session(path: Path) -> ort.InferenceSession:
@@ -117,25 +109,7 @@ def align_crop(image: Image.Image, points: np.ndarray) -> Image.Image:
     return image.transform((CROP, CROP), Image.Transform.AFFINE, coeffs, Image.Resampling.BILINEAR)
 
 
-def laplacian_variance(gray: np.ndarray) -> float:
-    """Variance of the 4-neighbour Laplacian: low for blurred (or upscaled) pictures."""
-    g = gray.astype(np.float32)
-    lap = g[1:-1, :-2] + g[1:-1, 2:] + g[:-2, 1:-1] + g[2:, 1:-1] - 4 * g[1:-1, 1:-1]
-    return float(lap.var())
-
-
-def face_quality(width_px: float, sharpness: float, score: float) -> tuple[float, list[str]]:
-    """Quality 0-100 (half size, half sharpness, on log scales) and the AUTO filter's reasons."""
-    size = np.clip(np.log(max(width_px, 1) / MIN_FACE_PX) / np.log(GOOD_FACE_PX / MIN_FACE_PX), 0, 1)
-    sharp = np.clip(np.log(max(sharpness, 1e-3) / MIN_SHARPNESS) / np.log(GOOD_SHARPNESS / MIN_SHARPNESS), 0, 1)
-    reasons = []
-    if width_px < MIN_FACE_PX:
-        reasons.append("SMALL_BOUNDING_BOX")
-    if sharpness < MIN_SHARPNESS:
-        reasons.append("LOW_SHARPNESS")
-    if score < MIN_CONFIDENCE:
-        reasons.append("LOW_CONFIDENCE")
-    return round(float(50 * size + 50 * sharp), 2), reasons
+LIMITS = QualityLimits(MIN_FACE_PX, GOOD_FACE_PX, MIN_SHARPNESS, GOOD_SHARPNESS, MIN_CONFIDENCE)
 
 
 def nms(boxes: np.ndarray, scores: np.ndarray, iou: float) -> np.ndarray:
@@ -254,7 +228,7 @@ class ArcFaceModel(FaceModel):
         for i, crop, vector in zip(order, crops, vectors, strict=True):
             x1, y1, x2, y2 = boxes[i]
             sharpness = laplacian_variance(np.asarray(crop.convert("L")))
-            quality, reasons = face_quality(x2 - x1, sharpness, float(scores[i]))
+            quality, reasons = LIMITS.face_quality(x2 - x1, sharpness, float(scores[i]))
             faces.append(DetectedFace(
                 box=(float(x1 / w), float(y1 / h), float((x2 - x1) / w), float((y2 - y1) / h)),
                 confidence=round(float(scores[i]) * 100, 3), quality=quality, embedding=vector,

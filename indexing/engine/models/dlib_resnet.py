@@ -4,7 +4,6 @@ dlib is imported here, so only a process that loads this model pays for it.
 """
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import dlib
@@ -12,8 +11,8 @@ import face_recognition_models
 import numpy as np
 from PIL import Image
 
-from ..errors import ModelFileMismatch
 from .base import DetectedFace, FaceModel
+from .quality import QualityLimits, check_file, laplacian_variance
 
 # dlib-models' official files (as on dlib.net), shipped by face_recognition_models 0.3.0.
 KNOWN_SHA256 = {
@@ -49,34 +48,10 @@ MIN_SCORE = 0.1  # LOW_CONFIDENCE under this HOG margin (0 is the detector's own
 
 def check_model_file(path: Path) -> str:
     """`path` as a string if it holds exactly the known bytes of its name."""
-    if not path.is_file():
-        raise ModelFileMismatch(f"Model file {path} is missing.")
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    if digest != KNOWN_SHA256.get(path.name):
-        raise ModelFileMismatch(f"Model file {path} has SHA-256 {digest}, expected {KNOWN_SHA256.get(path.name)}: "
-                                "embeddings and thresholds are calibrated for the known file only.")
-    return str(path)
+    return str(check_file(path, KNOWN_SHA256, unknown_allowed=False))
 
 
-def laplacian_variance(gray: np.ndarray) -> float:
-    """Variance of the 4-neighbour Laplacian: low for blurred (or upscaled) pictures."""
-    g = gray.astype(np.float32)
-    lap = g[1:-1, :-2] + g[1:-1, 2:] + g[:-2, 1:-1] + g[2:, 1:-1] - 4 * g[1:-1, 1:-1]
-    return float(lap.var())
-
-
-def face_quality(width_px: float, sharpness: float, score: float) -> tuple[float, list[str]]:
-    """Quality 0-100 (half size, half sharpness, on log scales) and the AUTO filter's reasons."""
-    size = np.clip(np.log(max(width_px, 1) / MIN_FACE_PX) / np.log(GOOD_FACE_PX / MIN_FACE_PX), 0, 1)
-    sharp = np.clip(np.log(max(sharpness, 1e-3) / MIN_SHARPNESS) / np.log(GOOD_SHARPNESS / MIN_SHARPNESS), 0, 1)
-    reasons = []
-    if width_px < MIN_FACE_PX:
-        reasons.append("SMALL_BOUNDING_BOX")
-    if sharpness < MIN_SHARPNESS:
-        reasons.append("LOW_SHARPNESS")
-    if score < MIN_SCORE:
-        reasons.append("LOW_CONFIDENCE")
-    return round(float(50 * size + 50 * sharp), 2), reasons
+LIMITS = QualityLimits(MIN_FACE_PX, GOOD_FACE_PX, MIN_SHARPNESS, GOOD_SHARPNESS, MIN_SCORE)
 
 
 def confidence_of(score: float) -> float:
@@ -120,7 +95,7 @@ class DlibModel(FaceModel):
         for rect, score in found:
             raw, chip, points = self.raw_descriptor(pixels, rect)
             sharpness = laplacian_variance(np.asarray(Image.fromarray(chip).convert("L")))
-            quality, reasons = face_quality(rect.width(), sharpness, float(score))
+            quality, reasons = LIMITS.face_quality(rect.width(), sharpness, float(score))
             faces.append(DetectedFace(
                 box=(rect.left() / w, rect.top() / h, rect.width() / w, rect.height() / h),
                 confidence=confidence_of(float(score)), quality=quality,
