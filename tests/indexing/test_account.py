@@ -7,7 +7,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 from django.db import DatabaseError
 from django.urls import reverse
 
@@ -163,7 +162,6 @@ def test_delete_my_data_needs_the_confirmation(client, user, faces_dir):
     assert Photo.objects.filter(owner=user).count() == 1 and Face.objects.filter(owner=user).count() == 1
 
 
-@pytest.mark.skipif(not apps.is_installed("social_django"), reason="the Instagram login is not installed")
 def test_delete_my_data_forgets_the_instagram_token(user):
     from social_django.models import UserSocialAuth
 

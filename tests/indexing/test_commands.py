@@ -31,7 +31,7 @@ def _search(*args) -> dict:
 
 
 def test_index_the_shared_folder_then_search_finds_each_persons_photos(faces_dir, faces_manifest):
-    code, out = _index(str(faces_dir), "--user", "demo", "--create-user", "--enable-face-indexing")
+    code, out = _index(str(faces_dir), "--user", "demo", "--create-user")  # creating the account records consent
     assert code == 0, out
     faces = int(re.search(r"(\d+) faces", out).group(1))
     assert "22 photos indexed" in out and faces >= sum(len(p) for p in faces_manifest.values())
@@ -80,3 +80,14 @@ def test_search_needs_an_existing_user(faces_dir):
 
     with pytest.raises(CommandError, match="No user"):
         call_command("search_faces", str(faces_dir / "joe_biden_2.jpg"), "--user", "nobody")
+
+
+def test_an_existing_account_without_consent_is_refused_until_it_is_recorded(django_user_model, faces_dir):
+    from django.core.management.base import CommandError
+
+    django_user_model.objects.create_user(username="erin")
+    with pytest.raises(CommandError, match="Face indexing is off"):
+        _index(str(faces_dir / "joe_biden_2.jpg"), "--user", "erin")
+    assert Photo.objects.count() == 0
+    code, out = _index(str(faces_dir / "joe_biden_2.jpg"), "--user", "erin", "--enable-face-indexing")
+    assert code == 0 and "1 photos indexed" in out

@@ -37,7 +37,7 @@ class Command(BaseCommand):
         parser.add_argument("paths", nargs="+")
         parser.add_argument("--user", required=True, help="username of the owner")
         parser.add_argument("--album", default="Imported", help="album title (created if needed)")
-        parser.add_argument("--create-user", action="store_true", help="create the user if missing")
+        parser.add_argument("--create-user", action="store_true", help="create the user if missing, with face indexing on")
         parser.add_argument("--queue", action="store_true", help="hand the photos to the Celery workers")
         parser.add_argument("--enable-face-indexing", action="store_true",
                             help="switch face indexing on for the user (record that they agreed to it)")
@@ -80,7 +80,11 @@ class Command(BaseCommand):
         except User.DoesNotExist:
             if not create:
                 raise CommandError(f"No user {username!r}; pass --create-user to create one.") from None
-            return User.objects.create_user(username=username)
+            # An account made by this command exists to have these photos indexed: its creation
+            # records that consent (an existing account needs its own, or --enable-face-indexing).
+            created = User.objects.create_user(username=username)
+            face_indexing_enable(created)
+            return created
 
     def _summary(self, total, photos, queued, skipped, failures):
         faces = sum(p.faces.count() for p in photos)
