@@ -5,6 +5,7 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
+from kombu.exceptions import OperationalError
 
 from ..engine.errors import EngineError
 from ..models import Face, FaceDecision, PeopleSettings, Person, Photo
@@ -111,7 +112,10 @@ def request_clustering(owner) -> None:
     if PeopleSettings.objects.filter(owner=owner, clustering_due=False).update(clustering_due=True):
         from ..tasks import cluster_faces
 
-        cluster_faces.apply_async((owner.pk,), countdown=delay)
+        try:
+            cluster_faces.apply_async((owner.pk,), countdown=delay, retry=False)
+        except OperationalError:  # no broker (a command run offline): the flag stays, cluster_if_due runs it
+            log.warning("no broker to queue the grouping of user %s's faces; it waits for the next run", owner.pk)
 
 
 def tag_people_step(photo: Photo, remembered: list[dict] = ()) -> None:

@@ -91,3 +91,22 @@ def test_an_existing_account_without_consent_is_refused_until_it_is_recorded(dja
     assert Photo.objects.count() == 0
     code, out = _index(str(faces_dir / "joe_biden_2.jpg"), "--user", "erin", "--enable-face-indexing")
     assert code == 0 and "1 photos indexed" in out
+
+
+def test_index_photos_works_offline_with_no_broker_running(tmp_path, faces_dir):
+    """In-process indexing (what face_eval and a laptop without `make run` use) needs no Redis."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    env = dict(os.environ, REDIS_URL="redis://127.0.0.1:9/0", DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
+               MEDIA_ROOT=str(tmp_path / "media"))
+    run = [sys.executable, "manage.py"]
+    subprocess.run([*run, "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    photos = [str(faces_dir / n) for n in ("group_kit_rose.jpg", "kit_harington_1.jpg")]
+    done = subprocess.run([*run, "index_photos", *photos, "--user", "fay", "--create-user"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "2 photos indexed, 3 faces, 0 failed" in done.stdout

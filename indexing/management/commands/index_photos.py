@@ -10,6 +10,7 @@ from tqdm import tqdm
 
 from indexing.account import face_indexing_enable, indexing_allowed
 from indexing.models import Album, Photo
+from indexing.people import cluster_if_due
 from indexing.pipeline import index_photo_now
 from indexing.services import PhotoRejected, album_get_or_create, photo_create
 
@@ -37,7 +38,7 @@ class Command(BaseCommand):
         parser.add_argument("paths", nargs="+")
         parser.add_argument("--user", required=True, help="username of the owner")
         parser.add_argument("--album", default="Imported", help="album title (created if needed)")
-        parser.add_argument("--create-user", action="store_true", help="create the user if missing, with face indexing on")
+        parser.add_argument("--create-user", action="store_true", help="create the user if missing (face indexing on)")
         parser.add_argument("--queue", action="store_true", help="hand the photos to the Celery workers")
         parser.add_argument("--enable-face-indexing", action="store_true",
                             help="switch face indexing on for the user (record that they agreed to it)")
@@ -69,6 +70,8 @@ class Command(BaseCommand):
                 failures.append((path, photo.failure_reason))
             else:
                 photos.append(photo)
+        if photos:  # indexed here, so group the unnamed faces here too (the workers do it after theirs)
+            cluster_if_due(owner.pk)
         self._summary(len(files), photos, queued, skipped, failures)
         if failures:
             sys.exit(1)
