@@ -6,7 +6,7 @@ image is turned into bytes Rekognition takes, with its errors mapped to errors.p
 what still fails after that becomes EngineUnavailable, so a photo waits instead of failing.
 
 Cost in Rekognition calls: index_faces, search_faces, search_faces_by_image, list_faces (a page),
-delete_faces and the collection operations are one call each; search_every_face_by_image is
+delete_faces, the collection and the user operations are one call each; search_every_face_by_image is
 1 DetectFaces + 1 SearchFacesByImage per face found (2 calls for the usual single face).
 """
 from __future__ import annotations
@@ -21,7 +21,13 @@ from botocore.exceptions import ConnectionError as BotoConnectionError
 from PIL import Image
 
 from . import errors, images
-from .base import DEFAULT_THRESHOLD, MAX_FACES_PER_IMAGE, FaceEngine
+from .base import (
+    DEFAULT_ASSOCIATE_THRESHOLD,
+    DEFAULT_THRESHOLD,
+    DEFAULT_USER_MATCH_THRESHOLD,
+    MAX_FACES_PER_IMAGE,
+    FaceEngine,
+)
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +38,7 @@ _EXTERNAL_ID_REFUSED = re.compile(r"[^a-zA-Z0-9_.\-:]")
 _ERRORS = {cls.code: cls for cls in (
     errors.InvalidParameter, errors.ResourceNotFound, errors.ResourceAlreadyExists, errors.InvalidImageFormat,
     errors.ImageTooLarge, errors.InvalidPaginationToken, errors.Validation, errors.AccessDenied,
-    errors.InvalidS3Object)}
+    errors.InvalidS3Object, errors.Conflict, errors.IdempotentParameterMismatch, errors.ServiceQuotaExceeded)}
 # Still failing after botocore's retries: the service is overloaded or down, not the request wrong.
 _TRANSIENT = {"ThrottlingException", "ProvisionedThroughputExceededException", "InternalServerError",
               "ServiceUnavailableException"}
@@ -186,6 +192,38 @@ class RekognitionEngine(FaceEngine):
             answers.append(_answer(detail, found))
         return answers
 
+    # users
+    def create_user(self, collection_id, user_id, client_request_token=None):
+        return self._call("create_user", CollectionId=collection_id, UserId=user_id,
+                          **_token(client_request_token))
+
+    def delete_user(self, collection_id, user_id, client_request_token=None):
+        return self._call("delete_user", CollectionId=collection_id, UserId=user_id,
+                          **_token(client_request_token))
+
+    def list_users(self, collection_id, next_token=None, max_results=None):
+        return self._call("list_users", CollectionId=collection_id, **_paging(next_token, max_results))
+
+    def associate_faces(self, collection_id, user_id, face_ids, user_match_threshold=DEFAULT_ASSOCIATE_THRESHOLD,
+                        client_request_token=None):
+        return self._call("associate_faces", CollectionId=collection_id, UserId=user_id, FaceIds=list(face_ids),
+                          UserMatchThreshold=user_match_threshold, **_token(client_request_token))
+
+    def disassociate_faces(self, collection_id, user_id, face_ids, client_request_token=None):
+        return self._call("disassociate_faces", CollectionId=collection_id, UserId=user_id,
+                          FaceIds=list(face_ids), **_token(client_request_token))
+
+    def search_users(self, collection_id, user_id=None, face_id=None,
+                     user_match_threshold=DEFAULT_USER_MATCH_THRESHOLD, max_users=500):
+        searched = {k: v for k, v in (("UserId", user_id), ("FaceId", face_id)) if v is not None}
+        return self._call("search_users", CollectionId=collection_id, UserMatchThreshold=user_match_threshold,
+                          MaxUsers=max_users, **searched)
+
+    def search_users_by_image(self, collection_id, image_bytes, user_match_threshold=DEFAULT_USER_MATCH_THRESHOLD,
+                              max_users=500, quality_filter="NONE"):
+        return self._call("search_users_by_image", CollectionId=collection_id, Image=self._image(image_bytes),
+                          UserMatchThreshold=user_match_threshold, MaxUsers=max_users, QualityFilter=quality_filter)
+
 
 def _answer(detail: dict, found: dict) -> dict:
     return {"SearchedFaceBoundingBox": detail["BoundingBox"], "SearchedFaceConfidence": detail.get("Confidence", 0.0),
@@ -211,6 +249,11 @@ def _paging(next_token: str | None, max_results: int | None) -> dict:
     if max_results is not None:
         params["MaxResults"] = max_results
     return params
+
+
+def _token(client_request_token: str | None) -> dict:
+    """Without one, botocore makes up a token per call (the parameter is its idempotency token)."""
+    return {"ClientRequestToken": client_request_token} if client_request_token else {}
 
 
 def _area(box: dict) -> float:

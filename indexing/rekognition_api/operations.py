@@ -7,6 +7,7 @@ collection id is refused with AccessDeniedException, whether it exists or not.
 """
 from __future__ import annotations
 
+from ..engine.base import DEFAULT_ASSOCIATE_THRESHOLD, DEFAULT_USER_MATCH_THRESHOLD
 from ..engine.errors import AccessDenied, InvalidParameter, InvalidS3Object
 from ..engine.paging import decode_token, encode_token
 from ..engines import collection_id_for
@@ -78,9 +79,11 @@ def list_faces(engine, key, p):
         engine.describe_collection(collection_id)  # ResourceNotFound first, as Rekognition
         found = engine.store.get_faces(collection_id, p["FaceIds"])
         return {"Faces": [engine._face(f) for f in found], "FaceModelVersion": engine.version}
-    if "UserId" in p:  # users (CreateUser, AssociateFaces) are not served here: no face belongs to one
+    if "UserId" in p:
         engine.describe_collection(collection_id)
-        return {"Faces": [], "FaceModelVersion": engine.version}
+        mine = [f for f, u in engine.users.face_users(collection_id).items() if u == p["UserId"]]
+        found = engine.store.get_faces(collection_id, mine)
+        return {"Faces": [engine._face(f) for f in found], "FaceModelVersion": engine.version}
     return engine.list_faces(collection_id, p.get("NextToken"), p.get("MaxResults"))
 
 
@@ -102,6 +105,39 @@ def detect_faces(engine, key, p):
     return engine.detect_faces(_image(p))
 
 
+# users: AssociateFaces' threshold defaults to 75, the searches' to 80, as on Rekognition
+def create_user(engine, key, p):
+    return engine.create_user(_collection(key, p), p["UserId"], p.get("ClientRequestToken"))
+
+
+def delete_user(engine, key, p):
+    return engine.delete_user(_collection(key, p), p["UserId"], p.get("ClientRequestToken"))
+
+
+def list_users(engine, key, p):
+    return engine.list_users(_collection(key, p), p.get("NextToken"), p.get("MaxResults"))
+
+
+def associate_faces(engine, key, p):
+    return engine.associate_faces(_collection(key, p), p["UserId"], p["FaceIds"],
+                                  p.get("UserMatchThreshold", DEFAULT_ASSOCIATE_THRESHOLD), p.get("ClientRequestToken"))
+
+
+def disassociate_faces(engine, key, p):
+    return engine.disassociate_faces(_collection(key, p), p["UserId"], p["FaceIds"], p.get("ClientRequestToken"))
+
+
+def search_users(engine, key, p):
+    return engine.search_users(_collection(key, p), p.get("UserId"), p.get("FaceId"),
+                               p.get("UserMatchThreshold", DEFAULT_USER_MATCH_THRESHOLD), p.get("MaxUsers", 500))
+
+
+def search_users_by_image(engine, key, p):
+    return engine.search_users_by_image(_collection(key, p), _image(p),
+                                        p.get("UserMatchThreshold", DEFAULT_USER_MATCH_THRESHOLD),
+                                        p.get("MaxUsers", 500), p.get("QualityFilter", "NONE"))
+
+
 OPERATIONS = {
     "CreateCollection": create_collection,
     "DeleteCollection": delete_collection,
@@ -113,4 +149,11 @@ OPERATIONS = {
     "SearchFacesByImage": search_faces_by_image,
     "DeleteFaces": delete_faces,
     "DetectFaces": detect_faces,
+    "CreateUser": create_user,
+    "DeleteUser": delete_user,
+    "ListUsers": list_users,
+    "AssociateFaces": associate_faces,
+    "DisassociateFaces": disassociate_faces,
+    "SearchUsers": search_users,
+    "SearchUsersByImage": search_users_by_image,
 }

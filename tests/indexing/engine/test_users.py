@@ -1,24 +1,33 @@
 """Rekognition's user operations: one contract suite for every engine that serves them.
 
-`engine` is parametrised: the local engine on memory and on the app's database. An engine that
-speaks Rekognition (boto3 to AWS, or to the local engine's HTTP API) joins by adding a param.
+`engine` is parametrised: the local engine on memory and on the app's database, and the
+Rekognition engine (boto3) over HTTP to the app's own Rekognition-compatible API on a real port,
+signed with a service key (as in test_contract.py).
 """
 import pytest
 
 from indexing.engine import errors
 from indexing.engine.local import LocalEngine
+from indexing.engine.rekognition import RekognitionEngine
 from indexing.engine.store import MemoryStore
+from tests.indexing.conftest import rekognition_client
 
 PHOTOS = ("barack_obama_1.jpg", "barack_obama_2.jpg", "barack_obama_3.jpg", "joe_biden_2.jpg",
           "group_kit_rose.jpg", "kit_harington_1.jpg")
 
 
-@pytest.fixture(params=["memory", pytest.param("database", marks=pytest.mark.django_db)])
+OVER_API = pytest.param("rekognition-over-local-api", marks=pytest.mark.django_db(transaction=True))
+
+
+@pytest.fixture(params=["memory", pytest.param("database", marks=pytest.mark.django_db), OVER_API])
 def engine(request):
     if request.param == "database":
         from indexing.engine_store import DatabaseStore
 
         return LocalEngine(DatabaseStore())
+    if request.param == "rekognition-over-local-api":
+        url, key = request.getfixturevalue("rekognition_url"), request.getfixturevalue("service_key")
+        return RekognitionEngine(rekognition_client(url, key.key.access_key_id, key.secret))
     return LocalEngine(MemoryStore())
 
 
@@ -174,3 +183,27 @@ def test_a_user_holds_at_most_100_faces(faces_dir):
     assert len(engine.associate_faces("c", "obama", ids[:100])["AssociatedFaces"]) == 100
     with pytest.raises(errors.ServiceQuotaExceeded):
         engine.associate_faces("c", "obama", ids[100:])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_key_may_not_create_a_user_in_another_users_collection(rekognition_url, user, other_user, faces_dir):
+    from indexing.engines import collection_id_for
+    from indexing.rekognition_api.keys import key_issue
+
+    alice, bob = key_issue(user), key_issue(other_user)
+    alice_own, bob_own = collection_id_for(user), collection_id_for(other_user)
+    bobs = rekognition_client(rekognition_url, bob.key.access_key_id, bob.secret)
+    bobs.create_collection(CollectionId=bob_own)
+    alices = rekognition_client(rekognition_url, alice.key.access_key_id, alice.secret)
+    with pytest.raises(alices.exceptions.AccessDeniedException):
+        alices.create_user(CollectionId=bob_own, UserId="intruder")
+    assert bobs.list_users(CollectionId=bob_own)["Users"] == []
+    # her own collection takes users, and ListFaces by UserId answers the user's faces
+    alices.create_collection(CollectionId=alice_own)
+    alices.create_user(CollectionId=alice_own, UserId="jane")
+    face_id = alices.index_faces(CollectionId=alice_own, Image={"Bytes": (faces_dir / "joe_biden_2.jpg").read_bytes()}
+                                 )["FaceRecords"][0]["Face"]["FaceId"]
+    assert alices.list_faces(CollectionId=alice_own, UserId="jane")["Faces"] == []
+    alices.associate_faces(CollectionId=alice_own, UserId="jane", FaceIds=[face_id])
+    assert [f["FaceId"] for f in alices.list_faces(CollectionId=alice_own, UserId="jane")["Faces"]] == [face_id]
+    assert alices.list_users(CollectionId=alice_own)["Users"] == [{"UserId": "jane", "UserStatus": "ACTIVE"}]
