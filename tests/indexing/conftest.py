@@ -41,6 +41,14 @@ def service_key(transactional_db, django_user_model):
 
 
 @pytest.fixture
+def engine_over_local_api(rekognition_url, service_key):
+    """A RekognitionEngine on boto3, signed with a service key, against the app's own API."""
+    from indexing.engine.rekognition import RekognitionEngine
+
+    return RekognitionEngine(rekognition_client(rekognition_url, service_key.key.access_key_id, service_key.secret))
+
+
+@pytest.fixture
 def rekognition_engine_over_api(settings, rekognition_url, service_key):
     """FACE_ENGINE=rekognition pointed at the app's own API: the app talks to itself through boto3."""
     from indexing.engines import get_engine

@@ -21,7 +21,6 @@ from indexing.engine.local import LocalEngine
 from indexing.engine.rekognition import RekognitionEngine, make_client
 from indexing.engine.store import MemoryStore
 from tests import imagefiles
-from tests.indexing.conftest import rekognition_client
 
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 NO_SUCH_FACE = "00000000-0000-4000-8000-000000000000"
@@ -45,8 +44,7 @@ def engine(request):
     if request.param == "local":
         return LocalEngine(MemoryStore())
     if request.param == "rekognition-over-local-api":
-        url, key = request.getfixturevalue("rekognition_url"), request.getfixturevalue("service_key")
-        return RekognitionEngine(rekognition_client(url, key.key.access_key_id, key.secret))
+        return request.getfixturevalue("engine_over_local_api")
     return _real_aws_engine()
 
 

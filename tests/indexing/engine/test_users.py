@@ -8,7 +8,6 @@ import pytest
 
 from indexing.engine import errors
 from indexing.engine.local import LocalEngine
-from indexing.engine.rekognition import RekognitionEngine
 from indexing.engine.store import MemoryStore
 from tests.indexing.conftest import rekognition_client
 
@@ -26,8 +25,7 @@ def engine(request):
 
         return LocalEngine(DatabaseStore())
     if request.param == "rekognition-over-local-api":
-        url, key = request.getfixturevalue("rekognition_url"), request.getfixturevalue("service_key")
-        return RekognitionEngine(rekognition_client(url, key.key.access_key_id, key.secret))
+        return request.getfixturevalue("engine_over_local_api")
     return LocalEngine(MemoryStore())
 
 
