@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from indexing.engine.errors import ResourceNotFound
 from indexing.engines import collection_id_for, get_engine
 from indexing.models import Album, Face, Photo
+from indexing.people import similar_faces
 
 FACES_SAMPLE_SIZE = 50
 STATUS_IDS_MAX = 200
@@ -83,11 +84,7 @@ def _matches_for_user(user, engine_matches: list[dict]) -> list[Match]:
 def face_matches_for_user(user, face: Face, threshold: float | None = None, limit: int = 100) -> list[Match]:
     """Faces of the user that look like `face` (itself excluded), most similar first."""
     threshold = settings.FACE_MATCH_THRESHOLD if threshold is None else threshold
-    try:
-        answer = get_engine().search_faces(collection_id_for(user), face.engine_face_id, threshold, limit)
-    except ResourceNotFound:
-        return []
-    return _matches_for_user(user, answer["FaceMatches"])
+    return [Match(f, sim) for f, sim in similar_faces(user, face, threshold, limit) if not f.photo.hidden]
 
 
 def image_matches_for_user(user, image_bytes: bytes, threshold: float | None = None,
