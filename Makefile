@@ -20,6 +20,7 @@ run: $(VENV)/.installed
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 # The browser tests drive Debian's Chromium; installed here when missing and running as root (CI).
 chromium:

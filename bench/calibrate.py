@@ -8,6 +8,7 @@ genuine and impostor distributions, and milliseconds per detection and per embed
   .venv/bin/python bench/calibrate.py --model arcface --data ../shared/faces-lfw
   .venv/bin/python bench/calibrate.py --model dlib --raw-dlib
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,8 +21,10 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 SIMILARITY_THRESHOLDS = (50, 60, 70, 75, 80, 85, 90, 95, 99)
-RAW_CUTS = {"cosine": (0.25, 0.28, 0.30, 0.32, 0.33, 0.34, 0.35, 0.36, 0.38, 0.40, 0.45, 0.50),
-            "distance": (0.28, 0.30, 0.31, 0.32, 0.33, 0.34, 0.36, 0.38, 0.42, 0.45, 0.50, 0.60)}
+RAW_CUTS = {
+    "cosine": (0.25, 0.28, 0.30, 0.32, 0.33, 0.34, 0.35, 0.36, 0.38, 0.40, 0.45, 0.50),
+    "distance": (0.28, 0.30, 0.31, 0.32, 0.33, 0.34, 0.36, 0.38, 0.42, 0.45, 0.50, 0.60),
+}
 
 
 def say(line: str = "") -> None:
@@ -90,8 +93,10 @@ def report_raw(label: str, alike: np.ndarray, genuine: np.ndarray, sign: float) 
     """Distribution of a raw metric and its thresholds; `sign` -1 for distances (lower = alike)."""
     g = np.percentile(alike[genuine], [1, 5, 50, 95]) * sign
     i = np.percentile(alike[~genuine], [50, 99, 99.9, 100]) * sign
-    say(f"{label}: genuine pairs worst 1% / 5% / median / best 5%: {g.round(3).tolist()}; "
-        f"impostor pairs median / closest 1% / 0.1% / closest: {i.round(3).tolist()}")
+    say(
+        f"{label}: genuine pairs worst 1% / 5% / median / best 5%: {g.round(3).tolist()}; "
+        f"impostor pairs median / closest 1% / 0.1% / closest: {i.round(3).tolist()}"
+    )
     cuts = RAW_CUTS["cosine" if sign > 0 else "distance"]
     if label.startswith("raw"):
         cuts = tuple(round(c * 1.42, 2) for c in cuts)  # raw dlib norms are ~1.42
@@ -117,8 +122,14 @@ def embeddings(model, a: argparse.Namespace, rows):
         return z["vectors"], z["names"], raw, [str(m) for m in z["missing"]], z["timing"]
     vectors, names, raw, missing, timing = embed_all(model, a.data, rows, a.raw_dlib and a.model == "dlib")
     if a.cache:
-        np.savez(a.cache, vectors=vectors, names=names, raw=raw if raw is not None else np.zeros(0),
-                 missing=np.array(missing, dtype=str), timing=np.array(timing))
+        np.savez(
+            a.cache,
+            vectors=vectors,
+            names=names,
+            raw=raw if raw is not None else np.zeros(0),
+            missing=np.array(missing, dtype=str),
+            timing=np.array(timing),
+        )
     return vectors, names, raw, missing, timing
 
 
@@ -154,8 +165,10 @@ def main() -> int:
         if raw is not None:
             d = np.linalg.norm(raw[:, None, :] - raw[None, :, :], axis=2)
             norms = np.linalg.norm(raw, axis=1)
-            say(f"raw descriptor norms min/median/max {norms.min():.3f}/{np.median(norms):.3f}/{norms.max():.3f}; "
-                f"raw top-1 {top1(-d, names)[0]:.4f}")
+            say(
+                f"raw descriptor norms min/median/max {norms.min():.3f}/{np.median(norms):.3f}/{norms.max():.3f}; "
+                f"raw top-1 {top1(-d, names)[0]:.4f}"
+            )
             report_raw("raw distance", -d[iu], genuine, -1.0)
     say(f"CPU time: detection {det_ms:.1f} ms per photo, embedding {emb_ms:.1f} ms per face (analyze minus detection)")
     return 0

@@ -7,6 +7,7 @@ workers (prefork, N processes), a scratch SQLite database and media folder. The 
 through the app's OAuth views; progress is read from the JSON endpoint the gallery polls, so
 "first face visible" is when that endpoint first lists a face.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,21 +42,46 @@ def main() -> None:
     emulator = EmulatorServer(world).start()
     broker = ValkeyServer()
     broker.start()
-    os.environ.update({
-        "VAR_DIR": str(scratch), "DATABASE_URL": f"sqlite:///{scratch / 'bench.sqlite3'}",
-        "MEDIA_ROOT": str(scratch / "media"), "REDIS_URL": f"redis://127.0.0.1:{broker.port}/0",
-        "INSTAGRAM_EMULATOR_URL": emulator.url, "INSTAGRAM_APP_ID": world.client_id,
-        "INSTAGRAM_APP_SECRET": world.client_secret, "INSTAGRAM_PAGE_SIZE": str(args.page_size),
-        "ALLOWED_HOSTS": "testserver", "DJANGO_SETTINGS_MODULE": "faceapp.settings", "LOG_LEVEL": "WARNING"})
+    os.environ.update(
+        {
+            "VAR_DIR": str(scratch),
+            "DATABASE_URL": f"sqlite:///{scratch / 'bench.sqlite3'}",
+            "MEDIA_ROOT": str(scratch / "media"),
+            "REDIS_URL": f"redis://127.0.0.1:{broker.port}/0",
+            "INSTAGRAM_EMULATOR_URL": emulator.url,
+            "INSTAGRAM_APP_ID": world.client_id,
+            "INSTAGRAM_APP_SECRET": world.client_secret,
+            "INSTAGRAM_PAGE_SIZE": str(args.page_size),
+            "ALLOWED_HOSTS": "testserver",
+            "DJANGO_SETTINGS_MODULE": "faceapp.settings",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
     import django
 
     django.setup()
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    workers = subprocess.Popen([sys.executable, "-m", "celery", "-A", "faceapp", "worker", "--concurrency",
-                                str(args.workers), "--loglevel", "WARNING", "--without-gossip", "--without-mingle"],
-                               cwd=ROOT, stdout=open(scratch / "worker.log", "w"), stderr=subprocess.STDOUT)
+    workers = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "faceapp",
+            "worker",
+            "--concurrency",
+            str(args.workers),
+            "--loglevel",
+            "WARNING",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        stdout=open(scratch / "worker.log", "w"),
+        stderr=subprocess.STDOUT,
+    )
     try:
         time.sleep(8)  # the workers import the app and connect
         report(run(account, world), account, args)
@@ -77,9 +103,11 @@ def run(account, world) -> dict:
     to_instagram = client.post("/auth/login/instagram/")
     consent = requests.get(to_instagram["Location"])
     form = _hidden_fields(consent.text)
-    back = requests.post(f"{world.base_url}/oauth/authorize", allow_redirects=False,
-                         data={**form, "username": account.username, "password": account.password,
-                               "decision": "allow"})
+    back = requests.post(
+        f"{world.base_url}/oauth/authorize",
+        allow_redirects=False,
+        data={**form, "username": account.username, "password": account.password, "decision": "allow"},
+    )
     start = time.perf_counter()
     client.get(back.headers["Location"].split("#")[0].replace("http://testserver", ""))
     crawl = InstagramCrawl.objects.get()
@@ -109,14 +137,20 @@ def _hidden_fields(page: str) -> dict:
 def report(result: dict, account, args) -> None:
     t, p = result["times"], result["progress"]
     total = t["done"] - t["start"]
-    print(f"account: {len(account.posts)} posts, {len(account.images())} images; "
-          f"{args.workers} worker processes; page size {args.page_size}")
-    print(f"crawl {p['state']}: {p['posts_seen']} posts read, {p['photos_indexed']} photos indexed, "
-          f"{p['faces_found']} faces, {p['failures']} failed")
+    print(
+        f"account: {len(account.posts)} posts, {len(account.images())} images; "
+        f"{args.workers} worker processes; page size {args.page_size}"
+    )
+    print(
+        f"crawl {p['state']}: {p['posts_seen']} posts read, {p['photos_indexed']} photos indexed, "
+        f"{p['faces_found']} faces, {p['failures']} failed"
+    )
     print(f"total {total:.1f} s: {p['posts_seen'] / total:.2f} posts/s, {p['photos_indexed'] / total:.2f} photos/s")
     print(f"feed read (walk) in {t.get('walked', t['done']) - t['start']:.1f} s")
-    print(f"first face visible after {t.get('first_face', float('nan')) - t['start']:.1f} s, "
-          f"last face after {t.get('last_face', float('nan')) - t['start']:.1f} s")
+    print(
+        f"first face visible after {t.get('first_face', float('nan')) - t['start']:.1f} s, "
+        f"last face after {t.get('last_face', float('nan')) - t['start']:.1f} s"
+    )
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ Prints photos/s for small photos (LFW, 250x250) and for 12-megapixel phone-size 
 face, on one core and on every core (one process per core), then search latency p50/p99 of
 search_faces at each collection size (real faces plus synthetic unit vectors).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,8 +30,10 @@ from PIL import Image  # noqa: E402
 from indexing.engine.local import LocalEngine  # noqa: E402
 from indexing.engine.store import MemoryStore, StoredFace  # noqa: E402
 
-TARGETS = "targets: >= 30 photos/s on 2 cores for 12-MP single-face JPEGs (arcface); " \
-          "search p99 <= 2 ms at 100k faces, <= 20 ms at 1M"
+TARGETS = (
+    "targets: >= 30 photos/s on 2 cores for 12-MP single-face JPEGs (arcface); "
+    "search p99 <= 2 ms at 100k faces, <= 20 ms at 1M"
+)
 
 
 def small_photos(n: int) -> list[bytes]:
@@ -100,8 +103,9 @@ def search_latency(model: str, sizes: list[int], queries: int) -> None:
             batch = min(add, 100_000)
             vectors = rng.standard_normal((batch, dim)).astype(np.float32)
             vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-            engine.store.add_faces("bench", [StoredFace(str(uuid.uuid4()), "synthetic", None, real[0].box, 99.0, v)
-                                             for v in vectors])
+            engine.store.add_faces(
+                "bench", [StoredFace(str(uuid.uuid4()), "synthetic", None, real[0].box, 99.0, v) for v in vectors]
+            )
             add -= batch
         have = max(have, size)
         engine.search_faces("bench", real[0].face_id)  # loads the matrix into the cache
@@ -128,12 +132,15 @@ def main():
     cores = os.cpu_count() or 1
     print(f"model {a.model}, small faces {'on' if SMALL_FACES else 'off'}, {cores} cores; {TARGETS}")
     if not a.skip_index:
-        for label, photos in (("small photos (LFW 250x250)", small_photos(a.photos)),
-                              ("12-MP single-face JPEGs", phone_photos(max(a.photos // 2, 8)))):
+        for label, photos in (
+            ("small photos (LFW 250x250)", small_photos(a.photos)),
+            ("12-MP single-face JPEGs", phone_photos(max(a.photos // 2, 8))),
+        ):
             for processes in sorted({1, cores}):
                 rate, faces = throughput(a.model, photos, processes)
-                print(f"index {label}: {rate:6.1f} photos/s on {processes} core(s) ({len(photos)} photos, "
-                      f"{faces} faces)")
+                print(
+                    f"index {label}: {rate:6.1f} photos/s on {processes} core(s) ({len(photos)} photos, {faces} faces)"
+                )
     search_latency(a.model, [int(s) for s in a.sizes.split(",")], a.queries)
 
 

@@ -10,6 +10,7 @@ app's own cluster_labels (DBSCAN on 1 - similarity/100, the engine's face_simila
   .venv/bin/python bench/people_clusters.py                      # ../shared/faces
   .venv/bin/python bench/people_clusters.py --lfw --similarity 80 --min-size 2
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,7 +42,7 @@ def index(engine, data: Path, photos) -> tuple[list[str], dict[str, str], dict[s
     """Face ids of the labelled faces (largest N of each photo, left to right), their identity and photo."""
     ids, identity, photo_of = [], {}, {}
     for file, people in photos:
-        records = engine.index_faces("c", (data / file).read_bytes())["FaceRecords"][:len(people)]
+        records = engine.index_faces("c", (data / file).read_bytes())["FaceRecords"][: len(people)]
         records.sort(key=lambda r: r["Face"]["BoundingBox"]["Left"])
         for record, who in zip(records, people):
             face_id = record["Face"]["FaceId"]
@@ -67,11 +68,18 @@ def measure(ids, identity, labels, min_size: int) -> dict:
         best_group[leader] = max(best_group[leader], counts[leader])
         for who in counts:
             spread.setdefault(who, set()).add(label)
-    return {"faces": len(ids), "identities": len(sizes), "eligible": len(eligible), "groups": len(groups),
-            "grouped": grouped, "purity": majority / grouped if grouped else 1.0,
-            "completeness": sum(best_group[w] for w in eligible) / max(1, sum(sizes[w] for w in eligible)),
-            "noise": len(ids) - grouped, "split": sum(1 for w in eligible if len(spread.get(w, ())) > 1),
-            "missed": sum(1 for w in eligible if w not in spread)}
+    return {
+        "faces": len(ids),
+        "identities": len(sizes),
+        "eligible": len(eligible),
+        "groups": len(groups),
+        "grouped": grouped,
+        "purity": majority / grouped if grouped else 1.0,
+        "completeness": sum(best_group[w] for w in eligible) / max(1, sum(sizes[w] for w in eligible)),
+        "noise": len(ids) - grouped,
+        "split": sum(1 for w in eligible if len(spread.get(w, ())) > 1),
+        "missed": sum(1 for w in eligible if w not in spread),
+    }
 
 
 def main() -> None:
@@ -97,8 +105,10 @@ def main() -> None:
         sims = engine.face_similarities("c", ids, similarity)
         for min_size in args.min_size:
             m = measure(ids, identity, cluster_labels(ids, photo_of, sims, similarity, min_size), min_size)
-            say(f"{similarity:10.0f}  {min_size:8d}  {m['groups']:6d}  {m['purity']:.4f}  {m['completeness']:12.4f}"
-                f"  {m['noise']:5d}  {m['split']:16d}  {m['missed']:6d} of {m['eligible']}")
+            say(
+                f"{similarity:10.0f}  {min_size:8d}  {m['groups']:6d}  {m['purity']:.4f}  {m['completeness']:12.4f}"
+                f"  {m['noise']:5d}  {m['split']:16d}  {m['missed']:6d} of {m['eligible']}"
+            )
 
 
 if __name__ == "__main__":

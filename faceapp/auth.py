@@ -1,4 +1,5 @@
 """Login throttling: django-axes' backend, first in AUTHENTICATION_BACKENDS."""
+
 from axes.backends import AxesStandaloneBackend
 
 

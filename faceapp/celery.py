@@ -1,4 +1,5 @@
 """The Celery app: JSON only, ids as arguments, configured from Django settings (CELERY_*)."""
+
 import os
 
 from celery import Celery

@@ -1,4 +1,5 @@
 """System checks of the security baseline that Django's own --deploy checks do not cover."""
+
 from django.conf import settings
 from django.core import checks
 from django.utils.module_loading import import_string
@@ -15,8 +16,13 @@ def oauth_state_checked(app_configs, **kwargs):
     for path in settings.AUTHENTICATION_BACKENDS:
         backend = import_string(path)
         if issubclass(backend, OAuthAuth) and not (backend.STATE_PARAMETER or backend.REDIRECT_STATE):
-            errors.append(checks.Error(f"{path} does not check the OAuth state parameter",
-                                       hint="Leave STATE_PARAMETER = True on the backend.", id="faceapp.E001"))
+            errors.append(
+                checks.Error(
+                    f"{path} does not check the OAuth state parameter",
+                    hint="Leave STATE_PARAMETER = True on the backend.",
+                    id="faceapp.E001",
+                )
+            )
     return errors
 
 
@@ -26,6 +32,9 @@ def media_not_public(app_configs, **kwargs):
     media = str(settings.MEDIA_ROOT).rstrip("/") + "/"
     public = [str(settings.STATIC_ROOT), *map(str, settings.STATICFILES_DIRS)]
     if any(media.startswith(p.rstrip("/") + "/") or p.startswith(media) for p in public):
-        return [checks.Error("MEDIA_ROOT overlaps a static files folder: uploaded photos would be public",
-                             id="faceapp.E002")]
+        return [
+            checks.Error(
+                "MEDIA_ROOT overlaps a static files folder: uploaded photos would be public", id="faceapp.E002"
+            )
+        ]
     return []

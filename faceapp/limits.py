@@ -10,6 +10,7 @@
 
 Over the limit, the view is not run and the client gets 429 (see too_many_requests).
 """
+
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django_ratelimit import ALL

@@ -1,4 +1,5 @@
 """Small request guards that Django has no setting for."""
+
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpResponse
@@ -20,9 +21,12 @@ class RequestSizeLimitMiddleware:
             return HttpResponse("The Content-Length header is not a number.", status=400)
         limit = settings.UPLOAD_MAX_BYTES + _ENVELOPE
         if length > limit:
-            return HttpResponse(f"The request is {length / 2**20:.1f} MB; a photo may be at most "
-                                f"{settings.UPLOAD_MAX_BYTES / 2**20:.0f} MB.", status=413,
-                                content_type="text/plain; charset=utf-8")
+            return HttpResponse(
+                f"The request is {length / 2**20:.1f} MB; a photo may be at most "
+                f"{settings.UPLOAD_MAX_BYTES / 2**20:.0f} MB.",
+                status=413,
+                content_type="text/plain; charset=utf-8",
+            )
         return self.get_response(request)
 
 

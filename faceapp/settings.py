@@ -1,4 +1,5 @@
 """All settings, read from the environment (see .env.example); defaults run on a laptop offline."""
+
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -179,20 +180,23 @@ REKOGNITION_API_MAX_CLOCK_SKEW = env.int("REKOGNITION_API_MAX_CLOCK_SKEW", defau
 STORAGE = env.str("STORAGE", default="local")
 if STORAGE not in ("local", "s3"):
     raise environ.ImproperlyConfigured("STORAGE must be 'local' or 's3'")
-S3_STORAGE = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
-    "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME", default=""),
-    "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
-    "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
-    "access_key": env.str("AWS_S3_ACCESS_KEY_ID", default="") or None,
-    "secret_key": env.str("AWS_S3_SECRET_ACCESS_KEY", default="") or None,
-    "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,
-    "location": env.str("AWS_LOCATION", default=""),
-    "default_acl": env.str("AWS_DEFAULT_ACL", default="private") or None,  # empty: buckets without ACLs
-    "querystring_auth": True,
-    "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=300),
-    "signature_version": "s3v4",
-    "file_overwrite": False,  # two uploads of the same name must never replace each other
-}}
+S3_STORAGE = {
+    "BACKEND": "storages.backends.s3.S3Storage",
+    "OPTIONS": {
+        "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME", default=""),
+        "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+        "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+        "access_key": env.str("AWS_S3_ACCESS_KEY_ID", default="") or None,
+        "secret_key": env.str("AWS_S3_SECRET_ACCESS_KEY", default="") or None,
+        "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,
+        "location": env.str("AWS_LOCATION", default=""),
+        "default_acl": env.str("AWS_DEFAULT_ACL", default="private") or None,  # empty: buckets without ACLs
+        "querystring_auth": True,
+        "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=300),
+        "signature_version": "s3v4",
+        "file_overwrite": False,  # two uploads of the same name must never replace each other
+    },
+}
 if STORAGE == "s3":
     if not S3_STORAGE["OPTIONS"]["bucket_name"]:
         raise environ.ImproperlyConfigured("STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME")
@@ -236,8 +240,12 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # The shared cache (rate limits): a Redis database of its own, never the broker's.
-CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache",
-                      "LOCATION": env.str("CACHE_URL", default="redis://127.0.0.1:6390/1")}}
+CACHES = {
+    "default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": env.str("CACHE_URL", default="redis://127.0.0.1:6390/1"),
+    }
+}
 # Rate limits (django-ratelimit, see faceapp/limits.py): per user, or per address when logged out.
 RATE_LIMIT_SEARCH = env.str("RATE_LIMIT_SEARCH", default="60/m")
 RATE_LIMIT_UPLOAD = env.str("RATE_LIMIT_UPLOAD", default="600/m")
@@ -257,17 +265,29 @@ LOGGING.setdefault("loggers", {})["axes"] = {"level": "WARNING"}  # lockouts, no
 INSTALLED_APPS += ["social_django"]
 MIDDLEWARE += ["social_django.middleware.SocialAuthExceptionMiddleware"]
 TEMPLATES[0]["OPTIONS"]["context_processors"] += ["social_django.context_processors.backends"]
-AUTHENTICATION_BACKENDS = [AUTHENTICATION_BACKENDS[0], "indexing.instagram.backend.InstagramLogin",
-                           *AUTHENTICATION_BACKENDS[1:]]  # the login throttle stays first
+AUTHENTICATION_BACKENDS = [
+    AUTHENTICATION_BACKENDS[0],
+    "indexing.instagram.backend.InstagramLogin",
+    *AUTHENTICATION_BACKENDS[1:],
+]  # the login throttle stays first
 INSTAGRAM_EMULATOR_URL = env.str("INSTAGRAM_EMULATOR_URL", default="").rstrip("/")
-INSTAGRAM_AUTHORIZE_URL = env.str("INSTAGRAM_AUTHORIZE_URL", default=f"{INSTAGRAM_EMULATOR_URL}/oauth/authorize"
-                                  if INSTAGRAM_EMULATOR_URL else "https://www.instagram.com/oauth/authorize")
-INSTAGRAM_TOKEN_URL = env.str("INSTAGRAM_TOKEN_URL", default=f"{INSTAGRAM_EMULATOR_URL}/oauth/access_token"
-                              if INSTAGRAM_EMULATOR_URL else "https://api.instagram.com/oauth/access_token")
+INSTAGRAM_AUTHORIZE_URL = env.str(
+    "INSTAGRAM_AUTHORIZE_URL",
+    default=f"{INSTAGRAM_EMULATOR_URL}/oauth/authorize"
+    if INSTAGRAM_EMULATOR_URL
+    else "https://www.instagram.com/oauth/authorize",
+)
+INSTAGRAM_TOKEN_URL = env.str(
+    "INSTAGRAM_TOKEN_URL",
+    default=f"{INSTAGRAM_EMULATOR_URL}/oauth/access_token"
+    if INSTAGRAM_EMULATOR_URL
+    else "https://api.instagram.com/oauth/access_token",
+)
 INSTAGRAM_GRAPH_URL = env.str("INSTAGRAM_GRAPH_URL", default=INSTAGRAM_EMULATOR_URL or "https://graph.instagram.com")
 # "Log in with Instagram" posts a form that redirects to Instagram (or the emulator): let the CSP allow it.
 CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(
-    "{0.scheme}://{0.netloc}".format(urlparse(INSTAGRAM_AUTHORIZE_URL)))
+    "{0.scheme}://{0.netloc}".format(urlparse(INSTAGRAM_AUTHORIZE_URL))
+)
 SOCIAL_AUTH_INSTAGRAM_KEY = env.str("INSTAGRAM_APP_ID", default="")
 SOCIAL_AUTH_INSTAGRAM_SECRET = env.str("INSTAGRAM_APP_SECRET", default="")
 SOCIAL_AUTH_INSTAGRAM_AUTHORIZATION_URL = INSTAGRAM_AUTHORIZE_URL
@@ -306,13 +326,21 @@ INSTAGRAM_STALL_SECONDS = env.int("INSTAGRAM_STALL_SECONDS", default=max(600, 2 
 CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
 CELERY_BEAT_SCHEDULE = {
     **globals().get("CELERY_BEAT_SCHEDULE", {}),
-    "instagram-refresh-tokens": {"task": "indexing.tasks.instagram_refresh_tokens", "schedule": 6 * 3600,
-                                 "options": {"queue": INSTAGRAM_QUEUE}},
-    "instagram-recrawl": {"task": "indexing.tasks.instagram_recrawl", "schedule": INSTAGRAM_RECRAWL_MINUTES * 60,
-                          "options": {"queue": INSTAGRAM_QUEUE}},
-    "instagram-resume-stalled": {"task": "indexing.tasks.instagram_resume_stalled",
-                                 "schedule": max(1, INSTAGRAM_STALL_SECONDS // 2),
-                                 "options": {"queue": INSTAGRAM_QUEUE}},
+    "instagram-refresh-tokens": {
+        "task": "indexing.tasks.instagram_refresh_tokens",
+        "schedule": 6 * 3600,
+        "options": {"queue": INSTAGRAM_QUEUE},
+    },
+    "instagram-recrawl": {
+        "task": "indexing.tasks.instagram_recrawl",
+        "schedule": INSTAGRAM_RECRAWL_MINUTES * 60,
+        "options": {"queue": INSTAGRAM_QUEUE},
+    },
+    "instagram-resume-stalled": {
+        "task": "indexing.tasks.instagram_resume_stalled",
+        "schedule": max(1, INSTAGRAM_STALL_SECONDS // 2),
+        "options": {"queue": INSTAGRAM_QUEUE},
+    },
 }
 
 # People (indexing/people/): auto-tagging uses each user's threshold (default FACE_MATCH_THRESHOLD);

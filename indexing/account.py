@@ -1,4 +1,5 @@
 """A user's own account: consent to face indexing, export of their data, deletion of their data."""
+
 from __future__ import annotations
 
 import json
@@ -100,16 +101,35 @@ def _export_data(user, photos: list[Photo], entries: dict[int, str | None]) -> d
     data = {
         "exported_at": timezone.now().isoformat(),
         "user": {"username": user.get_username(), "date_joined": user.date_joined.isoformat()},
-        "face_indexing": {"enabled": bool(row and row.face_indexing_enabled),
-                          "consented_at": _iso(row and row.face_indexing_consented_at)},
-        "albums": [{"id": a.pk, "title": a.title, "source": a.source, "created_at": _iso(a.created_at)}
-                   for a in Album.objects.filter(owner=user).order_by("pk")],
-        "photos": [{"id": p.pk, "file": entries.get(p.pk), "file_name": p.file_name, "album_id": p.album_id,
-                    "format": p.format, "width": p.width, "height": p.height, "size_bytes": p.size_bytes,
-                    "taken_at": _iso(p.taken_at), "created_at": _iso(p.created_at), "status": p.status,
-                    "source_id": p.source_id} for p in photos],
-        "faces": [{"id": f.pk, "photo_id": f.photo_id, "box": f.box, "confidence": f.confidence,
-                   "quality": f.quality} for f in faces],
+        "face_indexing": {
+            "enabled": bool(row and row.face_indexing_enabled),
+            "consented_at": _iso(row and row.face_indexing_consented_at),
+        },
+        "albums": [
+            {"id": a.pk, "title": a.title, "source": a.source, "created_at": _iso(a.created_at)}
+            for a in Album.objects.filter(owner=user).order_by("pk")
+        ],
+        "photos": [
+            {
+                "id": p.pk,
+                "file": entries.get(p.pk),
+                "file_name": p.file_name,
+                "album_id": p.album_id,
+                "format": p.format,
+                "width": p.width,
+                "height": p.height,
+                "size_bytes": p.size_bytes,
+                "taken_at": _iso(p.taken_at),
+                "created_at": _iso(p.created_at),
+                "status": p.status,
+                "source_id": p.source_id,
+            }
+            for p in photos
+        ],
+        "faces": [
+            {"id": f.pk, "photo_id": f.photo_id, "box": f.box, "confidence": f.confidence, "quality": f.quality}
+            for f in faces
+        ],
     }
     for name, section in EXPORT_SECTIONS.items():
         data[name] = section(user)

@@ -1,4 +1,5 @@
 """The account page (consent, export, deletion) and reports: small views over indexing.account/moderation."""
+
 from __future__ import annotations
 
 import json
@@ -19,10 +20,16 @@ from .models import AccountSettings, Face, Photo, Report
 @require_GET
 def account_page(request):
     user = request.user
-    return render(request, "indexing/account.html", {
-        "account": AccountSettings.objects.filter(user=user).first(), "notice": account.FACE_INDEXING_NOTICE,
-        "photo_count": Photo.objects.visible_to(user).count(), "face_count": Face.objects.visible_to(user).count(),
-    })
+    return render(
+        request,
+        "indexing/account.html",
+        {
+            "account": AccountSettings.objects.filter(user=user).first(),
+            "notice": account.FACE_INDEXING_NOTICE,
+            "photo_count": Photo.objects.visible_to(user).count(),
+            "face_count": Face.objects.visible_to(user).count(),
+        },
+    )
 
 
 @login_required
@@ -84,8 +91,7 @@ def _report(request, photo: Photo | None = None, face: Face | None = None):
         except (ValueError, UnicodeDecodeError) as e:
             return JsonResponse({"error": f"The request body is not valid JSON ({e})."}, status=400)
         if not isinstance(data, dict):
-            return JsonResponse({"error": 'Send a JSON object such as {"reason": "other", "note": "..."}.'},
-                                status=400)
+            return JsonResponse({"error": 'Send a JSON object such as {"reason": "other", "note": "..."}.'}, status=400)
     form = ReportForm(data if wants_json else request.POST)
     if not form.is_valid():
         error = "; ".join(f"{field}: {' '.join(errs)}" for field, errs in form.errors.items())

@@ -4,6 +4,7 @@ Moderators act through admin actions; each one calls indexing.moderation, which 
 side-effects and records who did what, when. Photos, faces and the rest are read-only here: the
 actions are the only way to change them. More blocks (crawls, people) are appended below.
 """
+
 from __future__ import annotations
 
 from django.apps import apps
@@ -74,8 +75,17 @@ admin.site.unregister(User)
 
 @admin.register(User)
 class FaceappUserAdmin(UserAdmin):
-    list_display = ["username", "email", "is_active", "is_staff", "social_accounts", "face_indexing",
-                    "photo_count", "face_count", "date_joined"]
+    list_display = [
+        "username",
+        "email",
+        "is_active",
+        "is_staff",
+        "social_accounts",
+        "face_indexing",
+        "photo_count",
+        "face_count",
+        "date_joined",
+    ]
     list_filter = ["is_active", "is_staff", "is_superuser", "account_settings__face_indexing_enabled"]
     actions = ["ban", "unban"]
 
@@ -113,8 +123,19 @@ class FaceappUserAdmin(UserAdmin):
     def get_readonly_fields(self, request, obj=None):
         if request.user.is_superuser:
             return super().get_readonly_fields(request, obj)
-        return ["username", "first_name", "last_name", "email", "is_active", "is_staff", "is_superuser", "groups",
-                "user_permissions", "last_login", "date_joined"]
+        return [
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "is_active",
+            "is_staff",
+            "is_superuser",
+            "groups",
+            "user_permissions",
+            "last_login",
+            "date_joined",
+        ]
 
     @admin.action(description="Ban: no login, pending work stops", permissions=["change"])
     def ban(self, request, queryset):
@@ -188,8 +209,24 @@ class PhotoAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_filter = ["status", "hidden", "album__source", "format"]
     search_fields = ["file_name", "owner__username", "source_id", "content_hash"]
     list_select_related = ["owner", "album"]
-    fields = ["large_preview", "file_name", "owner", "album", "status", "failure_reason", "hidden", "format", "width",
-              "height", "size_bytes", "taken_at", "source_link", "content_hash", "created_at", "indexed_at"]
+    fields = [
+        "large_preview",
+        "file_name",
+        "owner",
+        "album",
+        "status",
+        "failure_reason",
+        "hidden",
+        "format",
+        "width",
+        "height",
+        "size_bytes",
+        "taken_at",
+        "source_link",
+        "content_hash",
+        "created_at",
+        "indexed_at",
+    ]
     readonly_fields = ["large_preview", "source_link"]
     inlines = [FaceInline]
     show_full_result_count = False
@@ -259,8 +296,20 @@ class FaceAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_filter = ["photo__hidden", "photo__status"]
     search_fields = ["owner__username", "photo__file_name", "engine_face_id"]
     list_select_related = ["owner", "photo"]
-    fields = ["large_preview", "owner", "photo_link", "left", "top", "width", "height", "confidence", "quality",
-              "engine_face_id", "created_at", "neighbours"]
+    fields = [
+        "large_preview",
+        "owner",
+        "photo_link",
+        "left",
+        "top",
+        "width",
+        "height",
+        "confidence",
+        "quality",
+        "engine_face_id",
+        "created_at",
+        "neighbours",
+    ]
     readonly_fields = ["large_preview", "photo_link", "neighbours"]
     show_full_result_count = False
     actions = ["remove_from_collection"]
@@ -291,9 +340,11 @@ class FaceAdmin(ReadOnlyMixin, admin.ModelAdmin):
         pairs = moderation.face_neighbours(face)
         if not pairs:
             return "none above the match threshold"
-        return format_html_join(" ", '<a href="{}">{} {}%</a>',
-                                ((reverse("admin:indexing_face_change", args=[f.pk]), _face_image(f), f"{s:.1f}")
-                                 for f, s in pairs))
+        return format_html_join(
+            " ",
+            '<a href="{}">{} {}%</a>',
+            ((reverse("admin:indexing_face_change", args=[f.pk]), _face_image(f), f"{s:.1f}") for f, s in pairs),
+        )
 
     @admin.action(description="Remove from the collection", permissions=["delete"])
     def remove_from_collection(self, request, queryset):
@@ -322,8 +373,17 @@ class EngineCollectionAdmin(ReadOnlyMixin, admin.ModelAdmin):
 # Reports -------------------------------------------------------------------------------------------
 @admin.register(Report)
 class ReportAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ["pk", "created_at", "status", "reason", "reporter", "owner", "photo_preview", "face_preview",
-                    "note"]
+    list_display = [
+        "pk",
+        "created_at",
+        "status",
+        "reason",
+        "reporter",
+        "owner",
+        "photo_preview",
+        "face_preview",
+        "note",
+    ]
     list_display_links = ["pk", "created_at"]
     list_filter = ["status", "reason"]
     search_fields = ["note", "reporter__username", "owner__username", "photo__file_name"]
@@ -373,8 +433,7 @@ class ReportAdmin(ReadOnlyMixin, admin.ModelAdmin):
 # The record of moderator actions (nobody edits or deletes it) --------------------------------------
 @admin.register(ModerationAction)
 class ModerationActionAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ["created_at", "moderator", "action", "target_type", "target_id", "target_owner", "report",
-                    "detail"]
+    list_display = ["created_at", "moderator", "action", "target_type", "target_id", "target_owner", "report", "detail"]
     list_filter = ["action", "target_type"]
     search_fields = ["moderator__username", "target_owner__username", "target_id", "detail"]
     list_select_related = ["moderator", "target_owner", "report"]
@@ -386,7 +445,6 @@ class ModerationActionAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
 
 
 # Access keys of the Rekognition-compatible API: issued from the API keys page or the api_keys

@@ -1,4 +1,5 @@
 """The local engine's EmbeddingStore on the app's database (EngineCollection, EngineFace)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -15,8 +16,14 @@ def _info(c: EngineCollection) -> CollectionInfo:
 
 
 def _stored(f: EngineFace) -> StoredFace:
-    return StoredFace(f.face_id, f.image_id, f.external_image_id or None, f.box, f.confidence,
-                      np.frombuffer(bytes(f.embedding), dtype=np.float32))
+    return StoredFace(
+        f.face_id,
+        f.image_id,
+        f.external_image_id or None,
+        f.box,
+        f.confidence,
+        np.frombuffer(bytes(f.embedding), dtype=np.float32),
+    )
 
 
 class DatabaseStore(EmbeddingStore):
@@ -50,10 +57,18 @@ class DatabaseStore(EmbeddingStore):
         with transaction.atomic():
             c = self._row(collection_id)
             EngineFace.objects.bulk_create(
-                EngineFace(collection=c, face_id=f.face_id, image_id=f.image_id,
-                           external_image_id=f.external_image_id or "", box=f.box, confidence=f.confidence,
-                           model=c.model, embedding=np.asarray(f.embedding, np.float32).tobytes())
-                for f in faces)
+                EngineFace(
+                    collection=c,
+                    face_id=f.face_id,
+                    image_id=f.image_id,
+                    external_image_id=f.external_image_id or "",
+                    box=f.box,
+                    confidence=f.confidence,
+                    model=c.model,
+                    embedding=np.asarray(f.embedding, np.float32).tobytes(),
+                )
+                for f in faces
+            )
             self._touch(c)
 
     def list_faces(self, collection_id, after, limit):
@@ -89,7 +104,8 @@ class DatabaseStore(EmbeddingStore):
     @staticmethod
     def _touch(c: EngineCollection) -> None:
         EngineCollection.objects.filter(pk=c.pk).update(
-            version=F("version") + 1, face_count=EngineFace.objects.filter(collection=c).count())
+            version=F("version") + 1, face_count=EngineFace.objects.filter(collection=c).count()
+        )
 
 
 class DatabaseUserStore(UserStore):
@@ -104,8 +120,9 @@ class DatabaseUserStore(UserStore):
     def add_user(self, collection_id, user_id, request_token):
         try:
             with transaction.atomic():
-                EngineUser.objects.create(collection=self._store._row(collection_id), user_id=user_id,
-                                          request_token=request_token or "")
+                EngineUser.objects.create(
+                    collection=self._store._row(collection_id), user_id=user_id, request_token=request_token or ""
+                )
         except IntegrityError:
             return False
         return True
@@ -139,8 +156,9 @@ class DatabaseUserStore(UserStore):
                 EngineUserFace.objects.filter(user=user, face__face_id__in=face_ids).delete()
                 return
             faces = EngineFace.objects.filter(collection_id=user.collection_id, face_id__in=face_ids)
-            EngineUserFace.objects.bulk_create([EngineUserFace(user=user, face=f) for f in faces],
-                                               ignore_conflicts=True)
+            EngineUserFace.objects.bulk_create(
+                [EngineUserFace(user=user, face=f) for f in faces], ignore_conflicts=True
+            )
 
     @staticmethod
     def _stored(qs) -> list[StoredUser]:

@@ -1,4 +1,5 @@
 """The face engine this deployment uses, and which collection belongs to which user."""
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -16,10 +17,14 @@ def get_engine() -> FaceEngine:
     if settings.FACE_ENGINE == "rekognition":
         from .engine.rekognition import RekognitionEngine, make_client
 
-        client = make_client(endpoint_url=settings.AWS_REKOGNITION_ENDPOINT_URL, region=settings.AWS_REKOGNITION_REGION,
-                             access_key_id=settings.AWS_REKOGNITION_ACCESS_KEY_ID,
-                             secret_access_key=settings.AWS_REKOGNITION_SECRET_ACCESS_KEY,
-                             retry_mode=settings.AWS_RETRY_MODE, max_attempts=settings.AWS_MAX_ATTEMPTS)
+        client = make_client(
+            endpoint_url=settings.AWS_REKOGNITION_ENDPOINT_URL,
+            region=settings.AWS_REKOGNITION_REGION,
+            access_key_id=settings.AWS_REKOGNITION_ACCESS_KEY_ID,
+            secret_access_key=settings.AWS_REKOGNITION_SECRET_ACCESS_KEY,
+            retry_mode=settings.AWS_RETRY_MODE,
+            max_attempts=settings.AWS_MAX_ATTEMPTS,
+        )
         return RekognitionEngine(client, max_pixels=settings.UPLOAD_MAX_PIXELS, max_bytes=settings.UPLOAD_MAX_BYTES)
     raise NotImplementedError(f"FACE_ENGINE={settings.FACE_ENGINE} is not available")
 
@@ -31,9 +36,14 @@ def local_engine() -> FaceEngine:
     from .engine.local import LocalEngine
     from .engine_store import DatabaseStore
 
-    return LocalEngine(DatabaseStore(), model=settings.FACE_MODEL, model_dir=settings.FACE_MODEL_DIR,
-                       max_pixels=settings.UPLOAD_MAX_PIXELS, max_bytes=settings.UPLOAD_MAX_BYTES,
-                       small_faces=settings.FACE_SMALL_FACES)
+    return LocalEngine(
+        DatabaseStore(),
+        model=settings.FACE_MODEL,
+        model_dir=settings.FACE_MODEL_DIR,
+        max_pixels=settings.UPLOAD_MAX_PIXELS,
+        max_bytes=settings.UPLOAD_MAX_BYTES,
+        small_faces=settings.FACE_SMALL_FACES,
+    )
 
 
 def collection_id_for(user) -> str:

@@ -1,4 +1,5 @@
 """Every table of the app: albums, photos and faces of a user, and the local engine's own store."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -95,8 +96,9 @@ class Photo(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["owner", "content_hash"], name="photo_content_unique_per_owner"),
-            models.UniqueConstraint(fields=["owner", "source_id"], condition=~Q(source_id=""),
-                                    name="photo_source_unique_per_owner"),
+            models.UniqueConstraint(
+                fields=["owner", "source_id"], condition=~Q(source_id=""), name="photo_source_unique_per_owner"
+            ),
         ]
 
     def __str__(self):
@@ -128,8 +130,7 @@ class Face(models.Model):
     person = models.ForeignKey("Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="faces")
     person_confirmed = models.BooleanField(default=False)
     person_similarity = models.FloatField(null=True, blank=True)
-    cluster = models.ForeignKey("FaceCluster", null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="faces")
+    cluster = models.ForeignKey("FaceCluster", null=True, blank=True, on_delete=models.SET_NULL, related_name="faces")
 
     objects = FaceQuerySet.as_manager()
 
@@ -205,6 +206,7 @@ class ApiAccessKey(models.Model):
     def is_active(self) -> bool:
         return self.revoked_at is None
 
+
 class AccountSettings(models.Model):
     """Per-account choices. Face indexing is off until the user switches it on (faces are biometric data)."""
 
@@ -236,10 +238,16 @@ class Report(models.Model):
         DELETED = "deleted", "Photo deleted"
         BANNED = "banned", "Owner banned"
 
-    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                 related_name="reports_made")
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                              related_name="reports_received", help_text="Whose photo or face it is")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="reports_made"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="reports_received",
+        help_text="Whose photo or face it is",
+    )
     photo = models.ForeignKey(Photo, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports")
     face = models.ForeignKey(Face, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports")
     reason = models.CharField(max_length=20, choices=Reason.choices, default=Reason.OTHER)
@@ -247,8 +255,9 @@ class Report(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
-    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -275,8 +284,9 @@ class ModerationAction(models.Model):
     action = models.CharField(max_length=40, choices=Kind.choices)
     target_type = models.CharField(max_length=40)
     target_id = models.CharField(max_length=64)
-    target_owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+    target_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     report = models.ForeignKey(Report, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions")
     detail = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -287,8 +297,10 @@ class ModerationAction(models.Model):
     def __str__(self):
         return f"{self.moderator} {self.get_action_display().lower()} ({self.target_type} {self.target_id})"
 
+
 # Instagram: the connected account's state, each crawl of its feed, and each media item seen.
 # The OAuth token itself stays in social_django's UserSocialAuth.extra_data, server-side only.
+
 
 class InstagramAccount(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="instagram_account")
@@ -330,8 +342,13 @@ class InstagramCrawl(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["owner"], condition=Q(state__in=[
-            "queued", "walking", "waiting", "indexing"]), name="one_active_instagram_crawl_per_owner")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner"],
+                condition=Q(state__in=["queued", "walking", "waiting", "indexing"]),
+                name="one_active_instagram_crawl_per_owner",
+            )
+        ]
 
     def __str__(self):
         return f"crawl {self.pk} of {self.owner} ({self.state})"
@@ -350,10 +367,20 @@ class InstagramMedia(models.Model):
     post_id = models.CharField(max_length=64, help_text="The carousel's id for its children, else the media id")
     media_type = models.CharField(max_length=20)
     url = models.TextField(blank=True, help_text="Instagram's signed CDN link (it expires within days)")
-    crawl = models.ForeignKey(InstagramCrawl, null=True, on_delete=models.SET_NULL, related_name="media",
-                              help_text="The crawl that fetches it")
-    seen_by = models.ForeignKey(InstagramCrawl, null=True, on_delete=models.SET_NULL, related_name="+",
-                                help_text="The last crawl that found it in the feed")
+    crawl = models.ForeignKey(
+        InstagramCrawl,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="media",
+        help_text="The crawl that fetches it",
+    )
+    seen_by = models.ForeignKey(
+        InstagramCrawl,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The last crawl that found it in the feed",
+    )
     photo = models.ForeignKey(Photo, null=True, blank=True, on_delete=models.SET_NULL, related_name="instagram_media")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     failure_reason = models.TextField(blank=True)
@@ -365,6 +392,7 @@ class InstagramMedia(models.Model):
 
     def __str__(self):
         return self.media_id
+
 
 class EngineUser(models.Model):
     """A user of the local engine (Rekognition's CreateUser): a named group of faces of a collection."""
@@ -396,14 +424,18 @@ class Person(models.Model):
     cover_face = models.ForeignKey(Face, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     hidden = models.BooleanField(default=False)
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    engine_face_ids = models.JSONField(default=list, blank=True,
-                                       help_text="The faces associated with its engine user at the last sync")
+    engine_face_ids = models.JSONField(
+        default=list, blank=True, help_text="The faces associated with its engine user at the last sync"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = [Lower("name"), "id"]
-        constraints = [models.UniqueConstraint(Lower("name"), "owner", condition=Q(merged_into__isnull=True),
-                                               name="person_name_unique_per_owner")]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"), "owner", condition=Q(merged_into__isnull=True), name="person_name_unique_per_owner"
+            )
+        ]
 
     def __str__(self):
         return self.name

@@ -1,4 +1,5 @@
 """What moderators do: each action does its engine side-effects and records who did what, when."""
+
 from __future__ import annotations
 
 import logging
@@ -17,23 +18,32 @@ log = logging.getLogger(__name__)
 Kind = ModerationAction.Kind
 
 
-def record(moderator, action: str, target, target_owner=None, report: Report | None = None,
-           detail: str = "") -> ModerationAction:
+def record(
+    moderator, action: str, target, target_owner=None, report: Report | None = None, detail: str = ""
+) -> ModerationAction:
     """Write the audit row: who (moderator), what (action on target), when (now)."""
     return ModerationAction.objects.create(
-        moderator=moderator, action=action, target_type=target._meta.model_name, target_id=str(target.pk),
-        target_owner=target_owner, report=report, detail=detail[:2000])
+        moderator=moderator,
+        action=action,
+        target_type=target._meta.model_name,
+        target_id=str(target.pk),
+        target_owner=target_owner,
+        report=report,
+        detail=detail[:2000],
+    )
 
 
-def report_create(reporter, *, photo: Photo | None = None, face: Face | None = None, reason: str = "",
-                  note: str = "") -> Report:
+def report_create(
+    reporter, *, photo: Photo | None = None, face: Face | None = None, reason: str = "", note: str = ""
+) -> Report:
     """A user reports one of the photos or faces they can see."""
     if face is not None:
         photo = face.photo
     if reason not in Report.Reason.values:
         reason = Report.Reason.OTHER
-    return Report.objects.create(reporter=reporter, owner=photo.owner, photo=photo, face=face, reason=reason,
-                                 note=note[:2000])
+    return Report.objects.create(
+        reporter=reporter, owner=photo.owner, photo=photo, face=face, reason=reason, note=note[:2000]
+    )
 
 
 def photo_hide(moderator, photo: Photo, report: Report | None = None) -> None:
@@ -58,8 +68,7 @@ def photo_delete_by(moderator, photo: Photo, report: Report | None = None) -> No
     owner, detail = photo.owner, f"{photo.file_name} ({photo.faces.count()} faces)"
     action = record(moderator, Kind.PHOTO_DELETE, photo, owner, report, detail)
     photo_delete(photo)
-    log.info("moderator %s deleted photo %s of user %s", getattr(moderator, "pk", None), action.target_id,
-             owner.pk)
+    log.info("moderator %s deleted photo %s of user %s", getattr(moderator, "pk", None), action.target_id, owner.pk)
 
 
 def face_remove(moderator, face: Face) -> None:
@@ -113,8 +122,9 @@ def report_resolve(moderator, report: Report, decision: str) -> None:
 def face_neighbours(face: Face, limit: int = 8) -> list[tuple[Face, float]]:
     """The faces of the same owner most similar to `face` (moderators only: hidden photos included)."""
     try:
-        answer = get_engine().search_faces(collection_id_for(face.owner), face.engine_face_id,
-                                           settings.FACE_MATCH_THRESHOLD, limit)
+        answer = get_engine().search_faces(
+            collection_id_for(face.owner), face.engine_face_id, settings.FACE_MATCH_THRESHOLD, limit
+        )
     except ResourceNotFound:
         return []
     similarity = {m["Face"]["FaceId"]: m["Similarity"] for m in answer["FaceMatches"]}

@@ -1,4 +1,5 @@
 """Writes: every photo enters through photo_create and leaves through photo_delete."""
+
 from __future__ import annotations
 
 import hashlib
@@ -35,24 +36,35 @@ def album_get_or_create(owner, title: str, source: str = Album.Source.UPLOAD) ->
     return album
 
 
-def photo_create(owner, data: bytes, file_name: str, album: Album | None = None, source_id: str = "",
-                 enqueue: bool = True) -> PhotoCreated:
+def photo_create(
+    owner, data: bytes, file_name: str, album: Album | None = None, source_id: str = "", enqueue: bool = True
+) -> PhotoCreated:
     """Validate, store and save a photo as pending; enqueue its indexing once committed.
 
     Raises PhotoRejected with a readable reason; nothing is stored then.
     """
     try:  # a full decode at low resolution finds truncated and hostile files cheaply
-        loaded = images.load_image(data, max_pixels=settings.UPLOAD_MAX_PIXELS, long_side=256,
-                                   max_bytes=settings.UPLOAD_MAX_BYTES)
+        loaded = images.load_image(
+            data, max_pixels=settings.UPLOAD_MAX_PIXELS, long_side=256, max_bytes=settings.UPLOAD_MAX_BYTES
+        )
     except EngineError as e:
         raise PhotoRejected(e.message) from e
     content_hash = hashlib.sha256(data).hexdigest()
     existing = _existing(owner, content_hash, source_id)
     if existing:
         return PhotoCreated(existing, False)
-    photo = Photo(owner=owner, album=album, file_name=clean_file_name(file_name), format=loaded.format,
-                  width=loaded.width, height=loaded.height, size_bytes=len(data), content_hash=content_hash,
-                  source_id=source_id, taken_at=_taken_at(loaded.exif_datetime))
+    photo = Photo(
+        owner=owner,
+        album=album,
+        file_name=clean_file_name(file_name),
+        format=loaded.format,
+        width=loaded.width,
+        height=loaded.height,
+        size_bytes=len(data),
+        content_hash=content_hash,
+        source_id=source_id,
+        taken_at=_taken_at(loaded.exif_datetime),
+    )
     photo.original.save("original", ContentFile(data), save=False)
     try:
         with transaction.atomic():
@@ -109,7 +121,7 @@ def faces_remove_from_engine(owner, engine_face_ids: list[str]) -> None:
     """Delete these faces from the owner's collection (missing ones are fine)."""
     for start in range(0, len(engine_face_ids), 4096):
         try:
-            get_engine().delete_faces(collection_id_for(owner), engine_face_ids[start:start + 4096])
+            get_engine().delete_faces(collection_id_for(owner), engine_face_ids[start : start + 4096])
         except ResourceNotFound:
             return
 

@@ -1,4 +1,5 @@
 """Celery tasks: thin, ids in, one call each."""
+
 from celery import shared_task
 from django.conf import settings
 
@@ -6,8 +7,9 @@ from .instagram import accounts, crawl
 from .pipeline import index_photo_now
 
 
-@shared_task(acks_late=True, autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True,
-             retry_jitter=True, max_retries=5)
+@shared_task(
+    acks_late=True, autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, retry_jitter=True, max_retries=5
+)
 def index_photo(photo_id: int) -> None:
     index_photo_now(photo_id)
 
@@ -40,8 +42,10 @@ def instagram_recrawl() -> int:
 def instagram_resume_stalled() -> int:
     return crawl.resume_stalled()
 
-@shared_task(acks_late=True, autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True,
-             retry_jitter=True, max_retries=5)
+
+@shared_task(
+    acks_late=True, autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, retry_jitter=True, max_retries=5
+)
 def cluster_faces(owner_id: int) -> None:
     """Group a user's unnamed faces (after indexing asked for it; see people.request_clustering)."""
     from .people import cluster_if_due
@@ -49,8 +53,9 @@ def cluster_faces(owner_id: int) -> None:
     cluster_if_due(owner_id)
 
 
-@shared_task(acks_late=True, autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True,
-             retry_jitter=True, max_retries=5)
+@shared_task(
+    acks_late=True, autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, retry_jitter=True, max_retries=5
+)
 def tag_webhook_photo(delivery_id: int) -> None:
     """Fetch, index and tag the photo a signed webhook named (people.webhook_receive queued it)."""
     from .people import webhook_process

@@ -1,4 +1,5 @@
 """Local sign-up: a username and a password, then straight into the (empty) gallery."""
+
 from django.contrib.auth import login
 from django.contrib.auth.forms import UserCreationForm
 from django.shortcuts import redirect, render

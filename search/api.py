@@ -3,6 +3,7 @@
 Each answers JSON to a script (Accept: application/json) and redirects a plain form post, so the
 pages still work without JavaScript.
 """
+
 from __future__ import annotations
 
 import logging
@@ -34,8 +35,11 @@ def upload_files(request):
     if not files:
         return _answer(request, {"error": "Choose at least one photo to upload."}, album, status=400)
     results = [_upload_one(request, album, f) for f in files]
-    return _answer(request, {"album": {"id": album.pk, "title": album.title, "url": reverse("album", args=[album.pk])},
-                             "results": results}, album)
+    return _answer(
+        request,
+        {"album": {"id": album.pk, "title": album.title, "url": reverse("album", args=[album.pk])}, "results": results},
+        album,
+    )
 
 
 def _upload_album(request) -> Album:
@@ -65,8 +69,11 @@ def _upload_one(request, album: Album, uploaded) -> dict:
     photo = selectors.photos_for_user(request.user).get(pk=created.photo.pk)
     if created.created:
         return answer | {"result": "created", "message": "Uploaded.", "photo": _photo_json(request, photo)}
-    return answer | {"result": "duplicate", "message": f"Already in your photos as {photo.file_name}.",
-                     "photo": _photo_json(request, photo)}
+    return answer | {
+        "result": "duplicate",
+        "message": f"Already in your photos as {photo.file_name}.",
+        "photo": _photo_json(request, photo),
+    }
 
 
 @login_required
@@ -96,10 +103,15 @@ def photo_retry(request, photo_id: int):
 
 
 def _photo_json(request, photo: Photo) -> dict:
-    return {"id": photo.pk, "status": photo.status, "status_display": photo.get_status_display(),
-            "failure_reason": photo.failure_reason, "face_count": getattr(photo, "face_count", None),
-            "url": reverse("photo", args=[photo.pk]),
-            "html": render_to_string("search/_photo_tile.html", {"photo": photo}, request)}
+    return {
+        "id": photo.pk,
+        "status": photo.status,
+        "status_display": photo.get_status_display(),
+        "failure_reason": photo.failure_reason,
+        "face_count": getattr(photo, "face_count", None),
+        "url": reverse("photo", args=[photo.pk]),
+        "html": render_to_string("search/_photo_tile.html", {"photo": photo}, request),
+    }
 
 
 def _answer(request, data: dict, target, status: int = 200):

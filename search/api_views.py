@@ -1,4 +1,5 @@
 """The tagging API (JSON, `Authorization: Bearer <token>`) and its signed webhook; see static/openapi.yaml."""
+
 from __future__ import annotations
 
 import base64
@@ -24,6 +25,7 @@ def _error(message: str, status: int = 400) -> JsonResponse:
 
 def token_required(view):
     """The owner of the Bearer token becomes request.user; no cookie, so no CSRF to check."""
+
     @csrf_exempt
     @wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -52,8 +54,9 @@ def _photo_in(request) -> tuple[bytes, str, str]:
         if not isinstance(label, str):
             raise TypeError
     except (ValueError, TypeError, AttributeError):
-        raise people.TaggingError('Send JSON: {"url": "https://..."} or {"image_base64": "..."}, '
-                                  'with an optional "label".') from None
+        raise people.TaggingError(
+            'Send JSON: {"url": "https://..."} or {"image_base64": "..."}, with an optional "label".'
+        ) from None
     if isinstance(body.get("image_base64"), str):
         try:
             return base64.b64decode(body["image_base64"], validate=True), "photo", label
@@ -96,12 +99,22 @@ def identify(request):
 @require_POST
 def webhook(request, webhook_id: str):
     try:
-        delivery = people.webhook_receive(webhook_id, request.body, request.headers.get("X-Faceapp-Timestamp"),
-                                          request.headers.get("X-Faceapp-Signature"))
+        delivery = people.webhook_receive(
+            webhook_id,
+            request.body,
+            request.headers.get("X-Faceapp-Timestamp"),
+            request.headers.get("X-Faceapp-Signature"),
+        )
     except people.TaggingError as e:
         return _error(str(e), e.status)
-    return JsonResponse({"delivery_id": delivery.pk, "status": delivery.status,
-                         "tolerance_seconds": settings.TAGGING_WEBHOOK_TOLERANCE}, status=202)
+    return JsonResponse(
+        {
+            "delivery_id": delivery.pk,
+            "status": delivery.status,
+            "tolerance_seconds": settings.TAGGING_WEBHOOK_TOLERANCE,
+        },
+        status=202,
+    )
 
 
 @token_required
@@ -111,5 +124,12 @@ def delivery(request, delivery_id: int):
     found = WebhookDelivery.objects.filter(pk=delivery_id, owner=request.user).first()
     if found is None:
         return _error("No such delivery.", 404)
-    return JsonResponse({"delivery_id": found.pk, "status": found.status, "detail": found.detail,
-                         "photo_id": found.photo_id, "url": found.url})
+    return JsonResponse(
+        {
+            "delivery_id": found.pk,
+            "status": found.status,
+            "detail": found.detail,
+            "photo_id": found.photo_id,
+            "url": found.url,
+        }
+    )

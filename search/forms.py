@@ -1,4 +1,5 @@
 """The small forms of the gallery: a new album, the similarity threshold of a search."""
+
 from django import forms
 from django.conf import settings
 
@@ -10,9 +11,13 @@ class AlbumForm(forms.Form):
 
 
 class ThresholdForm(forms.Form):
-    threshold = forms.FloatField(label="Minimum similarity (%)", min_value=0, max_value=100, required=False,
-                                 widget=forms.NumberInput(attrs={"type": "range", "step": "1", "min": "0",
-                                                                 "max": "100"}))
+    threshold = forms.FloatField(
+        label="Minimum similarity (%)",
+        min_value=0,
+        max_value=100,
+        required=False,
+        widget=forms.NumberInput(attrs={"type": "range", "step": "1", "min": "0", "max": "100"}),
+    )
 
     def threshold_or_default(self) -> float:
         """The threshold asked for when it is valid, otherwise the deployment's default."""

@@ -2,6 +2,7 @@
 
 The picture is never stored; each face found is shown back as a small crop inlined in the page.
 """
+
 from __future__ import annotations
 
 import base64
@@ -25,10 +26,16 @@ PREVIEW_MARGIN = 0.2
 @login_required
 def search_image(request):
     """GET: the camera and upload page. POST: the results (just the results for the page's script)."""
-    form = ThresholdForm(request.POST if request.method == "POST" else None,
-                         initial={"threshold": settings.FACE_MATCH_THRESHOLD})
-    context = {"form": form, "threshold": form.threshold_or_default(), "searched": request.method == "POST",
-               "faces": [], "error": ""}
+    form = ThresholdForm(
+        request.POST if request.method == "POST" else None, initial={"threshold": settings.FACE_MATCH_THRESHOLD}
+    )
+    context = {
+        "form": form,
+        "threshold": form.threshold_or_default(),
+        "searched": request.method == "POST",
+        "faces": [],
+        "error": "",
+    }
     if request.method == "POST":
         context.update(_search(request, context["threshold"]))
     template = "search/_search_results.html" if request.headers.get("X-Partial") else "search/search.html"

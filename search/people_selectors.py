@@ -1,4 +1,5 @@
 """Reads about people, always scoped to one owner."""
+
 from __future__ import annotations
 
 import re
@@ -28,8 +29,11 @@ def person_for_user(user, person_id: int) -> Person:
 
 def people_for_user(user, hidden: bool = False):
     """The user's people with how many photos each, by name."""
-    return (Person.objects.filter(owner=user, merged_into__isnull=True, hidden=hidden)
-            .annotate(photo_count=Count("faces__photo", distinct=True)).select_related("cover_face"))
+    return (
+        Person.objects.filter(owner=user, merged_into__isnull=True, hidden=hidden)
+        .annotate(photo_count=Count("faces__photo", distinct=True))
+        .select_related("cover_face")
+    )
 
 
 def cluster_for_user(user, cluster_id: int) -> FaceCluster:
@@ -38,8 +42,12 @@ def cluster_for_user(user, cluster_id: int) -> FaceCluster:
 
 def clusters_for_user(user, limit: int = 60) -> list[FaceCluster]:
     """The groups of unnamed faces, largest first, each with up to six faces to show."""
-    clusters = list(FaceCluster.objects.filter(owner=user, hidden=False).annotate(size=Count("faces"))
-                    .filter(size__gt=0).order_by("-size", "pk")[:limit])
+    clusters = list(
+        FaceCluster.objects.filter(owner=user, hidden=False)
+        .annotate(size=Count("faces"))
+        .filter(size__gt=0)
+        .order_by("-size", "pk")[:limit]
+    )
     for cluster in clusters:
         cluster.sample = list(cluster.faces.order_by("-quality", "pk")[:6])
     return clusters
@@ -60,8 +68,9 @@ def person_faces(person: Person, confirmed: bool | None = None):
 
 
 def person_history(person: Person, limit: int = 50):
-    return PeopleEvent.objects.filter(Q(person=person) | Q(payload__source=person.pk)
-                                      | Q(payload__target=person.pk), owner=person.owner)[:limit]
+    return PeopleEvent.objects.filter(
+        Q(person=person) | Q(payload__source=person.pk) | Q(payload__target=person.pk), owner=person.owner
+    )[:limit]
 
 
 def photos_with_people(user, people: list[Person], rule: str = LivingAlbum.Rule.ALL):
@@ -91,7 +100,7 @@ def parse_people_query(user, query: str) -> tuple[list[Person], list[str]]:
         name = person.name.lower().split()
         for start in range(len(words) - len(name) + 1):
             span = range(start, start + len(name))
-            if lowered[start:start + len(name)] == name and not any(used[i] for i in span):
+            if lowered[start : start + len(name)] == name and not any(used[i] for i in span):
                 found.append(person)
                 for i in span:
                     used[i] = True
@@ -113,15 +122,23 @@ def _by_person(user_matches: list[dict]) -> dict[int, float]:
 def candidates_for_face(user, face: Face, limit: int = CANDIDATES) -> list[Candidate]:
     """Up to three people this unnamed face may be, most similar first (the engine's SearchUsers)."""
     try:
-        answer = get_engine().search_users(collection_id_for(user), face_id=face.engine_face_id,
-                                           user_match_threshold=settings.PEOPLE_CANDIDATE_THRESHOLD, max_users=20)
+        answer = get_engine().search_users(
+            collection_id_for(user),
+            face_id=face.engine_face_id,
+            user_match_threshold=settings.PEOPLE_CANDIDATE_THRESHOLD,
+            max_users=20,
+        )
     except (EngineError, NotImplementedError):
         return []
     similarity = _by_person(answer["UserMatches"])
-    rejected = set(FaceDecision.objects.filter(face=face, kind=FaceDecision.Kind.REJECTED)
-                   .values_list("person_id", flat=True))
-    in_photo = set(Face.objects.filter(photo_id=face.photo_id, person__isnull=False).exclude(pk=face.pk)
-                   .values_list("person_id", flat=True))
+    rejected = set(
+        FaceDecision.objects.filter(face=face, kind=FaceDecision.Kind.REJECTED).values_list("person_id", flat=True)
+    )
+    in_photo = set(
+        Face.objects.filter(photo_id=face.photo_id, person__isnull=False)
+        .exclude(pk=face.pk)
+        .values_list("person_id", flat=True)
+    )
     people = Person.objects.filter(owner=user, merged_into__isnull=True, pk__in=similarity)
     found = [Candidate(p, similarity[p.pk]) for p in people if p.pk not in rejected | in_photo]
     return sorted(found, key=lambda c: (-c.similarity, c.person.pk))[:limit]
@@ -132,12 +149,14 @@ def who_is_in_image(user, image_bytes: bytes, threshold: float) -> list[dict]:
 
     Raises EngineError subclasses for images that cannot be read or hold no face.
     """
-    answer = get_engine().search_users_by_image(collection_id_for(user), image_bytes,
-                                                user_match_threshold=threshold, max_users=CANDIDATES)
+    answer = get_engine().search_users_by_image(
+        collection_id_for(user), image_bytes, user_match_threshold=threshold, max_users=CANDIDATES
+    )
     ids = _by_person(answer["UserMatches"])
     people = Person.objects.filter(owner=user, merged_into__isnull=True, pk__in=ids)
-    return sorted(({"person_id": p.pk, "name": p.name, "similarity": ids[p.pk]} for p in people),
-                  key=lambda m: -m["similarity"])
+    return sorted(
+        ({"person_id": p.pk, "name": p.name, "similarity": ids[p.pk]} for p in people), key=lambda m: -m["similarity"]
+    )
 
 
 def living_album_for_user(user, album_id: int) -> LivingAlbum:

@@ -2,6 +2,7 @@
 
 Reads go through people_selectors, writes through indexing.people; every id is the user's or 404.
 """
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -23,21 +24,33 @@ PAGE = 48
 @login_required
 def people_list(request):
     hidden = request.GET.get("hidden") == "1"
-    return render(request, "search/person_list.html", {
-        "people": sel.people_for_user(request.user, hidden=hidden), "hidden": hidden,
-        "clusters": sel.clusters_for_user(request.user, limit=12)})
+    return render(
+        request,
+        "search/person_list.html",
+        {
+            "people": sel.people_for_user(request.user, hidden=hidden),
+            "hidden": hidden,
+            "clusters": sel.clusters_for_user(request.user, limit=12),
+        },
+    )
 
 
 @login_required
 def person_detail(request, person_id: int):
     person = sel.person_for_user(request.user, person_id)
     photos = sel.person_photos(request.user, person)
-    return render(request, "search/person.html", {
-        "person": person, "page": Paginator(photos, PAGE).get_page(request.GET.get("page")),
-        "faces": sel.person_faces(person, confirmed=True)[:200],
-        "suggestions": sel.person_faces(person, confirmed=False)[:200],
-        "history": sel.person_history(person),
-        "others": sel.people_for_user(request.user).exclude(pk=person.pk)})
+    return render(
+        request,
+        "search/person.html",
+        {
+            "person": person,
+            "page": Paginator(photos, PAGE).get_page(request.GET.get("page")),
+            "faces": sel.person_faces(person, confirmed=True)[:200],
+            "suggestions": sel.person_faces(person, confirmed=False)[:200],
+            "history": sel.person_history(person),
+            "others": sel.people_for_user(request.user).exclude(pk=person.pk),
+        },
+    )
 
 
 def _ids(request) -> list[int]:
@@ -78,8 +91,15 @@ def _cover(request, person):
     return "New cover."
 
 
-ACTIONS = {"rename": _rename, "merge": _merge, "split": _split, "accept": _accept, "reject": _reject,
-           "hide": _hide, "cover": _cover}
+ACTIONS = {
+    "rename": _rename,
+    "merge": _merge,
+    "split": _split,
+    "accept": _accept,
+    "reject": _reject,
+    "hide": _hide,
+    "cover": _cover,
+}
 
 
 @login_required
@@ -122,13 +142,15 @@ def event_undo(request, event_id: int):
 def face_name(request, face_id: int):
     face = selectors.face_for_user(request.user, face_id)
     try:
-        named = people.name_face(request.user, face, request.POST.get("name", ""),
-                                 with_matches=request.POST.get("matches") == "1")
+        named = people.name_face(
+            request.user, face, request.POST.get("name", ""), with_matches=request.POST.get("matches") == "1"
+        )
     except people.PeopleError as e:
         messages.error(request, str(e))
         return redirect("face_matches", face.pk)
-    messages.success(request, f"This is {named.person.name}: {named.confirmed} face(s) named, "
-                              f"{named.suggested} more suggested.")
+    messages.success(
+        request, f"This is {named.person.name}: {named.confirmed} face(s) named, {named.suggested} more suggested."
+    )
     return redirect("person", named.person.pk)
 
 
@@ -173,8 +195,11 @@ def people_search(request):
     rule = LivingAlbum.Rule.ONLY if request.GET.get("only") == "1" else LivingAlbum.Rule.ALL
     photos = sel.photos_with_people(request.user, found, rule) if not unknown else []
     page = Paginator(photos, PAGE).get_page(request.GET.get("page"))
-    return render(request, "search/person_search.html", {
-        "query": query, "found": found, "unknown": unknown, "only": rule == LivingAlbum.Rule.ONLY, "page": page})
+    return render(
+        request,
+        "search/person_search.html",
+        {"query": query, "found": found, "unknown": unknown, "only": rule == LivingAlbum.Rule.ONLY, "page": page},
+    )
 
 
 @login_required
@@ -191,17 +216,26 @@ def living_albums(request):
             album = LivingAlbum.objects.create(owner=request.user, title=title, rule=rule)
             album.people.set(chosen)
         return redirect("living_album", album.pk)
-    return render(request, "search/person_albums.html", {
-        "albums": LivingAlbum.objects.filter(owner=request.user).prefetch_related("people"),
-        "people": sel.people_for_user(request.user), "rules": LivingAlbum.Rule.choices})
+    return render(
+        request,
+        "search/person_albums.html",
+        {
+            "albums": LivingAlbum.objects.filter(owner=request.user).prefetch_related("people"),
+            "people": sel.people_for_user(request.user),
+            "rules": LivingAlbum.Rule.choices,
+        },
+    )
 
 
 @login_required
 def living_album(request, living_album_id: int):
     album = sel.living_album_for_user(request.user, living_album_id)
     photos = sel.photos_with_people(request.user, list(album.people.all()), album.rule)
-    return render(request, "search/person_album.html", {
-        "album": album, "page": Paginator(photos, PAGE).get_page(request.GET.get("page"))})
+    return render(
+        request,
+        "search/person_album.html",
+        {"album": album, "page": Paginator(photos, PAGE).get_page(request.GET.get("page"))},
+    )
 
 
 @login_required
@@ -223,8 +257,16 @@ def people_settings(request):
         token = people.credentials_create(request.user).token
     credential = TaggingCredential.objects.filter(owner=request.user).first()
     webhook = reverse("tagging_webhook", args=[credential.webhook_id]) if credential else ""
-    return render(request, "search/person_settings.html", {
-        "settings": current, "token": token, "credential": credential,
-        "not_faces": PeopleEvent.objects.filter(owner=request.user, action=PeopleEvent.Action.NOT_A_FACE,
-                                                undone_at__isnull=True)[:50],
-        "webhook_url": request.build_absolute_uri(webhook) if credential else ""})
+    return render(
+        request,
+        "search/person_settings.html",
+        {
+            "settings": current,
+            "token": token,
+            "credential": credential,
+            "not_faces": PeopleEvent.objects.filter(
+                owner=request.user, action=PeopleEvent.Action.NOT_A_FACE, undone_at__isnull=True
+            )[:50],
+            "webhook_url": request.build_absolute_uri(webhook) if credential else "",
+        },
+    )

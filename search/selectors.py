@@ -1,4 +1,5 @@
 """Reads, always scoped to one owner: engine answers become the owner's Face rows."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -31,8 +32,12 @@ class SearchedFace:
 
 def albums_for_user(user) -> QuerySet[Album]:
     """The user's albums, newest first, with their featured photo and photo count."""
-    return (Album.objects.filter(owner=user).select_related("featured_photo")
-            .annotate(photo_count=Count("photos", filter=Q(photos__hidden=False))).order_by("-created_at", "-id"))
+    return (
+        Album.objects.filter(owner=user)
+        .select_related("featured_photo")
+        .annotate(photo_count=Count("photos", filter=Q(photos__hidden=False)))
+        .order_by("-created_at", "-id")
+    )
 
 
 def album_for_user(user, album_id: int) -> Album:
@@ -87,8 +92,9 @@ def face_matches_for_user(user, face: Face, threshold: float | None = None, limi
     return [Match(f, sim) for f, sim in similar_faces(user, face, threshold, limit) if not f.photo.hidden]
 
 
-def image_matches_for_user(user, image_bytes: bytes, threshold: float | None = None,
-                           limit: int = 100) -> list[SearchedFace]:
+def image_matches_for_user(
+    user, image_bytes: bytes, threshold: float | None = None, limit: int = 100
+) -> list[SearchedFace]:
     """Every face of an image (not stored) with its matches among the user's faces, left to right.
 
     Raises indexing.engine.errors.EngineError subclasses for images that cannot be read.
@@ -100,6 +106,10 @@ def image_matches_for_user(user, image_bytes: bytes, threshold: float | None = N
     except ResourceNotFound:  # the user has no collection yet: find the faces, match nothing
         engine.ensure_collection(collection)
         answers = engine.search_every_face_by_image(collection, image_bytes, threshold, limit)
-    faces = [SearchedFace(a["SearchedFaceBoundingBox"], a["SearchedFaceConfidence"],
-                          _matches_for_user(user, a["FaceMatches"])) for a in answers]
+    faces = [
+        SearchedFace(
+            a["SearchedFaceBoundingBox"], a["SearchedFaceConfidence"], _matches_for_user(user, a["FaceMatches"])
+        )
+        for a in answers
+    ]
     return sorted(faces, key=lambda f: f.box["Left"])

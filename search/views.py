@@ -1,4 +1,5 @@
 """Small views: each loads what the signed-in user owns through a selector, or answers 404."""
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,8 +20,11 @@ PHOTOS_PER_PAGE = 48
 @login_required
 def gallery(request):
     page = Paginator(selectors.photos_for_user(request.user), PHOTOS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "search/gallery.html", {"page": page, "albums": selectors.albums_for_user(request.user),
-                                                   "album_form": AlbumForm()})
+    return render(
+        request,
+        "search/gallery.html",
+        {"page": page, "albums": selectors.albums_for_user(request.user), "album_form": AlbumForm()},
+    )
 
 
 @login_required
@@ -45,9 +49,15 @@ def album_create(request):
 def upload(request):
     chosen = request.GET.get("album")
     chosen_album = selectors.album_for_user(request.user, _int_or_404(chosen)) if chosen else None
-    return render(request, "search/upload.html", {"albums": selectors.albums_for_user(request.user),
-                                                  "chosen_album": chosen_album,
-                                                  "max_bytes": settings.UPLOAD_MAX_BYTES})
+    return render(
+        request,
+        "search/upload.html",
+        {
+            "albums": selectors.albums_for_user(request.user),
+            "chosen_album": chosen_album,
+            "max_bytes": settings.UPLOAD_MAX_BYTES,
+        },
+    )
 
 
 @login_required
@@ -63,14 +73,18 @@ def face_matches(request, face_id: int):
     form = _threshold_form(request.GET)
     threshold = form.threshold_or_default()
     matches = selectors.face_matches_for_user(request.user, face, threshold=threshold)
-    return render(request, "search/matches.html", {"face": face, "matches": matches, "form": form,
-                                                   "threshold": threshold})
+    return render(
+        request, "search/matches.html", {"face": face, "matches": matches, "form": form, "threshold": threshold}
+    )
 
 
 @login_required
 def faces_browse(request):
-    return render(request, "search/faces.html", {"faces": selectors.faces_sample_for_user(request.user),
-                                                 "sample_size": selectors.FACES_SAMPLE_SIZE})
+    return render(
+        request,
+        "search/faces.html",
+        {"faces": selectors.faces_sample_for_user(request.user), "sample_size": selectors.FACES_SAMPLE_SIZE},
+    )
 
 
 @login_required

@@ -1,4 +1,5 @@
 """Fixtures for the real services: an embedded Redis-compatible server and a Celery worker."""
+
 from __future__ import annotations
 
 import csv
@@ -76,12 +77,35 @@ def celery_worker(redis_url, media_root, django_db_setup, django_db_blocker):
     from django.db import connection
 
     db_path = connection.settings_dict["NAME"]
-    env = dict(os.environ, REDIS_URL=redis_url, DATABASE_URL=f"sqlite:///{db_path}", MEDIA_ROOT=str(media_root),
-               DJANGO_SETTINGS_MODULE="faceapp.settings")
+    env = dict(
+        os.environ,
+        REDIS_URL=redis_url,
+        DATABASE_URL=f"sqlite:///{db_path}",
+        MEDIA_ROOT=str(media_root),
+        DJANGO_SETTINGS_MODULE="faceapp.settings",
+    )
     log = open(media_root / "worker.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "celery", "-A", "faceapp", "worker", "--pool", "solo",
-                             "--loglevel", "INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "faceapp",
+            "worker",
+            "--pool",
+            "solo",
+            "--loglevel",
+            "INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     deadline = time.time() + 60
     while "ready" not in (media_root / "worker.log").read_text():
         if proc.poll() is not None or time.time() > deadline:
@@ -103,8 +127,9 @@ def _cache(redis_url, settings):
     """The shared cache (rate limits) on the embedded valkey, in a database of its own, empty for each test."""
     from django.core.cache import cache
 
-    settings.CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache",
-                                   "LOCATION": redis_url.rsplit("/", 1)[0] + "/1"}}
+    settings.CACHES = {
+        "default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": redis_url.rsplit("/", 1)[0] + "/1"}
+    }
     cache.clear()
 
 

@@ -1,4 +1,5 @@
 """Broken and unusual image files, made on the fly for the bad-input tests."""
+
 from __future__ import annotations
 
 import io
@@ -18,9 +19,9 @@ def png_claiming_size(width: int, height: int) -> bytes:
     """A valid small PNG whose header claims width x height: a decompression bomb's first bytes."""
     data = bytearray(encode(Image.new("L", (8, 8)), "PNG"))
     ihdr = 8 + 8  # signature, then the IHDR chunk's length and type
-    data[ihdr:ihdr + 8] = struct.pack(">II", width, height)
-    crc = zlib.crc32(bytes(data[ihdr - 4:ihdr + 13])) & 0xFFFFFFFF
-    data[ihdr + 13:ihdr + 17] = struct.pack(">I", crc)
+    data[ihdr : ihdr + 8] = struct.pack(">II", width, height)
+    crc = zlib.crc32(bytes(data[ihdr - 4 : ihdr + 13])) & 0xFFFFFFFF
+    data[ihdr + 13 : ihdr + 17] = struct.pack(">I", crc)
     return bytes(data)
 
 

@@ -4,6 +4,7 @@ Registered in tests/conftest.py (pytest_plugins). The crawl tasks go to their ow
 (INSTAGRAM_QUEUE), so only the worker started here, with the emulator's URLs in its environment,
 runs them.
 """
+
 from __future__ import annotations
 
 import copy
@@ -26,8 +27,14 @@ FACES = ROOT.parent / "shared" / "faces"
 CLIENT_ID, CLIENT_SECRET = "test-app", "test-secret"
 QUEUE = "instagram-test"
 # Small pages and short waits, so faults play out in seconds.
-FAST = {"INSTAGRAM_PAGE_SIZE": "2", "INSTAGRAM_HTTP_RETRIES": "2", "INSTAGRAM_RETRY_BACKOFF": "0.2",
-        "INSTAGRAM_MAX_RETRIES": "2", "INSTAGRAM_RATE_LIMIT_WAIT": "1", "INSTAGRAM_HTTP_TIMEOUT": "10"}
+FAST = {
+    "INSTAGRAM_PAGE_SIZE": "2",
+    "INSTAGRAM_HTTP_RETRIES": "2",
+    "INSTAGRAM_RETRY_BACKOFF": "0.2",
+    "INSTAGRAM_MAX_RETRIES": "2",
+    "INSTAGRAM_RATE_LIMIT_WAIT": "1",
+    "INSTAGRAM_HTTP_TIMEOUT": "10",
+}
 
 
 @pytest.fixture(scope="session")
@@ -47,8 +54,13 @@ def emulator(emulator_server) -> World:
 
 
 def instagram_env(server: EmulatorServer, queue: str = QUEUE) -> dict[str, str]:
-    return {"INSTAGRAM_EMULATOR_URL": server.url, "INSTAGRAM_APP_ID": CLIENT_ID, "INSTAGRAM_APP_SECRET": CLIENT_SECRET,
-            "INSTAGRAM_QUEUE": queue, **FAST}
+    return {
+        "INSTAGRAM_EMULATOR_URL": server.url,
+        "INSTAGRAM_APP_ID": CLIENT_ID,
+        "INSTAGRAM_APP_SECRET": CLIENT_SECRET,
+        "INSTAGRAM_QUEUE": queue,
+        **FAST,
+    }
 
 
 @pytest.fixture
@@ -87,10 +99,30 @@ def purge_queue(redis_url: str, queue: str) -> None:
 def start_worker(env: dict, log_path: Path, *extra: str) -> subprocess.Popen:
     """A real Celery worker subprocess; returns once it is ready."""
     log = open(log_path, "w")
-    proc = subprocess.Popen([sys.executable, "-m", "celery", "-A", "faceapp", "worker", "--pool", "solo",
-                             "--loglevel", "INFO", "--without-gossip", "--without-mingle", "--without-heartbeat",
-                             "-Q", env["INSTAGRAM_QUEUE"], *extra],
-                            cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "faceapp",
+            "worker",
+            "--pool",
+            "solo",
+            "--loglevel",
+            "INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-Q",
+            env["INSTAGRAM_QUEUE"],
+            *extra,
+        ],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     deadline = time.time() + 60
     while "ready" not in log_path.read_text():
         if proc.poll() is not None or time.time() > deadline:
@@ -102,9 +134,13 @@ def start_worker(env: dict, log_path: Path, *extra: str) -> subprocess.Popen:
 def worker_env(redis_url: str, media_root: Path, server: EmulatorServer, queue: str = QUEUE) -> dict:
     from django.db import connection
 
-    return {"REDIS_URL": redis_url, "DATABASE_URL": f"sqlite:///{connection.settings_dict['NAME']}",
-            "MEDIA_ROOT": str(media_root), "DJANGO_SETTINGS_MODULE": "faceapp.settings",
-            **instagram_env(server, queue)}
+    return {
+        "REDIS_URL": redis_url,
+        "DATABASE_URL": f"sqlite:///{connection.settings_dict['NAME']}",
+        "MEDIA_ROOT": str(media_root),
+        "DJANGO_SETTINGS_MODULE": "faceapp.settings",
+        **instagram_env(server, queue),
+    }
 
 
 @pytest.fixture(scope="session")
@@ -116,27 +152,40 @@ def instagram_worker(redis_url, media_root, emulator_server, django_db_setup):
     proc.wait(timeout=30)
 
 
-def oauth_login(http: requests.Session, app_url: str, username: str, password: str,
-                decision: str = "allow", face_indexing: bool = True) -> requests.Response:
+def oauth_login(
+    http: requests.Session,
+    app_url: str,
+    username: str,
+    password: str,
+    decision: str = "allow",
+    face_indexing: bool = True,
+) -> requests.Response:
     """The browser's part of 'Log in with Instagram', over real HTTP: app -> emulator consent -> app.
 
     With face_indexing, the user ticks "find the faces in my photos" beside the button (a new
     account indexes no face before its owner agrees).
     """
     login_page = http.get(f"{app_url}/accounts/login/")
-    csrf = http.cookies.get("csrftoken") or re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"',
-                                                      login_page.text).group(1)
+    csrf = http.cookies.get("csrftoken") or re.search(
+        r'name="csrfmiddlewaretoken" value="([^"]+)"', login_page.text
+    ).group(1)
     begin = {"csrfmiddlewaretoken": csrf, **({"face_indexing": "on"} if face_indexing else {})}
-    to_consent = http.post(f"{app_url}/auth/login/instagram/", data=begin,
-                           headers={"Referer": f"{app_url}/accounts/login/"}, allow_redirects=False)
+    to_consent = http.post(
+        f"{app_url}/auth/login/instagram/",
+        data=begin,
+        headers={"Referer": f"{app_url}/accounts/login/"},
+        allow_redirects=False,
+    )
     assert to_consent.status_code == 302, to_consent.text[:500]
     consent = http.get(to_consent.headers["Location"])
     assert consent.status_code == 200, consent.text[:500]
     form = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', consent.text))
     form = {k: html.unescape(v) for k, v in form.items()}
-    answer = http.post(urljoin(consent.url, "/oauth/authorize"),
-                       data={**form, "username": username, "password": password, "decision": decision},
-                       allow_redirects=False)
+    answer = http.post(
+        urljoin(consent.url, "/oauth/authorize"),
+        data={**form, "username": username, "password": password, "decision": decision},
+        allow_redirects=False,
+    )
     assert answer.status_code == 302, answer.text[:500]
     return http.get(answer.headers["Location"])  # back in the app, which exchanges the code
 

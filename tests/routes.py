@@ -1,4 +1,5 @@
 """Every route of the project outside the admin, found by walking the URL resolver."""
+
 from __future__ import annotations
 
 import itertools
@@ -39,8 +40,14 @@ def _params(route: str) -> list[str]:
 
 # Authenticated by an API token or an HMAC signature, not a session: their isolation is tested with
 # their own credentials (tests/search/test_tagging_api.py, tests/indexing/rekognition_api/).
-TOKEN_AUTH = {"tagging_photos", "tagging_identify", "tagging_webhook", "tagging_delivery",
-              "rekognition_api", "rekognition_api_bare"}
+TOKEN_AUTH = {
+    "tagging_photos",
+    "tagging_identify",
+    "tagging_webhook",
+    "tagging_delivery",
+    "rekognition_api",
+    "rekognition_api_bare",
+}
 ROUTES = sorted({r for r in _walk(get_resolver().url_patterns) if r.name not in TOKEN_AUTH}, key=lambda r: r.route)
 ROUTES_WITH_IDS = [r for r in ROUTES if r.params]
 # Values to fill each route parameter with: name -> function(objects of one user) -> values.
@@ -63,8 +70,9 @@ PARAMS = {
 def user_objects(user, faces_dir) -> dict:
     """One of everything a user owns: an album, an indexed photo with its face, a report."""
     album = album_get_or_create(user, "Holidays")
-    photo = photo_create(user, (faces_dir / "barack_obama_1.jpg").read_bytes(), "barack_obama_1.jpg",
-                         album=album, enqueue=False).photo
+    photo = photo_create(
+        user, (faces_dir / "barack_obama_1.jpg").read_bytes(), "barack_obama_1.jpg", album=album, enqueue=False
+    ).photo
     index_photo_now(photo.pk)
     photo.refresh_from_db()
     face = photo.faces.get()
@@ -73,10 +81,19 @@ def user_objects(user, faces_dir) -> dict:
     person = people.name_face(user, face, "alice-person").person
     living_album = LivingAlbum.objects.create(owner=user, title="alice-living")
     living_album.people.add(person)
-    return {"album": album, "photo": photo, "face": face, "report": report, "user": user, "api_key": api_key,
-            "person": person, "event": PeopleEvent.objects.filter(owner=user).latest("pk"),
-            "cluster": FaceCluster.objects.create(owner=user), "living_album": living_album,
-            "crawl": InstagramCrawl.objects.create(owner=user)}
+    return {
+        "album": album,
+        "photo": photo,
+        "face": face,
+        "report": report,
+        "user": user,
+        "api_key": api_key,
+        "person": person,
+        "event": PeopleEvent.objects.filter(owner=user).latest("pk"),
+        "cluster": FaceCluster.objects.create(owner=user),
+        "living_album": living_album,
+        "crawl": InstagramCrawl.objects.create(owner=user),
+    }
 
 
 def urls_for(route: Route, objects: dict) -> list[str]:

@@ -4,6 +4,7 @@ else the user had is lost or changed.
 IMAGE_CASES go through photo_create, the one door every photo source uses (upload, folder import,
 Instagram); REQUEST_CASES go through HTTP. The upload endpoint can run IMAGE_CASES as they are.
 """
+
 from __future__ import annotations
 
 import json
@@ -55,40 +56,63 @@ class Case:
 
 
 IMAGE_CASES = [
-    Case("html named .jpg", "photo.jpg", lambda d: b"<!doctype html><html><script>alert(1)</script></html>",
-         refused="This file is not an image"),
-    Case("svg named .jpg", "face.jpg",
-         lambda d: b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><circle r="9"/></svg>',
-         refused="This file is not an image"),
-    Case("truncated jpeg", "cut.jpg", lambda d: imagefiles.truncated((d / FACE).read_bytes()),
-         refused="The image is damaged or truncated"),
+    Case(
+        "html named .jpg",
+        "photo.jpg",
+        lambda d: b"<!doctype html><html><script>alert(1)</script></html>",
+        refused="This file is not an image",
+    ),
+    Case(
+        "svg named .jpg",
+        "face.jpg",
+        lambda d: b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><circle r="9"/></svg>',
+        refused="This file is not an image",
+    ),
+    Case(
+        "truncated jpeg",
+        "cut.jpg",
+        lambda d: imagefiles.truncated((d / FACE).read_bytes()),
+        refused="The image is damaged or truncated",
+    ),
     Case("zero bytes", "empty.jpg", lambda d: b"", refused="The file is empty (0 bytes)."),
-    Case("200-megapixel bomb", "bomb.png", lambda d: imagefiles.png_claiming_size(20_000, 10_000),
-         refused="The image has more than 100 megapixels, the limit."),
-    Case("50 MB upload", "big.jpg", _over_50_mb,
-         refused="The file is 52,428,801 bytes, over the limit of 50 MB."),
+    Case(
+        "200-megapixel bomb",
+        "bomb.png",
+        lambda d: imagefiles.png_claiming_size(20_000, 10_000),
+        refused="The image has more than 100 megapixels, the limit.",
+    ),
+    Case("50 MB upload", "big.jpg", _over_50_mb, refused="The file is 52,428,801 bytes, over the limit of 50 MB."),
     Case("16-bit png", "deep.png", lambda d: imagefiles.sixteen_bit_png(_face(d)), format="PNG"),
     Case("cmyk jpeg", "print.jpg", _cmyk, format="JPEG"),
     Case("animated gif", "moving.gif", lambda d: imagefiles.animated_gif(_face(d)), format="GIF"),
     Case("huge exif", "exif.jpg", _huge_exif, format="JPEG"),
-    Case("path-traversal file name", "../../../../etc/cron.d/evil.jpg",
-         lambda d: imagefiles.encode(_face(d).rotate(1), "JPEG", quality=90), format="JPEG"),
+    Case(
+        "path-traversal file name",
+        "../../../../etc/cron.d/evil.jpg",
+        lambda d: imagefiles.encode(_face(d).rotate(1), "JPEG", quality=90),
+        format="JPEG",
+    ),
 ]
 
 
 def _files(media_root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(media_root)): p.read_bytes() for p in media_root.rglob("*")
-            if p.is_file() and p.suffix != ".log"}
+    return {
+        str(p.relative_to(media_root)): p.read_bytes()
+        for p in media_root.rglob("*")
+        if p.is_file() and p.suffix != ".log"
+    }
 
 
 def _state(user, media_root: Path) -> dict:
     """Everything a bad input could damage: rows, files, the engine collection."""
     engine_faces = get_engine().list_faces(collection_id_for(user))["Faces"]
-    return {"photos": list(Photo.objects.values_list("pk", "owner_id", "status", "file_name", "original", "hidden")),
-            "faces": list(Face.objects.values_list("pk", "engine_face_id", "photo_id")),
-            "engine": sorted(f["FaceId"] for f in engine_faces),
-            "reports": list(Report.objects.values_list("pk", "status")),
-            "files": _files(media_root)}
+    return {
+        "photos": list(Photo.objects.values_list("pk", "owner_id", "status", "file_name", "original", "hidden")),
+        "faces": list(Face.objects.values_list("pk", "engine_face_id", "photo_id")),
+        "engine": sorted(f["FaceId"] for f in engine_faces),
+        "reports": list(Report.objects.values_list("pk", "status")),
+        "files": _files(media_root),
+    }
 
 
 @pytest.fixture
@@ -142,13 +166,26 @@ REQUEST_CASES = [
     RequestCase("not utf-8", b'{"reason": "\xff\xfe"}', 400, "The request body is not valid JSON"),
     RequestCase("empty body", b"", 400, "The request body is not valid JSON"),
     RequestCase("a list, not an object", b'["other"]', 400, "Send a JSON object"),
-    RequestCase("a reason that does not exist", b'{"reason": "because"}', 400,
-                "reason: Select a valid choice. because is not one of the available choices."),
+    RequestCase(
+        "a reason that does not exist",
+        b'{"reason": "because"}',
+        400,
+        "reason: Select a valid choice. because is not one of the available choices.",
+    ),
     RequestCase("a number for a reason", b'{"reason": 5}', 400, "reason: Select a valid choice."),
-    RequestCase("a note too long", json.dumps({"reason": "other", "note": "x" * 3000}).encode(), 400,
-                "note: Ensure this value has at most 2000 characters (it has 3000)."),
-    RequestCase("a 50 MB upload", b"x" * (52 * 2**20), 413, "a photo may be at most 50 MB",
-                content_type="multipart/form-data; boundary=xyz"),
+    RequestCase(
+        "a note too long",
+        json.dumps({"reason": "other", "note": "x" * 3000}).encode(),
+        400,
+        "note: Ensure this value has at most 2000 characters (it has 3000).",
+    ),
+    RequestCase(
+        "a 50 MB upload",
+        b"x" * (52 * 2**20),
+        413,
+        "a photo may be at most 50 MB",
+        content_type="multipart/form-data; boundary=xyz",
+    ),
 ]
 
 
@@ -156,8 +193,13 @@ REQUEST_CASES = [
 def test_a_bad_request_gets_its_message_and_nothing_changes(client, user, kept, media_root, case):
     client.force_login(user)
     before = _state(user, media_root)
-    response = client.generic("POST", reverse("photo_report", args=[kept.pk]), data=case.body,
-                              content_type=case.content_type, CONTENT_TYPE=case.content_type)
+    response = client.generic(
+        "POST",
+        reverse("photo_report", args=[kept.pk]),
+        data=case.body,
+        content_type=case.content_type,
+        CONTENT_TYPE=case.content_type,
+    )
     assert response.status_code == case.status
     text = response.json()["error"] if case.status == 400 else response.content.decode()
     assert case.message in text, text
@@ -166,8 +208,9 @@ def test_a_bad_request_gets_its_message_and_nothing_changes(client, user, kept, 
 
 def test_a_good_json_report_is_taken(client, user, kept):
     client.force_login(user)
-    response = client.post(reverse("photo_report", args=[kept.pk]), data={"reason": "other", "note": "hi"},
-                           content_type="application/json")
+    response = client.post(
+        reverse("photo_report", args=[kept.pk]), data={"reason": "other", "note": "hi"}, content_type="application/json"
+    )
     assert response.status_code == 201
     assert Report.objects.get(pk=response.json()["report"]).photo == kept
 
@@ -175,6 +218,11 @@ def test_a_good_json_report_is_taken(client, user, kept):
 def test_the_size_check_reads_no_body(client, user, kept):
     """A client that announces 60 MB is answered before it sends them."""
     client.force_login(user)
-    response = client.generic("POST", reverse("photo_report", args=[kept.pk]), data=b"",
-                              CONTENT_LENGTH=str(60 * 2**20), CONTENT_TYPE="image/jpeg")
+    response = client.generic(
+        "POST",
+        reverse("photo_report", args=[kept.pk]),
+        data=b"",
+        CONTENT_LENGTH=str(60 * 2**20),
+        CONTENT_TYPE="image/jpeg",
+    )
     assert response.status_code == 413

@@ -3,6 +3,7 @@
 The routes are found by walking the URL resolver, so a new route is tested the day it is added; a
 route with a parameter the tests have no value for fails until one is added to PARAMS (tests/routes.py).
 """
+
 from __future__ import annotations
 
 import itertools
@@ -28,18 +29,21 @@ def alices(user, faces_dir):
 
 
 def _snapshot(user) -> dict:
-    return {"photos": list(Photo.objects.filter(owner=user).values_list("pk", "status", "hidden", "file_name")),
-            "faces": list(Face.objects.filter(owner=user).values_list("pk", "engine_face_id")),
-            "albums": list(Album.objects.filter(owner=user).values_list("pk", "title")),
-            "reports": list(Report.objects.filter(owner=user).values_list("pk", "status"))}
+    return {
+        "photos": list(Photo.objects.filter(owner=user).values_list("pk", "status", "hidden", "file_name")),
+        "faces": list(Face.objects.filter(owner=user).values_list("pk", "engine_face_id")),
+        "albums": list(Album.objects.filter(owner=user).values_list("pk", "title")),
+        "reports": list(Report.objects.filter(owner=user).values_list("pk", "status")),
+    }
 
 
 def test_the_walk_finds_every_route_with_an_id():
     names = {r.name for r in ROUTES_WITH_IDS}
     assert KNOWN <= names, KNOWN - names
     assert all(r.name for r in ROUTES_WITH_IDS), "every route with an id needs a name so this test can build it"
-    assert all(p in PARAMS for r in ROUTES_WITH_IDS for p in r.params), \
-        {r.route: r.params for r in ROUTES_WITH_IDS if any(p not in PARAMS for p in r.params)}
+    assert all(p in PARAMS for r in ROUTES_WITH_IDS for p in r.params), {
+        r.route: r.params for r in ROUTES_WITH_IDS if any(p not in PARAMS for p in r.params)
+    }
 
 
 @pytest.mark.parametrize("route", ROUTES_WITH_IDS, ids=[r.route for r in ROUTES_WITH_IDS])
@@ -74,10 +78,13 @@ def test_pages_without_ids_show_another_user_nothing_of_the_first(client, alices
 
 
 def _admin_urls(objects: dict) -> list[str]:
-    urls = [reverse("admin:index"), reverse("admin:app_list", args=["indexing"]),
-            reverse("admin:app_list", args=["auth"]),
-            reverse("admin:indexing_photo_file", args=[objects["photo"].pk, "original"]),
-            reverse("admin:indexing_face_crop", args=[objects["face"].pk])]
+    urls = [
+        reverse("admin:index"),
+        reverse("admin:app_list", args=["indexing"]),
+        reverse("admin:app_list", args=["auth"]),
+        reverse("admin:indexing_photo_file", args=[objects["photo"].pk, "original"]),
+        reverse("admin:indexing_face_crop", args=[objects["face"].pk]),
+    ]
     for model in admin.site._registry:
         info = model._meta.app_label, model._meta.model_name
         obj = model.objects.order_by("pk").first()
@@ -92,8 +99,11 @@ def test_a_user_who_is_not_staff_gets_nothing_of_the_admin(client, alices, other
     client.force_login(other_user)
     for url, method in itertools.product(_admin_urls(alices), ("get", "post")):
         response = getattr(client, method)(url)
-        assert response.status_code == 302 and response["Location"].startswith(reverse("admin:login")), \
-            (method, url, response.status_code)
+        assert response.status_code == 302 and response["Location"].startswith(reverse("admin:login")), (
+            method,
+            url,
+            response.status_code,
+        )
     assert _snapshot(alices["user"]) == before
 
 

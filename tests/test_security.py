@@ -1,5 +1,6 @@
 """The security baseline: deploy checks, headers and CSP, CSRF, rate limits, login throttling, bans,
 secrets, and embeddings that never leave the server."""
+
 from __future__ import annotations
 
 import os
@@ -25,12 +26,24 @@ pytestmark = pytest.mark.django_db
 
 
 def _check_deploy(tmp_path, **env) -> subprocess.CompletedProcess:
-    production = {"DEBUG": "false", "HTTPS": "true", "SECRET_KEY": secrets.token_urlsafe(50),
-                  "ALLOWED_HOSTS": "faces.example.org", "VAR_DIR": str(tmp_path),
-                  "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "DJANGO_SETTINGS_MODULE": "faceapp.settings"}
+    production = {
+        "DEBUG": "false",
+        "HTTPS": "true",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "faces.example.org",
+        "VAR_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "DJANGO_SETTINGS_MODULE": "faceapp.settings",
+    }
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SECURE_", "HTTPS", "DEBUG"))}
-    return subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-                          cwd=ROOT, env={**environ, **production, **env}, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={**environ, **production, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_check_deploy_with_production_settings_prints_no_warning(tmp_path):
@@ -118,8 +131,10 @@ def test_good_logins_never_lock_anyone_out(client, user):
 
 
 def test_a_banned_user_is_logged_out_whatever_backend_logged_them_in(client, user, settings):
-    settings.AUTHENTICATION_BACKENDS = [*settings.AUTHENTICATION_BACKENDS,
-                                        "django.contrib.auth.backends.AllowAllUsersModelBackend"]
+    settings.AUTHENTICATION_BACKENDS = [
+        *settings.AUTHENTICATION_BACKENDS,
+        "django.contrib.auth.backends.AllowAllUsersModelBackend",
+    ]
     client.force_login(user, backend=f"{AllowAllUsersModelBackend.__module__}.AllowAllUsersModelBackend")
     assert client.get(reverse("gallery")).status_code == 200
     type(user).objects.filter(pk=user.pk).update(is_active=False)
@@ -133,8 +148,10 @@ class NoStateOAuth2(InstagramOAuth2):
 
 
 def test_an_oauth_backend_that_skips_the_state_check_is_an_error(settings):
-    settings.AUTHENTICATION_BACKENDS = [*settings.AUTHENTICATION_BACKENDS,
-                                        "social_core.backends.instagram.InstagramOAuth2"]
+    settings.AUTHENTICATION_BACKENDS = [
+        *settings.AUTHENTICATION_BACKENDS,
+        "social_core.backends.instagram.InstagramOAuth2",
+    ]
     assert checks.oauth_state_checked(None) == []
     settings.AUTHENTICATION_BACKENDS = [*settings.AUTHENTICATION_BACKENDS, f"{__name__}.NoStateOAuth2"]
     assert [e.id for e in checks.oauth_state_checked(None)] == ["faceapp.E001"]

@@ -5,6 +5,7 @@ keys, BoundingBox as ratios, Similarity 0-100) and raises `errors.EngineError` s
 like Rekognition's error types. Implementations: `local.LocalEngine` (models run here,
 embeddings in a store) and `rekognition.RekognitionEngine` (boto3).
 """
+
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
@@ -36,8 +37,14 @@ class FaceEngine(ABC):
         """{FaceCount, FaceModelVersion, CollectionARN, CreationTimestamp, UserCount}."""
 
     @abstractmethod
-    def index_faces(self, collection_id: str, image_bytes: bytes, external_image_id: str | None = None,
-                    max_faces: int = MAX_FACES_PER_IMAGE, quality_filter: str = "AUTO") -> dict:
+    def index_faces(
+        self,
+        collection_id: str,
+        image_bytes: bytes,
+        external_image_id: str | None = None,
+        max_faces: int = MAX_FACES_PER_IMAGE,
+        quality_filter: str = "AUTO",
+    ) -> dict:
         """{FaceRecords: [{Face, FaceDetail}], UnindexedFaces: [{Reasons, FaceDetail}], FaceModelVersion}.
 
         Faces are largest first; FaceDetail carries BoundingBox, Confidence and Quality
@@ -49,22 +56,25 @@ class FaceEngine(ABC):
         """{Faces, NextToken?, FaceModelVersion}."""
 
     @abstractmethod
-    def search_faces(self, collection_id: str, face_id: str, threshold: float = DEFAULT_THRESHOLD,
-                     max_faces: int = 4096) -> dict:
+    def search_faces(
+        self, collection_id: str, face_id: str, threshold: float = DEFAULT_THRESHOLD, max_faces: int = 4096
+    ) -> dict:
         """{SearchedFaceId, FaceMatches: [{Similarity, Face}] highest first, FaceModelVersion}.
 
         The searched face itself is not among the matches.
         """
 
     @abstractmethod
-    def search_faces_by_image(self, collection_id: str, image_bytes: bytes, threshold: float = DEFAULT_THRESHOLD,
-                              max_faces: int = 4096) -> dict:
+    def search_faces_by_image(
+        self, collection_id: str, image_bytes: bytes, threshold: float = DEFAULT_THRESHOLD, max_faces: int = 4096
+    ) -> dict:
         """Rekognition's answer for the largest face: {SearchedFaceBoundingBox,
         SearchedFaceConfidence, FaceMatches, FaceModelVersion}; InvalidParameter if no face."""
 
     @abstractmethod
-    def search_every_face_by_image(self, collection_id: str, image_bytes: bytes,
-                                   threshold: float = DEFAULT_THRESHOLD, max_faces: int = 4096) -> list[dict]:
+    def search_every_face_by_image(
+        self, collection_id: str, image_bytes: bytes, threshold: float = DEFAULT_THRESHOLD, max_faces: int = 4096
+    ) -> list[dict]:
         """Like search_faces_by_image for every face of the image, largest first
         (Rekognition searches only the largest; this app searches them all). [] if no face."""
 
@@ -101,36 +111,54 @@ class FaceEngine(ABC):
         """{Users: [{UserId, UserStatus}], NextToken?}, ordered by UserId."""
         raise NotImplementedError("list_users")
 
-    def associate_faces(self, collection_id: str, user_id: str, face_ids: list[str],
-                        user_match_threshold: float = DEFAULT_ASSOCIATE_THRESHOLD,
-                        client_request_token: str | None = None) -> dict:
+    def associate_faces(
+        self,
+        collection_id: str,
+        user_id: str,
+        face_ids: list[str],
+        user_match_threshold: float = DEFAULT_ASSOCIATE_THRESHOLD,
+        client_request_token: str | None = None,
+    ) -> dict:
         """{AssociatedFaces: [{FaceId}], UnsuccessfulFaceAssociations: [{FaceId, UserId?, Confidence?,
         Reasons}], UserStatus}. Reasons: FACE_NOT_FOUND, ASSOCIATED_TO_A_DIFFERENT_USER,
         LOW_MATCH_CONFIDENCE (the face matches the user's faces below the threshold; a user with no
         face yet takes any face). ServiceQuotaExceeded past 100 faces for the user."""
         raise NotImplementedError("associate_faces")
 
-    def disassociate_faces(self, collection_id: str, user_id: str, face_ids: list[str],
-                           client_request_token: str | None = None) -> dict:
+    def disassociate_faces(
+        self, collection_id: str, user_id: str, face_ids: list[str], client_request_token: str | None = None
+    ) -> dict:
         """{DisassociatedFaces: [{FaceId}], UnsuccessfulFaceDisassociations: [{FaceId, UserId?, Reasons}],
         UserStatus}. Reasons: FACE_NOT_FOUND, ASSOCIATED_TO_A_DIFFERENT_USER."""
         raise NotImplementedError("disassociate_faces")
 
-    def search_users(self, collection_id: str, user_id: str | None = None, face_id: str | None = None,
-                     user_match_threshold: float = DEFAULT_USER_MATCH_THRESHOLD, max_users: int = 500) -> dict:
+    def search_users(
+        self,
+        collection_id: str,
+        user_id: str | None = None,
+        face_id: str | None = None,
+        user_match_threshold: float = DEFAULT_USER_MATCH_THRESHOLD,
+        max_users: int = 500,
+    ) -> dict:
         """{UserMatches: [{Similarity, User: {UserId, UserStatus}}] highest first, FaceModelVersion,
         SearchedFace: {FaceId} | SearchedUser: {UserId}}. Exactly one of user_id and face_id."""
         raise NotImplementedError("search_users")
 
-    def search_users_by_image(self, collection_id: str, image_bytes: bytes,
-                              user_match_threshold: float = DEFAULT_USER_MATCH_THRESHOLD, max_users: int = 500,
-                              quality_filter: str = "NONE") -> dict:
+    def search_users_by_image(
+        self,
+        collection_id: str,
+        image_bytes: bytes,
+        user_match_threshold: float = DEFAULT_USER_MATCH_THRESHOLD,
+        max_users: int = 500,
+        quality_filter: str = "NONE",
+    ) -> dict:
         """Users matching the largest face: {UserMatches, FaceModelVersion, SearchedFace: {FaceDetail},
         UnsearchedFaces: [{FaceDetails, Reasons}]}; InvalidParameter if no face."""
         raise NotImplementedError("search_users_by_image")
 
-    def face_similarities(self, collection_id: str, face_ids: list[str],
-                          threshold: float) -> dict[str, dict[str, float]]:
+    def face_similarities(
+        self, collection_id: str, face_ids: list[str], threshold: float
+    ) -> dict[str, dict[str, float]]:
         """For each face id, the other faces among `face_ids` with similarity >= threshold.
 
         Not a Rekognition operation: the app's clustering uses it. This default asks SearchFaces once
@@ -140,6 +168,5 @@ class FaceEngine(ABC):
         answer: dict[str, dict[str, float]] = {}
         for face_id in face_ids:
             matches = self.search_faces(collection_id, face_id, threshold, 4096)["FaceMatches"]
-            answer[face_id] = {m["Face"]["FaceId"]: m["Similarity"] for m in matches
-                               if m["Face"]["FaceId"] in wanted}
+            answer[face_id] = {m["Face"]["FaceId"]: m["Similarity"] for m in matches if m["Face"]["FaceId"] in wanted}
         return answer

@@ -62,6 +62,7 @@ class EngineUnavailable(ConnectionError):
     pending and the task retries later.
     """
 
+
 class Conflict(EngineError):
     code = "ConflictException"
 

@@ -3,6 +3,7 @@
 Everything that reads image bytes goes through `load_image`, so a bomb, a truncated file or a
 renamed HTML page is refused the same way everywhere, with a message a person can read.
 """
+
 from __future__ import annotations
 
 import io
@@ -27,8 +28,15 @@ FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "HEIF", "MPO", "TIFF", "BMP"}
 # at 1/2, 1/4 or 1/8 size by the decoder itself (draft mode), which is several times faster.
 DECODE_LONG_SIDE = 1920
 T = Image.Transpose
-_TRANSPOSE = {2: T.FLIP_LEFT_RIGHT, 3: T.ROTATE_180, 4: T.FLIP_TOP_BOTTOM, 5: T.TRANSPOSE,
-              6: T.ROTATE_270, 7: T.TRANSVERSE, 8: T.ROTATE_90}  # as ImageOps.exif_transpose
+_TRANSPOSE = {
+    2: T.FLIP_LEFT_RIGHT,
+    3: T.ROTATE_180,
+    4: T.FLIP_TOP_BOTTOM,
+    5: T.TRANSPOSE,
+    6: T.ROTATE_270,
+    7: T.TRANSVERSE,
+    8: T.ROTATE_90,
+}  # as ImageOps.exif_transpose
 
 
 @dataclass
@@ -51,8 +59,9 @@ def sniff_format(data: bytes) -> str | None:
         return None
 
 
-def load_image(data: bytes, max_pixels: int = MAX_PIXELS, long_side: int | None = DECODE_LONG_SIDE,
-               max_bytes: int = MAX_BYTES) -> LoadedImage:
+def load_image(
+    data: bytes, max_pixels: int = MAX_PIXELS, long_side: int | None = DECODE_LONG_SIDE, max_bytes: int = MAX_BYTES
+) -> LoadedImage:
     """Decode `data` to an upright RGB image, at most `long_side` pixels on its long side.
 
     Raises InvalidImageFormat for anything that is not a whole image of a known format and
@@ -72,7 +81,8 @@ def load_image(data: bytes, max_pixels: int = MAX_PIXELS, long_side: int | None 
             w, h = im.size
             if w * h > max_pixels:
                 raise ImageTooLarge(
-                    f"The image is {w}x{h} ({w * h / 1e6:.0f} megapixels); the limit is {max_pixels / 1e6:.0f}.")
+                    f"The image is {w}x{h} ({w * h / 1e6:.0f} megapixels); the limit is {max_pixels / 1e6:.0f}."
+                )
             exif = im.getexif()
             orientation = exif.get(0x0112, 1)
             taken = exif.get_ifd(0x8769).get(0x9003) or exif.get(0x0132)

@@ -3,6 +3,7 @@
 Search is exact: one matrix product over the whole collection, from a per-process cache that
 is reloaded when the collection's version changes (another process indexed or deleted faces).
 """
+
 from __future__ import annotations
 
 import re
@@ -38,9 +39,17 @@ class LocalEngine(LocalUsers, FaceEngine):
     refuses to mix with another.
     """
 
-    def __init__(self, store: EmbeddingStore, model: str = "arcface", model_dir: str | None = None,
-                 region: str = "local", account: str = "000000000000", max_pixels: int = images.MAX_PIXELS,
-                 max_bytes: int = images.MAX_BYTES, small_faces: bool = True):
+    def __init__(
+        self,
+        store: EmbeddingStore,
+        model: str = "arcface",
+        model_dir: str | None = None,
+        region: str = "local",
+        account: str = "000000000000",
+        max_pixels: int = images.MAX_PIXELS,
+        max_bytes: int = images.MAX_BYTES,
+        small_faces: bool = True,
+    ):
         self.store = store
         self.model_name = model
         self.model_dir = model_dir
@@ -65,8 +74,10 @@ class LocalEngine(LocalUsers, FaceEngine):
         if info is None:
             raise ResourceNotFound(f"The collection id: {collection_id} does not exist")
         if info.model != self.version:
-            raise InvalidParameter(f"Collection {collection_id} holds faces of model {info.model}; "
-                                   f"this engine runs {self.version}. Re-index into a new collection.")
+            raise InvalidParameter(
+                f"Collection {collection_id} holds faces of model {info.model}; "
+                f"this engine runs {self.version}. Re-index into a new collection."
+            )
         return info
 
     def create_collection(self, collection_id):
@@ -95,9 +106,13 @@ class LocalEngine(LocalUsers, FaceEngine):
         info = self.store.get_collection(collection_id)
         if info is None:
             raise ResourceNotFound(f"The collection id: {collection_id} does not exist")
-        return {"FaceCount": info.face_count, "FaceModelVersion": info.model,
-                "UserCount": self.users.count_users(collection_id),
-                "CollectionARN": self._arn(collection_id), "CreationTimestamp": info.created}
+        return {
+            "FaceCount": info.face_count,
+            "FaceModelVersion": info.model,
+            "UserCount": self.users.count_users(collection_id),
+            "CollectionARN": self._arn(collection_id),
+            "CreationTimestamp": info.created,
+        }
 
     # faces
     def detect(self, image_bytes: bytes) -> list[DetectedFace]:
@@ -108,8 +123,9 @@ class LocalEngine(LocalUsers, FaceEngine):
     def detect_faces(self, image_bytes):
         return {"FaceDetails": [_face_detail(face) for face in self.detect(image_bytes)]}
 
-    def index_faces(self, collection_id, image_bytes, external_image_id=None, max_faces=MAX_FACES_PER_IMAGE,
-                    quality_filter="AUTO"):
+    def index_faces(
+        self, collection_id, image_bytes, external_image_id=None, max_faces=MAX_FACES_PER_IMAGE, quality_filter="AUTO"
+    ):
         self._collection(collection_id)
         if external_image_id is not None and not EXTERNAL_IMAGE_ID.match(external_image_id):
             raise Validation("ExternalImageId must match [a-zA-Z0-9_.\\-:]+ (1-255 characters)")
@@ -127,8 +143,14 @@ class LocalEngine(LocalUsers, FaceEngine):
             if reasons:
                 unindexed.append({"Reasons": reasons, "FaceDetail": _face_detail(face)})
                 continue
-            s = StoredFace(str(uuid.uuid4()), image_id, external_image_id, box_dict(face.box),
-                           face.confidence, face.embedding.astype(np.float32))
+            s = StoredFace(
+                str(uuid.uuid4()),
+                image_id,
+                external_image_id,
+                box_dict(face.box),
+                face.confidence,
+                face.embedding.astype(np.float32),
+            )
             stored.append(s)
             records.append({"Face": self._face(s), "FaceDetail": _face_detail(face)})
         if stored:
@@ -136,8 +158,13 @@ class LocalEngine(LocalUsers, FaceEngine):
         return {"FaceRecords": records, "UnindexedFaces": unindexed, "FaceModelVersion": self.version}
 
     def _face(self, s: StoredFace) -> dict:
-        face = {"FaceId": s.face_id, "BoundingBox": s.box, "ImageId": s.image_id,
-                "Confidence": s.confidence, "IndexFacesModelVersion": self.version}
+        face = {
+            "FaceId": s.face_id,
+            "BoundingBox": s.box,
+            "ImageId": s.image_id,
+            "Confidence": s.confidence,
+            "IndexFacesModelVersion": self.version,
+        }
         if s.external_image_id:
             face["ExternalImageId"] = s.external_image_id
         return face
@@ -157,8 +184,10 @@ class LocalEngine(LocalUsers, FaceEngine):
             raise Validation("FaceIds must hold 1 to 4096 ids")
         gone = self.store.delete_faces(collection_id, list(face_ids))
         missing = [i for i in face_ids if i not in set(gone)]
-        return {"DeletedFaces": gone,
-                "UnsuccessfulFaceDeletions": [{"FaceId": i, "Reasons": ["FACE_NOT_FOUND"]} for i in missing]}
+        return {
+            "DeletedFaces": gone,
+            "UnsuccessfulFaceDeletions": [{"FaceId": i, "Reasons": ["FACE_NOT_FOUND"]} for i in missing],
+        }
 
     # search
     def _vectors(self, collection_id: str) -> tuple[list[str], np.ndarray]:
@@ -171,8 +200,9 @@ class LocalEngine(LocalUsers, FaceEngine):
             self._cache[collection_id] = (info.version, ids, matrix)
         return ids, matrix
 
-    def _matches(self, collection_id: str, query: np.ndarray, threshold: float, max_faces: int,
-                 exclude: str | None = None) -> list[dict]:
+    def _matches(
+        self, collection_id: str, query: np.ndarray, threshold: float, max_faces: int, exclude: str | None = None
+    ) -> list[dict]:
         if not 0 <= threshold <= 100:
             raise Validation("FaceMatchThreshold must be between 0 and 100")
         if not 1 <= max_faces <= 4096:
@@ -197,10 +227,15 @@ class LocalEngine(LocalUsers, FaceEngine):
 
     def search_every_face_by_image(self, collection_id, image_bytes, threshold=DEFAULT_THRESHOLD, max_faces=4096):
         self._collection(collection_id)
-        return [{"SearchedFaceBoundingBox": box_dict(face.box), "SearchedFaceConfidence": face.confidence,
-                 "FaceMatches": self._matches(collection_id, face.embedding, threshold, max_faces),
-                 "FaceModelVersion": self.version}
-                for face in self.detect(image_bytes)]
+        return [
+            {
+                "SearchedFaceBoundingBox": box_dict(face.box),
+                "SearchedFaceConfidence": face.confidence,
+                "FaceMatches": self._matches(collection_id, face.embedding, threshold, max_faces),
+                "FaceModelVersion": self.version,
+            }
+            for face in self.detect(image_bytes)
+        ]
 
     def search_faces_by_image(self, collection_id, image_bytes, threshold=DEFAULT_THRESHOLD, max_faces=4096):
         self._collection(collection_id)
@@ -208,9 +243,12 @@ class LocalEngine(LocalUsers, FaceEngine):
         if not faces:
             raise InvalidParameter("There are no faces in the image.")
         face = faces[0]
-        return {"SearchedFaceBoundingBox": box_dict(face.box), "SearchedFaceConfidence": face.confidence,
-                "FaceMatches": self._matches(collection_id, face.embedding, threshold, max_faces),
-                "FaceModelVersion": self.version}
+        return {
+            "SearchedFaceBoundingBox": box_dict(face.box),
+            "SearchedFaceConfidence": face.confidence,
+            "FaceMatches": self._matches(collection_id, face.embedding, threshold, max_faces),
+            "FaceModelVersion": self.version,
+        }
 
 
 def _reasons(face: DetectedFace, quality_filter: str) -> list[str]:
@@ -218,15 +256,21 @@ def _reasons(face: DetectedFace, quality_filter: str) -> list[str]:
         return []
     if quality_filter == "AUTO":
         return list(face.unusable_reasons)
-    return list(face.unusable_reasons) or (["LOW_FACE_QUALITY"] if face.quality < QUALITY_FLOORS[quality_filter]
-                                           else [])
+    return list(face.unusable_reasons) or (
+        ["LOW_FACE_QUALITY"] if face.quality < QUALITY_FLOORS[quality_filter] else []
+    )
 
 
 def _face_detail(face: DetectedFace) -> dict:
-    return {"BoundingBox": box_dict(face.box), "Confidence": face.confidence,
-            "Landmarks": [{"Type": t, "X": x, "Y": y} for t, (x, y) in
-                          zip(("eyeLeft", "eyeRight", "nose", "mouthLeft", "mouthRight"), face.landmarks)],
-            "Quality": {"Sharpness": face.quality}}
+    return {
+        "BoundingBox": box_dict(face.box),
+        "Confidence": face.confidence,
+        "Landmarks": [
+            {"Type": t, "X": x, "Y": y}
+            for t, (x, y) in zip(("eyeLeft", "eyeRight", "nose", "mouthLeft", "mouthRight"), face.landmarks)
+        ],
+        "Quality": {"Sharpness": face.quality},
+    }
 
 
 def _check_collection_id(collection_id: str) -> None:
@@ -240,4 +284,3 @@ def _limit(max_results: int | None) -> int:
     if not 0 <= max_results <= 4096:
         raise Validation("MaxResults must be between 0 and 4096")
     return max_results or 1000
-

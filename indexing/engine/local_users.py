@@ -3,6 +3,7 @@
 A user's similarity to a face is the highest similarity of that face to any face of the user,
 so it keeps the face-to-face calibration of the model (80 = precision >= 0.99 on LFW).
 """
+
 from __future__ import annotations
 
 import re
@@ -60,8 +61,14 @@ class LocalUsers(FaceEngine):
             answer["NextToken"] = encode_token(users[limit - 1].user_id)
         return answer
 
-    def associate_faces(self, collection_id, user_id, face_ids, user_match_threshold=DEFAULT_ASSOCIATE_THRESHOLD,
-                        client_request_token=None):
+    def associate_faces(
+        self,
+        collection_id,
+        user_id,
+        face_ids,
+        user_match_threshold=DEFAULT_ASSOCIATE_THRESHOLD,
+        client_request_token=None,
+    ):
         user = self._user(collection_id, user_id)
         _check_face_ids(face_ids)
         _check_threshold(user_match_threshold)
@@ -76,11 +83,18 @@ class LocalUsers(FaceEngine):
             if face_id not in present:
                 failed.append({"FaceId": face_id, "Reasons": ["FACE_NOT_FOUND"]})
             elif owners.get(face_id) not in (None, user_id):
-                failed.append({"FaceId": face_id, "UserId": owners[face_id],
-                               "Reasons": ["ASSOCIATED_TO_A_DIFFERENT_USER"]})
+                failed.append(
+                    {"FaceId": face_id, "UserId": owners[face_id], "Reasons": ["ASSOCIATED_TO_A_DIFFERENT_USER"]}
+                )
             elif face_id in scores and scores[face_id] < user_match_threshold:
-                failed.append({"FaceId": face_id, "UserId": user_id, "Confidence": round(scores[face_id], 4),
-                               "Reasons": ["LOW_MATCH_CONFIDENCE"]})
+                failed.append(
+                    {
+                        "FaceId": face_id,
+                        "UserId": user_id,
+                        "Confidence": round(scores[face_id], 4),
+                        "Reasons": ["LOW_MATCH_CONFIDENCE"],
+                    }
+                )
             else:
                 ok.append(face_id)
         adding = [f for f in ok if owners.get(f) is None]
@@ -88,11 +102,15 @@ class LocalUsers(FaceEngine):
             raise ServiceQuotaExceeded(f"A user holds at most {MAX_FACES_PER_USER} faces")
         if adding:
             self.users.set_face_user(collection_id, user_id, adding, associate=True)
-        return {"AssociatedFaces": [{"FaceId": f} for f in ok], "UnsuccessfulFaceAssociations": failed,
-                "UserStatus": "ACTIVE" if user.face_count + len(adding) else "CREATED"}
+        return {
+            "AssociatedFaces": [{"FaceId": f} for f in ok],
+            "UnsuccessfulFaceAssociations": failed,
+            "UserStatus": "ACTIVE" if user.face_count + len(adding) else "CREATED",
+        }
 
-    def _best_similarity(self, collection_id: str, embeddings: dict[str, np.ndarray],
-                         user_faces: list[str]) -> dict[str, float]:
+    def _best_similarity(
+        self, collection_id: str, embeddings: dict[str, np.ndarray], user_faces: list[str]
+    ) -> dict[str, float]:
         """{face id: its best similarity to the user's faces}; {} when the user has no face yet."""
         if not user_faces or not embeddings:
             return {}
@@ -110,18 +128,27 @@ class LocalUsers(FaceEngine):
             if face_id not in present:
                 failed.append({"FaceId": face_id, "Reasons": ["FACE_NOT_FOUND"]})
             elif owners.get(face_id) != user_id:
-                failed.append({"FaceId": face_id, **({"UserId": owners[face_id]} if face_id in owners else {}),
-                               "Reasons": ["ASSOCIATED_TO_A_DIFFERENT_USER"]})
+                failed.append(
+                    {
+                        "FaceId": face_id,
+                        **({"UserId": owners[face_id]} if face_id in owners else {}),
+                        "Reasons": ["ASSOCIATED_TO_A_DIFFERENT_USER"],
+                    }
+                )
             else:
                 ok.append(face_id)
         if ok:
             self.users.set_face_user(collection_id, user_id, ok, associate=False)
         left = user.face_count - len(ok)
-        return {"DisassociatedFaces": [{"FaceId": f} for f in ok], "UnsuccessfulFaceDisassociations": failed,
-                "UserStatus": "ACTIVE" if left else "CREATED"}
+        return {
+            "DisassociatedFaces": [{"FaceId": f} for f in ok],
+            "UnsuccessfulFaceDisassociations": failed,
+            "UserStatus": "ACTIVE" if left else "CREATED",
+        }
 
-    def _user_matches(self, collection_id: str, queries: np.ndarray, threshold: float, max_users: int,
-                      exclude_user: str | None = None) -> list[dict]:
+    def _user_matches(
+        self, collection_id: str, queries: np.ndarray, threshold: float, max_users: int, exclude_user: str | None = None
+    ) -> list[dict]:
         _check_threshold(threshold)
         _user_limit(max_users, "MaxUsers")
         owners = self.users.face_users(collection_id)
@@ -134,11 +161,18 @@ class LocalUsers(FaceEngine):
                 user_id = owners[ids[row]]
                 best[user_id] = max(best.get(user_id, 0.0), float(sim))
         ranked = sorted(((s, u) for u, s in best.items() if s >= threshold), key=lambda p: (-p[0], p[1]))
-        return [{"Similarity": round(s, 4), "User": {"UserId": u, "UserStatus": "ACTIVE"}}
-                for s, u in ranked[:max_users]]
+        return [
+            {"Similarity": round(s, 4), "User": {"UserId": u, "UserStatus": "ACTIVE"}} for s, u in ranked[:max_users]
+        ]
 
-    def search_users(self, collection_id, user_id=None, face_id=None,
-                     user_match_threshold=DEFAULT_USER_MATCH_THRESHOLD, max_users=MAX_USER_RESULTS):
+    def search_users(
+        self,
+        collection_id,
+        user_id=None,
+        face_id=None,
+        user_match_threshold=DEFAULT_USER_MATCH_THRESHOLD,
+        max_users=MAX_USER_RESULTS,
+    ):
         self._collection(collection_id)
         if (user_id is None) == (face_id is None):
             raise InvalidParameter("Give exactly one of UserId and FaceId")
@@ -154,12 +188,19 @@ class LocalUsers(FaceEngine):
             faces = self.store.get_faces(collection_id, mine)
             queries = np.stack([f.embedding for f in faces]) if faces else np.zeros((0, 0), np.float32)
             answer["SearchedUser"] = {"UserId": user_id}
-        answer["UserMatches"] = self._user_matches(collection_id, queries, user_match_threshold, max_users,
-                                                   exclude_user=user_id)
+        answer["UserMatches"] = self._user_matches(
+            collection_id, queries, user_match_threshold, max_users, exclude_user=user_id
+        )
         return answer
 
-    def search_users_by_image(self, collection_id, image_bytes, user_match_threshold=DEFAULT_USER_MATCH_THRESHOLD,
-                              max_users=MAX_USER_RESULTS, quality_filter="NONE"):
+    def search_users_by_image(
+        self,
+        collection_id,
+        image_bytes,
+        user_match_threshold=DEFAULT_USER_MATCH_THRESHOLD,
+        max_users=MAX_USER_RESULTS,
+        quality_filter="NONE",
+    ):
         from .local import QUALITY_FILTERS, _face_detail, _reasons  # local.py imports this module
 
         self._collection(collection_id)
@@ -168,16 +209,23 @@ class LocalUsers(FaceEngine):
         faces = self.detect(image_bytes)
         usable = [f for f in faces if not _reasons(f, quality_filter)]
         if not usable:
-            raise InvalidParameter("There are no faces in the image." if not faces else
-                                   "No face of the image passes the quality filter.")
+            raise InvalidParameter(
+                "There are no faces in the image." if not faces else "No face of the image passes the quality filter."
+            )
         searched = usable[0]
-        unsearched = [{"FaceDetails": _face_detail(f),
-                       "Reasons": _reasons(f, quality_filter) or ["FACE_NOT_LARGEST"]}
-                      for f in faces if f is not searched]
-        return {"UserMatches": self._user_matches(collection_id, np.stack([searched.embedding]), user_match_threshold,
-                                                  max_users),
-                "FaceModelVersion": self.version, "SearchedFace": {"FaceDetail": _face_detail(searched)},
-                "UnsearchedFaces": unsearched}
+        unsearched = [
+            {"FaceDetails": _face_detail(f), "Reasons": _reasons(f, quality_filter) or ["FACE_NOT_LARGEST"]}
+            for f in faces
+            if f is not searched
+        ]
+        return {
+            "UserMatches": self._user_matches(
+                collection_id, np.stack([searched.embedding]), user_match_threshold, max_users
+            ),
+            "FaceModelVersion": self.version,
+            "SearchedFace": {"FaceDetail": _face_detail(searched)},
+            "UnsearchedFaces": unsearched,
+        }
 
     def face_similarities(self, collection_id, face_ids, threshold):
         ids, matrix = self._vectors(collection_id)

@@ -1,4 +1,5 @@
 """NextToken for paged answers: an opaque spelling of the last id of the page."""
+
 from __future__ import annotations
 
 import base64
@@ -20,4 +21,4 @@ def decode_token(token: str | None) -> str | None:
         decoded = ""
     if not decoded.startswith("after:"):
         raise InvalidPaginationToken("Invalid pagination token")
-    return decoded[len("after:"):]
+    return decoded[len("after:") :]

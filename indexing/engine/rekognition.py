@@ -9,6 +9,7 @@ Cost in Rekognition calls: index_faces, search_faces, search_faces_by_image, lis
 delete_faces, the collection and the user operations are one call each; search_every_face_by_image is
 1 DetectFaces + 1 SearchFacesByImage per face found (2 calls for the usual single face).
 """
+
 from __future__ import annotations
 
 import io
@@ -35,25 +36,50 @@ MAX_IMAGE_BYTES = 5 * 1024 * 1024  # Rekognition's limit on Image.Bytes (15 MB a
 MIN_IMAGE_SIDE = 80  # Rekognition refuses smaller images
 SEARCH_CROP_MARGIN = 0.5  # of the face box on each side, so the crop's largest face is that face
 _EXTERNAL_ID_REFUSED = re.compile(r"[^a-zA-Z0-9_.\-:]")
-_ERRORS = {cls.code: cls for cls in (
-    errors.InvalidParameter, errors.ResourceNotFound, errors.ResourceAlreadyExists, errors.InvalidImageFormat,
-    errors.ImageTooLarge, errors.InvalidPaginationToken, errors.Validation, errors.AccessDenied,
-    errors.InvalidS3Object, errors.Conflict, errors.IdempotentParameterMismatch, errors.ServiceQuotaExceeded)}
+_ERRORS = {
+    cls.code: cls
+    for cls in (
+        errors.InvalidParameter,
+        errors.ResourceNotFound,
+        errors.ResourceAlreadyExists,
+        errors.InvalidImageFormat,
+        errors.ImageTooLarge,
+        errors.InvalidPaginationToken,
+        errors.Validation,
+        errors.AccessDenied,
+        errors.InvalidS3Object,
+        errors.Conflict,
+        errors.IdempotentParameterMismatch,
+        errors.ServiceQuotaExceeded,
+    )
+}
 # Still failing after botocore's retries: the service is overloaded or down, not the request wrong.
-_TRANSIENT = {"ThrottlingException", "ProvisionedThroughputExceededException", "InternalServerError",
-              "ServiceUnavailableException"}
+_TRANSIENT = {
+    "ThrottlingException",
+    "ProvisionedThroughputExceededException",
+    "InternalServerError",
+    "ServiceUnavailableException",
+}
 
 
-def make_client(endpoint_url: str | None = None, region: str | None = None, access_key_id: str | None = None,
-                secret_access_key: str | None = None, retry_mode: str = "standard", max_attempts: int = 3):
+def make_client(
+    endpoint_url: str | None = None,
+    region: str | None = None,
+    access_key_id: str | None = None,
+    secret_access_key: str | None = None,
+    retry_mode: str = "standard",
+    max_attempts: int = 3,
+):
     """A boto3 Rekognition client; whatever is None comes from the usual AWS environment and files."""
     import boto3
     from botocore.config import Config
 
-    session = boto3.session.Session(aws_access_key_id=access_key_id, aws_secret_access_key=secret_access_key,
-                                    region_name=region)
-    config = Config(retries={"mode": retry_mode, "total_max_attempts": max_attempts}, connect_timeout=10,
-                    read_timeout=60)
+    session = boto3.session.Session(
+        aws_access_key_id=access_key_id, aws_secret_access_key=secret_access_key, region_name=region
+    )
+    config = Config(
+        retries={"mode": retry_mode, "total_max_attempts": max_attempts}, connect_timeout=10, read_timeout=60
+    )
     return session.client("rekognition", endpoint_url=endpoint_url, config=config)
 
 
@@ -83,8 +109,7 @@ def rekognition_image(data: bytes, max_pixels: int = images.MAX_PIXELS, max_byte
 def _sendable_as_is(data: bytes) -> bool:
     try:
         with Image.open(io.BytesIO(data)) as im:
-            return im.format in ("JPEG", "PNG") and im.getexif().get(0x0112, 1) == 1 and \
-                min(im.size) >= MIN_IMAGE_SIDE
+            return im.format in ("JPEG", "PNG") and im.getexif().get(0x0112, 1) == 1 and min(im.size) >= MIN_IMAGE_SIDE
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
         return False  # load_image says what is wrong with it
 
@@ -142,10 +167,15 @@ class RekognitionEngine(FaceEngine):
         answer["FaceDetails"].sort(key=lambda d: -_area(d["BoundingBox"]))
         return answer
 
-    def index_faces(self, collection_id, image_bytes, external_image_id=None, max_faces=MAX_FACES_PER_IMAGE,
-                    quality_filter="AUTO"):
-        params = {"CollectionId": collection_id, "Image": self._image(image_bytes), "MaxFaces": max_faces,
-                  "QualityFilter": quality_filter}
+    def index_faces(
+        self, collection_id, image_bytes, external_image_id=None, max_faces=MAX_FACES_PER_IMAGE, quality_filter="AUTO"
+    ):
+        params = {
+            "CollectionId": collection_id,
+            "Image": self._image(image_bytes),
+            "MaxFaces": max_faces,
+            "QualityFilter": quality_filter,
+        }
         if external_image_id:
             params["ExternalImageId"] = sanitize_external_image_id(external_image_id)
         answer = self._call("index_faces", **params)
@@ -160,15 +190,21 @@ class RekognitionEngine(FaceEngine):
 
     # search
     def search_faces(self, collection_id, face_id, threshold=DEFAULT_THRESHOLD, max_faces=4096):
-        return self._call("search_faces", CollectionId=collection_id, FaceId=face_id,
-                          FaceMatchThreshold=threshold, MaxFaces=max_faces)
+        return self._call(
+            "search_faces", CollectionId=collection_id, FaceId=face_id, FaceMatchThreshold=threshold, MaxFaces=max_faces
+        )
 
     def search_faces_by_image(self, collection_id, image_bytes, threshold=DEFAULT_THRESHOLD, max_faces=4096):
         return self._search_image(collection_id, self._image(image_bytes)["Bytes"], threshold, max_faces)
 
     def _search_image(self, collection_id, sendable: bytes, threshold, max_faces) -> dict:
-        return self._call("search_faces_by_image", CollectionId=collection_id, Image={"Bytes": sendable},
-                          FaceMatchThreshold=threshold, MaxFaces=max_faces)
+        return self._call(
+            "search_faces_by_image",
+            CollectionId=collection_id,
+            Image={"Bytes": sendable},
+            FaceMatchThreshold=threshold,
+            MaxFaces=max_faces,
+        )
 
     def search_every_face_by_image(self, collection_id, image_bytes, threshold=DEFAULT_THRESHOLD, max_faces=4096):
         """Rekognition searches only the largest face: DetectFaces, then one search per face.
@@ -177,8 +213,9 @@ class RekognitionEngine(FaceEngine):
         face centred, so it is the crop's largest), answered with the box in the whole image.
         """
         sendable = self._image(image_bytes)["Bytes"]
-        details = sorted(self._call("detect_faces", Image={"Bytes": sendable})["FaceDetails"],
-                         key=lambda d: -_area(d["BoundingBox"]))
+        details = sorted(
+            self._call("detect_faces", Image={"Bytes": sendable})["FaceDetails"], key=lambda d: -_area(d["BoundingBox"])
+        )
         picture = images.load_image(sendable).image if len(details) > 1 else None
         answers = []
         for detail in details:
@@ -194,40 +231,82 @@ class RekognitionEngine(FaceEngine):
 
     # users
     def create_user(self, collection_id, user_id, client_request_token=None):
-        return self._call("create_user", CollectionId=collection_id, UserId=user_id,
-                          **_token(client_request_token))
+        return self._call("create_user", CollectionId=collection_id, UserId=user_id, **_token(client_request_token))
 
     def delete_user(self, collection_id, user_id, client_request_token=None):
-        return self._call("delete_user", CollectionId=collection_id, UserId=user_id,
-                          **_token(client_request_token))
+        return self._call("delete_user", CollectionId=collection_id, UserId=user_id, **_token(client_request_token))
 
     def list_users(self, collection_id, next_token=None, max_results=None):
         return self._call("list_users", CollectionId=collection_id, **_paging(next_token, max_results))
 
-    def associate_faces(self, collection_id, user_id, face_ids, user_match_threshold=DEFAULT_ASSOCIATE_THRESHOLD,
-                        client_request_token=None):
-        return self._call("associate_faces", CollectionId=collection_id, UserId=user_id, FaceIds=list(face_ids),
-                          UserMatchThreshold=user_match_threshold, **_token(client_request_token))
+    def associate_faces(
+        self,
+        collection_id,
+        user_id,
+        face_ids,
+        user_match_threshold=DEFAULT_ASSOCIATE_THRESHOLD,
+        client_request_token=None,
+    ):
+        return self._call(
+            "associate_faces",
+            CollectionId=collection_id,
+            UserId=user_id,
+            FaceIds=list(face_ids),
+            UserMatchThreshold=user_match_threshold,
+            **_token(client_request_token),
+        )
 
     def disassociate_faces(self, collection_id, user_id, face_ids, client_request_token=None):
-        return self._call("disassociate_faces", CollectionId=collection_id, UserId=user_id,
-                          FaceIds=list(face_ids), **_token(client_request_token))
+        return self._call(
+            "disassociate_faces",
+            CollectionId=collection_id,
+            UserId=user_id,
+            FaceIds=list(face_ids),
+            **_token(client_request_token),
+        )
 
-    def search_users(self, collection_id, user_id=None, face_id=None,
-                     user_match_threshold=DEFAULT_USER_MATCH_THRESHOLD, max_users=500):
+    def search_users(
+        self,
+        collection_id,
+        user_id=None,
+        face_id=None,
+        user_match_threshold=DEFAULT_USER_MATCH_THRESHOLD,
+        max_users=500,
+    ):
         searched = {k: v for k, v in (("UserId", user_id), ("FaceId", face_id)) if v is not None}
-        return self._call("search_users", CollectionId=collection_id, UserMatchThreshold=user_match_threshold,
-                          MaxUsers=max_users, **searched)
+        return self._call(
+            "search_users",
+            CollectionId=collection_id,
+            UserMatchThreshold=user_match_threshold,
+            MaxUsers=max_users,
+            **searched,
+        )
 
-    def search_users_by_image(self, collection_id, image_bytes, user_match_threshold=DEFAULT_USER_MATCH_THRESHOLD,
-                              max_users=500, quality_filter="NONE"):
-        return self._call("search_users_by_image", CollectionId=collection_id, Image=self._image(image_bytes),
-                          UserMatchThreshold=user_match_threshold, MaxUsers=max_users, QualityFilter=quality_filter)
+    def search_users_by_image(
+        self,
+        collection_id,
+        image_bytes,
+        user_match_threshold=DEFAULT_USER_MATCH_THRESHOLD,
+        max_users=500,
+        quality_filter="NONE",
+    ):
+        return self._call(
+            "search_users_by_image",
+            CollectionId=collection_id,
+            Image=self._image(image_bytes),
+            UserMatchThreshold=user_match_threshold,
+            MaxUsers=max_users,
+            QualityFilter=quality_filter,
+        )
 
 
 def _answer(detail: dict, found: dict) -> dict:
-    return {"SearchedFaceBoundingBox": detail["BoundingBox"], "SearchedFaceConfidence": detail.get("Confidence", 0.0),
-            "FaceMatches": found["FaceMatches"], "FaceModelVersion": found.get("FaceModelVersion", "")}
+    return {
+        "SearchedFaceBoundingBox": detail["BoundingBox"],
+        "SearchedFaceConfidence": detail.get("Confidence", 0.0),
+        "FaceMatches": found["FaceMatches"],
+        "FaceModelVersion": found.get("FaceModelVersion", ""),
+    }
 
 
 def _engine_error(e: ClientError) -> Exception:
@@ -265,5 +344,6 @@ def _crop(picture: Image.Image, box: dict) -> Image.Image:
     mx, my = box["Width"] * SEARCH_CROP_MARGIN, box["Height"] * SEARCH_CROP_MARGIN
     left, top = max(0.0, box["Left"] - mx), max(0.0, box["Top"] - my)
     right, bottom = min(1.0, box["Left"] + box["Width"] + mx), min(1.0, box["Top"] + box["Height"] + my)
-    return picture.crop((int(left * w), int(top * h), max(int(right * w), int(left * w) + 1),
-                         max(int(bottom * h), int(top * h) + 1)))
+    return picture.crop(
+        (int(left * w), int(top * h), max(int(right * w), int(left * w) + 1), max(int(bottom * h), int(top * h) + 1))
+    )

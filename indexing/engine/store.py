@@ -4,6 +4,7 @@
 engine used alone and for benchmarks). The app's database store lives outside the engine
 (indexing/engine_store.py) so that the engine never imports Django.
 """
+
 from __future__ import annotations
 
 import threading
@@ -246,8 +247,12 @@ class MemoryUserStore(UserStore):
 
     def face_users(self, collection_id, face_ids=None):
         wanted = None if face_ids is None else set(face_ids)
-        return {f: user_id for user_id, u in self._of(collection_id).items() for f in u.faces
-                if wanted is None or f in wanted}
+        return {
+            f: user_id
+            for user_id, u in self._of(collection_id).items()
+            for f in u.faces
+            if wanted is None or f in wanted
+        }
 
     def set_face_user(self, collection_id, user_id, face_ids, associate):
         with self._store._lock:

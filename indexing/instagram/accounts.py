@@ -1,4 +1,5 @@
 """Connected Instagram accounts: the login pipeline step, the token (server-side only), refresh, relogin."""
+
 from __future__ import annotations
 
 import logging
@@ -26,8 +27,14 @@ def on_instagram_login(backend, user=None, social=None, response=None, **kwargs)
         return None
     profile = (response or {}).get("user") or {}
     account, _ = InstagramAccount.objects.update_or_create(
-        user=user, defaults={"instagram_id": social.uid, "username": profile.get("username", ""),
-                             "needs_relogin": False, "problem": ""})
+        user=user,
+        defaults={
+            "instagram_id": social.uid,
+            "username": profile.get("username", ""),
+            "needs_relogin": False,
+            "problem": "",
+        },
+    )
     if backend.strategy.session_get("face_indexing") == "on":  # ticked beside the login button
         from ..account import face_indexing_enable
 

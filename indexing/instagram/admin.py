@@ -1,5 +1,6 @@
 """Admin of the Instagram room (imported by indexing/admin.py): accounts, crawls with a live progress bar,
 media items; the OAuth token is never shown."""
+
 from django.contrib import admin
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
@@ -27,8 +28,21 @@ class InstagramCrawlAdmin(admin.ModelAdmin):
     list_select_related = ("owner",)
     list_per_page = 50
     raw_id_fields = ("owner",)
-    readonly_fields = ("progress", "state", "full", "next_url", "posts_total", "posts_seen", "attempts", "throttled",
-                       "resume_at", "message", "created_at", "heartbeat_at", "finished_at")
+    readonly_fields = (
+        "progress",
+        "state",
+        "full",
+        "next_url",
+        "posts_total",
+        "posts_seen",
+        "attempts",
+        "throttled",
+        "resume_at",
+        "message",
+        "created_at",
+        "heartbeat_at",
+        "finished_at",
+    )
 
     class Media:
         js = ["js/crawl_progress.js"]
@@ -41,7 +55,12 @@ class InstagramCrawlAdmin(admin.ModelAdmin):
             '<span data-crawl-url="{}"><progress max="100" value="{}"></progress> '
             '<span data-field="photos_indexed">{}</span> photos, <span data-field="faces_found">{}</span> faces, '
             '<span data-field="failures">{}</span> failed</span>',
-            url, p["percent"], p["photos_indexed"], p["faces_found"], p["failures"])
+            url,
+            p["percent"],
+            p["photos_indexed"],
+            p["faces_found"],
+            p["failures"],
+        )
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.progress_json)

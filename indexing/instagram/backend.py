@@ -7,6 +7,7 @@ the documented `{"data": [...]}` token answer, the short -> long-lived token exc
 `expires_in` kept, refresh through `refresh_access_token`, and no parameter added to
 redirect_uri (Instagram matches it exactly).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -39,9 +40,11 @@ class InstagramLogin(InstagramOAuth2):
     def do_auth(self, access_token, *args, **kwargs):
         """Swap the one-hour token for a 60-day one before the pipeline stores it."""
         _key, secret = self.get_key_and_secret()
-        long_lived = self.get_json(f"{self.graph_url()}/access_token", params={
-            "grant_type": "ig_exchange_token", "client_secret": secret, "access_token": access_token},
-            stage="token_exchange")
+        long_lived = self.get_json(
+            f"{self.graph_url()}/access_token",
+            params={"grant_type": "ig_exchange_token", "client_secret": secret, "access_token": access_token},
+            stage="token_exchange",
+        )
         long_token = self.get_access_token(long_lived)
         response = {**(kwargs.pop("response", None) or {}), **long_lived, "access_token": long_token}
         return super().do_auth(long_token, *args, response=response, **kwargs)
@@ -64,9 +67,21 @@ class InstagramLogin(InstagramOAuth2):
     def get_provider_error(self, data, *, stage="callback", status_code=None, retry_after=None):
         """Instagram's two error shapes: OAuth code 190 means log in again; the token endpoint's flat one."""
         if isinstance(data, dict) and isinstance(data.get("error"), dict) and data["error"].get("code") == 190:
-            return AuthCredentialError(self, data["error"].get("message", ""), code="reauthentication_required",
-                                       stage=stage, provider_code=190, status_code=status_code)
+            return AuthCredentialError(
+                self,
+                data["error"].get("message", ""),
+                code="reauthentication_required",
+                stage=stage,
+                provider_code=190,
+                status_code=status_code,
+            )
         if isinstance(data, dict) and data.get("error_type") and data.get("error_message"):
-            return AuthCredentialError(self, str(data["error_message"]), code="authorization_code_rejected",
-                                       stage=stage, provider_code=data.get("code"), status_code=status_code)
+            return AuthCredentialError(
+                self,
+                str(data["error_message"]),
+                code="authorization_code_rejected",
+                stage=stage,
+                provider_code=data.get("code"),
+                status_code=status_code,
+            )
         return super().get_provider_error(data, stage=stage, status_code=status_code, retry_after=retry_after)

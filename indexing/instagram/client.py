@@ -3,6 +3,7 @@
 Plain Python (requests + urllib3's Retry), no Django. Every failure becomes one of the named
 exceptions below; their messages are for people and never hold the token or a signed URL.
 """
+
 from __future__ import annotations
 
 import json
@@ -16,8 +17,10 @@ from urllib3.util.retry import Retry
 
 log = logging.getLogger(__name__)
 
-MEDIA_FIELDS = ("id,caption,media_type,media_url,permalink,thumbnail_url,timestamp,username,"
-                "children{id,media_type,media_url,thumbnail_url}")
+MEDIA_FIELDS = (
+    "id,caption,media_type,media_url,permalink,thumbnail_url,timestamp,username,"
+    "children{id,media_type,media_url,thumbnail_url}"
+)
 RATE_LIMIT_CODES = {4, 17, 32, 613, 80002}
 TOKEN_CODES = {190}
 PERMISSION_CODES = {10, *range(200, 300)}
@@ -70,14 +73,29 @@ def image_url(item: dict) -> str | None:
 
 
 class GraphClient:
-    def __init__(self, token: str, graph_url: str = "https://graph.instagram.com", timeout: float = 20.0,
-                 retries: int = 3, backoff: float = 2.0, default_wait: float = 300.0):
+    def __init__(
+        self,
+        token: str,
+        graph_url: str = "https://graph.instagram.com",
+        timeout: float = 20.0,
+        retries: int = 3,
+        backoff: float = 2.0,
+        default_wait: float = 300.0,
+    ):
         self.token, self.graph_url, self.timeout = token, graph_url.rstrip("/"), timeout
         self.default_wait = default_wait
         self.session = requests.Session()
-        retry = Retry(total=retries, connect=retries, read=retries, status=retries, backoff_factor=backoff,
-                      status_forcelist=(500, 502, 503, 504), allowed_methods={"GET"}, raise_on_status=False,
-                      respect_retry_after_header=False)
+        retry = Retry(
+            total=retries,
+            connect=retries,
+            read=retries,
+            status=retries,
+            backoff_factor=backoff,
+            status_forcelist=(500, 502, 503, 504),
+            allowed_methods={"GET"},
+            raise_on_status=False,
+            respect_retry_after_header=False,
+        )
         adapter = HTTPAdapter(max_retries=retry)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
@@ -111,8 +129,10 @@ class GraphClient:
             if response.status_code >= 500:
                 raise Unavailable(f"Instagram's media server answered {response.status_code}.")
             if response.status_code != 200:
-                raise MediaGone(f"Instagram's media server answered {response.status_code} "
-                                f"{response.reason or ''}".strip() + ".", response.status_code)
+                raise MediaGone(
+                    f"Instagram's media server answered {response.status_code} {response.reason or ''}".strip() + ".",
+                    response.status_code,
+                )
             data = response.raw.read(max_bytes + 1, decode_content=True)
         if len(data) > max_bytes:
             raise MediaGone(f"The media file is larger than {max_bytes} bytes.")
@@ -120,8 +140,9 @@ class GraphClient:
 
     def _get(self, url: str, params: dict) -> dict:
         try:
-            response = self.session.get(without_token(url), params={**params, "access_token": self.token},
-                                        timeout=self.timeout)
+            response = self.session.get(
+                without_token(url), params={**params, "access_token": self.token}, timeout=self.timeout
+            )
         except requests.RequestException as e:  # the message would carry the URL, token included
             raise Unavailable(f"Instagram did not answer ({type(e).__name__}).") from None
         try:
@@ -153,8 +174,10 @@ class GraphClient:
         minutes = 0
         try:
             usage = json.loads(response.headers.get("X-Business-Use-Case-Usage") or "{}")
-            minutes = max((u.get("estimated_time_to_regain_access") or 0 for entries in usage.values()
-                           for u in entries), default=0)
+            minutes = max(
+                (u.get("estimated_time_to_regain_access") or 0 for entries in usage.values() for u in entries),
+                default=0,
+            )
         except (ValueError, AttributeError, TypeError):
             log.warning("unreadable X-Business-Use-Case-Usage header")
         return minutes * 60.0 if minutes else self.default_wait

@@ -8,6 +8,7 @@ owner: never two photos of one media item), index. Every crawl walks the whole f
 only media it has not fetched yet and, at the end of the walk, removes the photos of posts that
 are gone. Tasks may run twice (acks_late, redelivery, the stall sweeper): every step is idempotent.
 """
+
 from __future__ import annotations
 
 import logging
@@ -51,9 +52,14 @@ def crawl_start(user) -> InstagramCrawl:
 
 
 def client_for(token: str) -> GraphClient:
-    return GraphClient(token, settings.INSTAGRAM_GRAPH_URL, timeout=settings.INSTAGRAM_HTTP_TIMEOUT,
-                       retries=settings.INSTAGRAM_HTTP_RETRIES, backoff=settings.INSTAGRAM_RETRY_BACKOFF / 2,
-                       default_wait=settings.INSTAGRAM_RATE_LIMIT_WAIT)
+    return GraphClient(
+        token,
+        settings.INSTAGRAM_GRAPH_URL,
+        timeout=settings.INSTAGRAM_HTTP_TIMEOUT,
+        retries=settings.INSTAGRAM_HTTP_RETRIES,
+        backoff=settings.INSTAGRAM_RETRY_BACKOFF / 2,
+        default_wait=settings.INSTAGRAM_RATE_LIMIT_WAIT,
+    )
 
 
 # the walk
@@ -83,7 +89,8 @@ def crawl_page(crawl_id: int) -> None:
 
 def _begin(crawl: InstagramCrawl, posts_total: int) -> None:
     InstagramCrawl.objects.filter(pk=crawl.pk, state__in=WALKING_STATES).update(
-        state=State.WALKING, posts_total=posts_total, heartbeat_at=timezone.now())
+        state=State.WALKING, posts_total=posts_total, heartbeat_at=timezone.now()
+    )
 
 
 def _with_children(client: GraphClient, item: dict) -> dict:
@@ -96,8 +103,14 @@ def _record_page(crawl: InstagramCrawl, items: list[dict], next_url: str) -> Non
     now = timezone.now()
     with transaction.atomic():
         advanced = InstagramCrawl.objects.filter(pk=crawl.pk, next_url=crawl.next_url, state__in=WALKING_STATES).update(
-            next_url=next_url, posts_seen=F("posts_seen") + len(items), attempts=0, resume_at=None, message="",
-            heartbeat_at=now, state=State.WALKING if next_url else State.INDEXING)
+            next_url=next_url,
+            posts_seen=F("posts_seen") + len(items),
+            attempts=0,
+            resume_at=None,
+            message="",
+            heartbeat_at=now,
+            state=State.WALKING if next_url else State.INDEXING,
+        )
         if not advanced:
             return  # another run of this task recorded the page already
         to_fetch = _record_media(crawl, items)
@@ -119,18 +132,28 @@ def _record_media(crawl: InstagramCrawl, items: list[dict]) -> list[int]:
     owner = crawl.owner
     known = {m.media_id: m for m in InstagramMedia.objects.filter(owner=owner, media_id__in=images)}
     InstagramMedia.objects.bulk_create(
-        [InstagramMedia(owner=owner, media_id=media_id, post_id=post_id, media_type=kind, url=url, crawl=crawl,
-                        seen_by=crawl) for media_id, (post_id, kind, url) in images.items() if media_id not in known],
-        ignore_conflicts=True)
+        [
+            InstagramMedia(
+                owner=owner, media_id=media_id, post_id=post_id, media_type=kind, url=url, crawl=crawl, seen_by=crawl
+            )
+            for media_id, (post_id, kind, url) in images.items()
+            if media_id not in known
+        ],
+        ignore_conflicts=True,
+    )
     for media_id, media in known.items():  # fresh signed URLs; unfinished ones are fetched by this crawl
         media.url, media.seen_by = images[media_id][2], crawl
         if media.status != Status.DONE:
             media.crawl, media.status, media.failure_reason = crawl, Status.PENDING, ""
     InstagramMedia.objects.bulk_update(known.values(), ["url", "seen_by", "crawl", "status", "failure_reason"])
     InstagramMedia.objects.filter(crawl=crawl, status=Status.PENDING, url="").update(
-        status=Status.FAILED, failure_reason="Instagram gives no image for this media item.")
-    return list(InstagramMedia.objects.filter(crawl=crawl, status=Status.PENDING, media_id__in=images)
-                .values_list("pk", flat=True))
+        status=Status.FAILED, failure_reason="Instagram gives no image for this media item."
+    )
+    return list(
+        InstagramMedia.objects.filter(crawl=crawl, status=Status.PENDING, media_id__in=images).values_list(
+            "pk", flat=True
+        )
+    )
 
 
 def _remove_gone(crawl: InstagramCrawl) -> None:
@@ -146,32 +169,41 @@ def _remove_gone(crawl: InstagramCrawl) -> None:
 
 def _wait(crawl: InstagramCrawl, seconds: float, message: str) -> None:
     InstagramCrawl.objects.filter(pk=crawl.pk, state__in=WALKING_STATES).update(
-        state=State.WAITING, resume_at=timezone.now() + timedelta(seconds=seconds), message=message,
-        throttled=F("throttled") + 1, heartbeat_at=timezone.now())
+        state=State.WAITING,
+        resume_at=timezone.now() + timedelta(seconds=seconds),
+        message=message,
+        throttled=F("throttled") + 1,
+        heartbeat_at=timezone.now(),
+    )
     enqueue_page(crawl.pk, countdown=seconds)
 
 
 def _retry_or_fail(crawl: InstagramCrawl, message: str) -> None:
     if crawl.attempts >= settings.INSTAGRAM_MAX_RETRIES:
         InstagramCrawl.objects.filter(pk=crawl.pk, state__in=WALKING_STATES).update(
-            state=State.FAILED, message=f"Instagram kept failing, the crawl gave up: {message}",
-            finished_at=timezone.now())
+            state=State.FAILED,
+            message=f"Instagram kept failing, the crawl gave up: {message}",
+            finished_at=timezone.now(),
+        )
         return
-    InstagramCrawl.objects.filter(pk=crawl.pk).update(attempts=F("attempts") + 1, message=message,
-                                                      heartbeat_at=timezone.now())
-    enqueue_page(crawl.pk, countdown=settings.INSTAGRAM_RETRY_BACKOFF * 2 ** crawl.attempts)
+    InstagramCrawl.objects.filter(pk=crawl.pk).update(
+        attempts=F("attempts") + 1, message=message, heartbeat_at=timezone.now()
+    )
+    enqueue_page(crawl.pk, countdown=settings.INSTAGRAM_RETRY_BACKOFF * 2**crawl.attempts)
 
 
 def _stop(crawl: InstagramCrawl, problem: str) -> None:
     mark_needs_relogin(crawl.owner, problem)
     InstagramCrawl.objects.filter(pk=crawl.pk, state__in=InstagramCrawl.ACTIVE).update(
-        state=State.STOPPED, message=problem, finished_at=timezone.now())
+        state=State.STOPPED, message=problem, finished_at=timezone.now()
+    )
 
 
 def finish_if_done(crawl_id: int) -> None:
     pending = InstagramMedia.objects.filter(crawl=OuterRef("pk"), status=Status.PENDING)
     InstagramCrawl.objects.filter(~Exists(pending), pk=crawl_id, state=State.INDEXING).update(
-        state=State.DONE, finished_at=timezone.now(), heartbeat_at=timezone.now())
+        state=State.DONE, finished_at=timezone.now(), heartbeat_at=timezone.now()
+    )
 
 
 # one media item
@@ -221,8 +253,9 @@ def _store(media: InstagramMedia) -> Photo:
         InstagramMedia.objects.filter(pk=media.pk).update(url=fresh)
         data = client.download(fresh, settings.UPLOAD_MAX_BYTES)
     album = services.album_get_or_create(media.owner, ALBUM_TITLE, Album.Source.INSTAGRAM)
-    photo = services.photo_create(media.owner, data, f"instagram-{media.media_id}.jpg", album=album,
-                                  source_id=media.media_id, enqueue=False).photo
+    photo = services.photo_create(
+        media.owner, data, f"instagram-{media.media_id}.jpg", album=album, source_id=media.media_id, enqueue=False
+    ).photo
     InstagramMedia.objects.filter(pk=media.pk).update(photo=photo)
     return photo
 
@@ -249,8 +282,9 @@ def recrawl_all() -> int:
 def resume_stalled() -> int:
     """Queue again the work of crawls that made no progress for INSTAGRAM_STALL_SECONDS (a worker died)."""
     now = timezone.now()
-    stalled = InstagramCrawl.objects.filter(state__in=InstagramCrawl.ACTIVE,
-                                            heartbeat_at__lt=now - timedelta(seconds=settings.INSTAGRAM_STALL_SECONDS))
+    stalled = InstagramCrawl.objects.filter(
+        state__in=InstagramCrawl.ACTIVE, heartbeat_at__lt=now - timedelta(seconds=settings.INSTAGRAM_STALL_SECONDS)
+    )
     resumed = 0
     for crawl in stalled:
         if not InstagramCrawl.objects.filter(pk=crawl.pk, heartbeat_at=crawl.heartbeat_at).update(heartbeat_at=now):

@@ -1,4 +1,5 @@
 """Small views: the crawl's progress as JSON (for static/js/crawl_progress.js) and the 'fetch new posts' button."""
+
 from __future__ import annotations
 
 from django.contrib import messages

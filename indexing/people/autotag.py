@@ -1,4 +1,5 @@
 """Auto-tagging a newly indexed photo with the owner's people, and the user's decisions kept across re-indexing."""
+
 from __future__ import annotations
 
 import logging
@@ -53,9 +54,16 @@ def _candidates(owner, face: Face, threshold: float) -> dict[int, float]:
 def remember_people(photo: Photo) -> list[dict]:
     """The names on a photo's faces, by box, before indexing it again replaces the faces."""
     covers = set(Person.objects.filter(cover_face__photo=photo).values_list("cover_face_id", flat=True))
-    return [{"box": f.box, "person": f.person_id, "confirmed": f.person_confirmed,
-             "similarity": f.person_similarity, "cover": f.pk in covers}
-            for f in photo.faces.filter(person__isnull=False)]
+    return [
+        {
+            "box": f.box,
+            "person": f.person_id,
+            "confirmed": f.person_confirmed,
+            "similarity": f.person_similarity,
+            "cover": f.pk in covers,
+        }
+        for f in photo.faces.filter(person__isnull=False)
+    ]
 
 
 def _restore_people(faces: list[Face], remembered: list[dict]) -> list[Person]:
@@ -88,8 +96,11 @@ def autotag_photo(photo: Photo, remembered: list[dict] = ()) -> list[Face]:
     pairs = []
     for face in faces:
         if face.person_id is None:
-            pairs += [(sim, face, person_id) for person_id, sim in _candidates(owner, face, threshold).items()
-                      if person_id not in rejected.get(face.pk, ())]
+            pairs += [
+                (sim, face, person_id)
+                for person_id, sim in _candidates(owner, face, threshold).items()
+                if person_id not in rejected.get(face.pk, ())
+            ]
     used = people_in_photos([photo.pk]).get(photo.pk, set())
     people, tagged = Person.objects.in_bulk({p for _, _, p in pairs}), []
     for sim, face, person_id in sorted(pairs, key=lambda p: (-p[0], p[1].pk, p[2])):

@@ -9,6 +9,7 @@ Two faces of one photo are never neighbours, and if DBSCAN still chains them int
 only the one most like the rest stays. Group ids stay stable across runs: a new group takes the
 id (and the hidden flag) of the old group it shares most faces with.
 """
+
 from __future__ import annotations
 
 import logging
@@ -28,8 +29,13 @@ NOISE = -1
 MIN_DISTANCE = 1e-9  # a stored zero distance would read as "no edge" in a sparse graph
 
 
-def cluster_labels(face_ids: list[str], photo_of: dict[str, object], similarities: dict[str, dict[str, float]],
-                   min_similarity: float, min_size: int) -> np.ndarray:
+def cluster_labels(
+    face_ids: list[str],
+    photo_of: dict[str, object],
+    similarities: dict[str, dict[str, float]],
+    min_similarity: float,
+    min_size: int,
+) -> np.ndarray:
     """DBSCAN labels (-1: in no group) for `face_ids`, given the similar pairs above `min_similarity`."""
     if not face_ids:
         return np.zeros(0, dtype=int)
@@ -91,8 +97,10 @@ def _save_groups(owner, groups: list[set[int]]) -> None:
     old: dict[int, set[int]] = {}
     for pk, cluster_id in Face.objects.filter(owner=owner, cluster__isnull=False).values_list("pk", "cluster_id"):
         old.setdefault(cluster_id, set()).add(pk)
-    overlaps = sorted(((len(g & members), i, cid) for i, g in enumerate(groups) for cid, members in old.items()
-                       if g & members), reverse=True)
+    overlaps = sorted(
+        ((len(g & members), i, cid) for i, g in enumerate(groups) for cid, members in old.items() if g & members),
+        reverse=True,
+    )
     id_of: dict[int, int] = {}
     for _, i, cid in overlaps:  # the largest overlaps keep their ids first
         if i not in id_of and cid not in id_of.values():

@@ -1,4 +1,5 @@
 """What every people service shares: errors, the user's threshold, face states for undo, rules."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -15,7 +16,8 @@ class PeopleError(Exception):
 
 def people_settings(owner) -> PeopleSettings:
     found, _ = PeopleSettings.objects.get_or_create(
-        owner=owner, defaults={"match_threshold": settings.FACE_MATCH_THRESHOLD})
+        owner=owner, defaults={"match_threshold": settings.FACE_MATCH_THRESHOLD}
+    )
     return found
 
 
@@ -51,12 +53,18 @@ def person_get_or_create(owner, name: str) -> tuple[Person, bool]:
 
 # A face's person fields, as recorded in an event so that undo can put them back.
 def face_state(face: Face) -> dict:
-    return {"id": face.pk, "person": face.person_id, "confirmed": face.person_confirmed,
-            "similarity": face.person_similarity, "cluster": face.cluster_id}
+    return {
+        "id": face.pk,
+        "person": face.person_id,
+        "confirmed": face.person_confirmed,
+        "similarity": face.person_similarity,
+        "cluster": face.cluster_id,
+    }
 
 
-def set_person(face: Face, person: Person | None, confirmed: bool, similarity: float | None = None,
-               states: list | None = None) -> None:
+def set_person(
+    face: Face, person: Person | None, confirmed: bool, similarity: float | None = None, states: list | None = None
+) -> None:
     """Give the face a person (None: unnamed); its old state goes to `states` first."""
     if states is not None:
         states.append(face_state(face))
@@ -69,8 +77,9 @@ def set_person(face: Face, person: Person | None, confirmed: bool, similarity: f
 def rejected_people(faces: list[Face]) -> dict[int, set[int]]:
     """{face id: ids of the people the user said it is not}."""
     rejected: dict[int, set[int]] = {}
-    for face_id, person_id in FaceDecision.objects.filter(
-            face__in=faces, kind=FaceDecision.Kind.REJECTED).values_list("face_id", "person_id"):
+    for face_id, person_id in FaceDecision.objects.filter(face__in=faces, kind=FaceDecision.Kind.REJECTED).values_list(
+        "face_id", "person_id"
+    ):
         rejected.setdefault(face_id, set()).add(person_id)
     return rejected
 
@@ -85,8 +94,7 @@ def people_in_photos(photo_ids, exclude_faces=()) -> dict[int, set[int]]:
 
 
 def record(owner, person: Person | None, action: str, summary: str, **payload) -> PeopleEvent:
-    return PeopleEvent.objects.create(owner=owner, person=person, action=action, summary=summary[:300],
-                                      payload=payload)
+    return PeopleEvent.objects.create(owner=owner, person=person, action=action, summary=summary[:300], payload=payload)
 
 
 def iou(a: dict, b: dict) -> float:

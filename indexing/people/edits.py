@@ -1,4 +1,5 @@
 """Changing people: rename, merge, split, hide, cover, and 'not a face'. Each change is an event to undo."""
+
 from __future__ import annotations
 
 from django.db import transaction
@@ -44,8 +45,16 @@ def merge_people(owner, source: Person, target: Person) -> PeopleEvent:
     if not target.cover_face_id and source.cover_face_id:
         target.cover_face_id = source.cover_face_id
         target.save(update_fields=["cover_face"])
-    event = record(owner, target, PeopleEvent.Action.MERGE, f"Merged {source.name} into {target.name}",
-                   source=source.pk, faces=states, decisions=decisions, albums=albums)
+    event = record(
+        owner,
+        target,
+        PeopleEvent.Action.MERGE,
+        f"Merged {source.name} into {target.name}",
+        source=source.pk,
+        faces=states,
+        decisions=decisions,
+        albums=albums,
+    )
     transaction.on_commit(lambda: sync_engine_users([source, target]))
     return event
 
@@ -74,9 +83,17 @@ def split_faces(owner, person: Person, face_ids: list[int], new_name: str = "") 
         target.cover_face = faces[0]
         target.save(update_fields=["cover_face"])
     where = f" to {target.name}" if target else ""
-    event = record(owner, person, PeopleEvent.Action.SPLIT, f"Split {len(faces)} face(s) off {person.name}{where}",
-                   faces=states, decisions=decisions, target=target.pk if target else None, created=created,
-                   unrejected=unrejected)
+    event = record(
+        owner,
+        person,
+        PeopleEvent.Action.SPLIT,
+        f"Split {len(faces)} face(s) off {person.name}{where}",
+        faces=states,
+        decisions=decisions,
+        target=target.pk if target else None,
+        created=created,
+        unrejected=unrejected,
+    )
     transaction.on_commit(lambda: sync_engine_users([person, target]))
     return event
 
@@ -85,8 +102,9 @@ def split_faces(owner, person: Person, face_ids: list[int], new_name: str = "") 
 def hide_person(owner, person: Person, hidden: bool = True) -> PeopleEvent:
     previous, person.hidden = person.hidden, hidden
     person.save(update_fields=["hidden"])
-    return record(owner, person, PeopleEvent.Action.HIDE, f"{'Hid' if hidden else 'Showed'} {person.name}",
-                  previous=previous)
+    return record(
+        owner, person, PeopleEvent.Action.HIDE, f"{'Hid' if hidden else 'Showed'} {person.name}", previous=previous
+    )
 
 
 @transaction.atomic
@@ -103,12 +121,24 @@ def mark_not_a_face(owner, face: Face) -> PeopleEvent:
     """The face leaves the collection, its person and its group; the decision stays with the photo's
     box, so that indexing the photo again drops it again."""
     box, person = face.box, face.person
-    decision = FaceDecision.objects.create(owner=owner, photo_id=face.photo_id, kind=FaceDecision.Kind.NOT_A_FACE,
-                                           left=box["Left"], top=box["Top"], width=box["Width"],
-                                           height=box["Height"])
+    decision = FaceDecision.objects.create(
+        owner=owner,
+        photo_id=face.photo_id,
+        kind=FaceDecision.Kind.NOT_A_FACE,
+        left=box["Left"],
+        top=box["Top"],
+        width=box["Width"],
+        height=box["Height"],
+    )
     drop_faces(owner, [face])
-    event = record(owner, person, PeopleEvent.Action.NOT_A_FACE, f"A box of {face.photo.file_name} is not a face",
-                   decision=decision.pk, photo=face.photo_id)
+    event = record(
+        owner,
+        person,
+        PeopleEvent.Action.NOT_A_FACE,
+        f"A box of {face.photo.file_name} is not a face",
+        decision=decision.pk,
+        photo=face.photo_id,
+    )
     if person is not None:
         transaction.on_commit(lambda: sync_engine_users([person]))
     return event

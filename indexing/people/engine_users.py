@@ -3,6 +3,7 @@
 The database is the truth: the engine side is brought in line after each change, and an engine
 failure is logged and mended by the next sync of that person.
 """
+
 from __future__ import annotations
 
 import logging
@@ -56,7 +57,7 @@ def _remove(person: Person, wanted: list[str]) -> None:
     gone = [f for f in had if f not in set(wanted)]
     for start in range(0, len(gone), MAX_FACES_PER_USER):
         try:
-            engine.disassociate_faces(collection, person.engine_user_id, gone[start:start + MAX_FACES_PER_USER])
+            engine.disassociate_faces(collection, person.engine_user_id, gone[start : start + MAX_FACES_PER_USER])
         except ResourceNotFound:
             break
     if gone:

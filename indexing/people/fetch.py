@@ -8,6 +8,7 @@ in TAGGING_ALLOW_HTTP_HOSTS (tests only) may be plain http and private.
 Known gap: the host is resolved here and again by the HTTP client, so a DNS answer that changes
 between the two (rebinding) is not caught; run the app behind an egress proxy where that matters.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -67,8 +68,13 @@ def fetch_photo(url: str) -> tuple[bytes, str]:
     check_url(url)
     limit = settings.TAGGING_FETCH_MAX_BYTES
     try:
-        with requests.get(url, stream=True, allow_redirects=False, timeout=settings.TAGGING_FETCH_TIMEOUT,
-                          headers={"User-Agent": "faceapp-tagging/1"}) as response:
+        with requests.get(
+            url,
+            stream=True,
+            allow_redirects=False,
+            timeout=settings.TAGGING_FETCH_TIMEOUT,
+            headers={"User-Agent": "faceapp-tagging/1"},
+        ) as response:
             if response.is_redirect:
                 raise FetchRefused("The URL redirects; give the final URL of the photo.")
             if response.status_code != 200:

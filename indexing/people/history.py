@@ -1,4 +1,5 @@
 """Undo: every people event carries what putting things back needs; the newest change goes first."""
+
 from __future__ import annotations
 
 from django.db import transaction
@@ -22,8 +23,9 @@ def _people_of(event: PeopleEvent) -> set[int]:
 def _later_change(event: PeopleEvent) -> PeopleEvent | None:
     people = _people_of(event)
     later = PeopleEvent.objects.filter(owner_id=event.owner_id, undone_at__isnull=True, id__gt=event.pk)
-    return later.filter(Q(person_id__in=people) | Q(payload__source__in=list(people))
-                        | Q(payload__target__in=list(people))).first()
+    return later.filter(
+        Q(person_id__in=people) | Q(payload__source__in=list(people)) | Q(payload__target__in=list(people))
+    ).first()
 
 
 @transaction.atomic
@@ -35,8 +37,13 @@ def undo(owner, event: PeopleEvent) -> list[Person]:
     later = _later_change(event)
     if later:
         raise PeopleError(f"Undo the later change first: {later.summary}.")
-    handler = {Action.RENAME: _undo_rename, Action.MERGE: _undo_merge, Action.HIDE: _undo_hide,
-               Action.COVER: _undo_cover, Action.NOT_A_FACE: _undo_not_a_face}.get(event.action, _undo_faces)
+    handler = {
+        Action.RENAME: _undo_rename,
+        Action.MERGE: _undo_merge,
+        Action.HIDE: _undo_hide,
+        Action.COVER: _undo_cover,
+        Action.NOT_A_FACE: _undo_not_a_face,
+    }.get(event.action, _undo_faces)
     touched = handler(event)
     event.undone_at = timezone.now()
     event.save(update_fields=["undone_at"])
@@ -48,10 +55,12 @@ def undo(owner, event: PeopleEvent) -> list[Person]:
 def _restore_faces(states: list[dict]) -> set[int]:
     """Faces back to their recorded state (the earliest record of a face wins); faces gone since are skipped."""
     faces = Face.objects.in_bulk([s["id"] for s in states])
-    live_people = set(Person.objects.filter(pk__in={s["person"] for s in states if s["person"]})
-                      .values_list("pk", flat=True))
-    live_clusters = set(FaceCluster.objects.filter(pk__in={s["cluster"] for s in states if s["cluster"]})
-                        .values_list("pk", flat=True))
+    live_people = set(
+        Person.objects.filter(pk__in={s["person"] for s in states if s["person"]}).values_list("pk", flat=True)
+    )
+    live_clusters = set(
+        FaceCluster.objects.filter(pk__in={s["cluster"] for s in states if s["cluster"]}).values_list("pk", flat=True)
+    )
     for state in reversed(states):
         face = faces.get(state["id"])
         if face is None:
@@ -68,9 +77,17 @@ def _restore_decisions(saved: list[dict], owner_id: int) -> None:
     for d in saved:
         if Photo.objects.filter(pk=d["photo"], owner_id=owner_id).exists():
             left, top, width, height = d["box"]
-            FaceDecision.objects.create(owner_id=owner_id, photo_id=d["photo"], person_id=d["person"],
-                                        face_id=d["face"] if Face.objects.filter(pk=d["face"]).exists() else None,
-                                        kind=d["kind"], left=left, top=top, width=width, height=height)
+            FaceDecision.objects.create(
+                owner_id=owner_id,
+                photo_id=d["photo"],
+                person_id=d["person"],
+                face_id=d["face"] if Face.objects.filter(pk=d["face"]).exists() else None,
+                kind=d["kind"],
+                left=left,
+                top=top,
+                width=width,
+                height=height,
+            )
 
 
 def _undo_faces(event: PeopleEvent) -> list[Person]:
@@ -78,8 +95,9 @@ def _undo_faces(event: PeopleEvent) -> list[Person]:
     payload = event.payload
     cluster = payload.get("cluster")
     if cluster:
-        FaceCluster.objects.get_or_create(pk=cluster["id"], owner_id=event.owner_id,
-                                          defaults={"hidden": cluster["hidden"]})
+        FaceCluster.objects.get_or_create(
+            pk=cluster["id"], owner_id=event.owner_id, defaults={"hidden": cluster["hidden"]}
+        )
     FaceDecision.objects.filter(pk__in=payload.get("decisions", []), owner_id=event.owner_id).delete()
     _restore_decisions(payload.get("unrejected", []), event.owner_id)
     touched = _restore_faces(payload.get("faces", [])) | {event.person_id, payload.get("target")}

@@ -1,4 +1,5 @@
 """Naming faces: 'This is…', all matches at once, a whole group, and the suggestions that follow."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -47,8 +48,10 @@ def _take(face: Face, person: Person, states: list, removed: list) -> None:
         return
     for other in Face.objects.filter(photo_id=face.photo_id, person=person).exclude(pk=face.pk):
         if other.person_confirmed:
-            raise PeopleError(f"{person.name} is already on another face of {face.photo.file_name}: "
-                              "two faces of one photo are two people.")
+            raise PeopleError(
+                f"{person.name} is already on another face of {face.photo.file_name}: "
+                "two faces of one photo are two people."
+            )
         set_person(other, None, False, states=states)
     decisions = FaceDecision.objects.filter(face=face, person=person, kind=FaceDecision.Kind.REJECTED)
     removed.extend(decision_state(d) for d in decisions)  # naming it overrides an earlier 'not this person'
@@ -57,8 +60,13 @@ def _take(face: Face, person: Person, states: list, removed: list) -> None:
 
 
 def decision_state(d: FaceDecision) -> dict:
-    return {"photo": d.photo_id, "face": d.face_id, "person": d.person_id, "kind": d.kind,
-            "box": [d.left, d.top, d.width, d.height]}
+    return {
+        "photo": d.photo_id,
+        "face": d.face_id,
+        "person": d.person_id,
+        "kind": d.kind,
+        "box": [d.left, d.top, d.width, d.height],
+    }
 
 
 def _free_faces(person: Person, candidates: list[tuple[Face, float]], *, unnamed_only: bool):
@@ -94,8 +102,9 @@ def _finish(owner, person: Person, named: Named, states: list, summary: str, **p
     if not person.cover_face_id:
         person.cover_face = Face.objects.filter(person=person, person_confirmed=True).order_by("-quality").first()
         person.save(update_fields=["cover_face"])
-    named.event = record(owner, person, PeopleEvent.Action.NAME, summary, created=named.created, faces=states,
-                         **payload)
+    named.event = record(
+        owner, person, PeopleEvent.Action.NAME, summary, created=named.created, faces=states, **payload
+    )
     others = Person.objects.filter(pk__in={s["person"] for s in states if s["person"]})
     transaction.on_commit(lambda: sync_engine_users([person, *others]))
     return named
@@ -118,8 +127,9 @@ def name_face(owner, face: Face, name: str, with_matches: bool = False) -> Named
         named.skipped = len(matches) - len(free)
     confirmed = list(Face.objects.filter(person=person, person_confirmed=True, pk__in=[s["id"] for s in states]))
     named.suggested = suggest_from(owner, person, confirmed, states)
-    return _finish(owner, person, named, states, f"Named {named.confirmed} face(s) {person.name}",
-                   unrejected=unrejected)
+    return _finish(
+        owner, person, named, states, f"Named {named.confirmed} face(s) {person.name}", unrejected=unrejected
+    )
 
 
 @transaction.atomic
@@ -135,8 +145,15 @@ def name_cluster(owner, cluster: FaceCluster, name: str) -> Named:
     named.suggested = suggest_from(owner, person, [f for f, _ in free], states)
     payload = {"cluster": {"id": cluster.pk, "hidden": cluster.hidden}}
     cluster.delete()
-    return _finish(owner, person, named, states, f"Named a group of {named.confirmed} face(s) {person.name}",
-                   unrejected=unrejected, **payload)
+    return _finish(
+        owner,
+        person,
+        named,
+        states,
+        f"Named a group of {named.confirmed} face(s) {person.name}",
+        unrejected=unrejected,
+        **payload,
+    )
 
 
 @transaction.atomic
@@ -147,8 +164,9 @@ def accept_suggestions(owner, person: Person, face_ids: list[int]) -> int:
     for face in faces:
         set_person(face, person, True, face.person_similarity, states=states)
     if faces:
-        record(owner, person, PeopleEvent.Action.ACCEPT, f"Confirmed {len(faces)} face(s) as {person.name}",
-               faces=states)
+        record(
+            owner, person, PeopleEvent.Action.ACCEPT, f"Confirmed {len(faces)} face(s) as {person.name}", faces=states
+        )
         transaction.on_commit(lambda: sync_engine_users([person]))
     return len(faces)
 
@@ -162,14 +180,28 @@ def reject_faces(owner, person: Person, face_ids: list[int]) -> int:
         decisions.append(reject_decision(owner, face, person).pk)
         set_person(face, None, False, states=states)
     if faces:
-        record(owner, person, PeopleEvent.Action.REJECT, f"{len(faces)} face(s) are not {person.name}",
-               faces=states, decisions=decisions)
+        record(
+            owner,
+            person,
+            PeopleEvent.Action.REJECT,
+            f"{len(faces)} face(s) are not {person.name}",
+            faces=states,
+            decisions=decisions,
+        )
         transaction.on_commit(lambda: sync_engine_users([person]))
     return len(faces)
 
 
 def reject_decision(owner, face: Face, person: Person) -> FaceDecision:
     box = face.box
-    return FaceDecision.objects.create(owner=owner, photo_id=face.photo_id, face=face, person=person,
-                                       kind=FaceDecision.Kind.REJECTED, left=box["Left"], top=box["Top"],
-                                       width=box["Width"], height=box["Height"])
+    return FaceDecision.objects.create(
+        owner=owner,
+        photo_id=face.photo_id,
+        face=face,
+        person=person,
+        kind=FaceDecision.Kind.REJECTED,
+        left=box["Left"],
+        top=box["Top"],
+        width=box["Width"],
+        height=box["Height"],
+    )

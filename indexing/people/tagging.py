@@ -1,4 +1,5 @@
 """The tagging API's writes: credentials, 'this is Jane' or 'who is this' on one photo, signed webhooks."""
+
 from __future__ import annotations
 
 import hashlib
@@ -44,8 +45,12 @@ def credentials_create(owner) -> NewCredential:
     with transaction.atomic():
         TaggingCredential.objects.filter(owner=owner).delete()
         credential = TaggingCredential.objects.create(
-            owner=owner, token_hash=_hash(token), token_hint=token[:7], webhook_id=secrets.token_hex(12),
-            webhook_secret=secrets.token_hex(32))
+            owner=owner,
+            token_hash=_hash(token),
+            token_hint=token[:7],
+            webhook_id=secrets.token_hex(12),
+            webhook_secret=secrets.token_hex(32),
+        )
     return NewCredential(credential, token)
 
 
@@ -56,9 +61,13 @@ def owner_for_token(token: str):
 
 def face_answer(face: Face) -> dict:
     person = face.person
-    return {"face_id": face.pk, "box": face.box,
-            "person": {"id": person.pk, "name": person.name} if person else None,
-            "confirmed": face.person_confirmed, "similarity": face.person_similarity}
+    return {
+        "face_id": face.pk,
+        "box": face.box,
+        "person": {"id": person.pk, "name": person.name} if person else None,
+        "confirmed": face.person_confirmed,
+        "similarity": face.person_similarity,
+    }
 
 
 def tag_photo(owner, data: bytes, file_name: str, label: str = "") -> dict:
@@ -76,8 +85,10 @@ def tag_photo(owner, data: bytes, file_name: str, label: str = "") -> dict:
         index_photo_now(photo.pk)
     photo.refresh_from_db()
     if photo.status != Photo.Status.INDEXED:
-        raise TaggingError(photo.failure_reason or "The photo is being indexed; try again shortly.",
-                           status=422 if photo.status == Photo.Status.FAILED else 409)
+        raise TaggingError(
+            photo.failure_reason or "The photo is being indexed; try again shortly.",
+            status=422 if photo.status == Photo.Status.FAILED else 409,
+        )
     faces = list(photo.faces.select_related("person"))
     answer = {"photo_id": photo.pk, "file_name": photo.file_name}
     if label:
@@ -118,8 +129,9 @@ def webhook_receive(webhook_id: str, body: bytes, timestamp: str, signature: str
         raise TaggingError('The body must be JSON: {"url": "https://...", "label": "optional name"}.') from None
     try:
         with transaction.atomic():
-            delivery = WebhookDelivery.objects.create(owner=credential.owner, signature=expected, url=url[:2000],
-                                                      label=label[:100])
+            delivery = WebhookDelivery.objects.create(
+                owner=credential.owner, signature=expected, url=url[:2000], label=label[:100]
+            )
             transaction.on_commit(lambda: _enqueue(delivery.pk))
     except IntegrityError:
         raise TaggingError("This notification was received already.", status=409) from None
@@ -134,8 +146,11 @@ def _enqueue(delivery_id: int) -> None:
 
 def webhook_process(delivery_id: int) -> None:
     """Fetch the notified photo, index and tag it; the delivery ends done or failed with the reason."""
-    delivery = WebhookDelivery.objects.select_related("owner").filter(
-        pk=delivery_id, status=WebhookDelivery.Status.PENDING).first()
+    delivery = (
+        WebhookDelivery.objects.select_related("owner")
+        .filter(pk=delivery_id, status=WebhookDelivery.Status.PENDING)
+        .first()
+    )
     if delivery is None:
         return
     try:
@@ -146,5 +161,7 @@ def webhook_process(delivery_id: int) -> None:
         return
     names = sorted({f["person"]["name"] for f in answer["faces"] if f["person"]})
     WebhookDelivery.objects.filter(pk=delivery.pk).update(
-        status=WebhookDelivery.Status.DONE, photo_id=answer["photo_id"],
-        detail=f"{len(answer['faces'])} face(s); " + (", ".join(names) or "nobody known"))
+        status=WebhookDelivery.Status.DONE,
+        photo_id=answer["photo_id"],
+        detail=f"{len(answer['faces'])} face(s); " + (", ".join(names) or "nobody known"),
+    )

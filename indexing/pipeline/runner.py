@@ -1,4 +1,5 @@
 """The loop that runs the steps for one photo, and the claim that makes it safe to run twice."""
+
 from __future__ import annotations
 
 import logging
@@ -64,5 +65,6 @@ def index_photo_now(photo_id: int) -> Photo | None:
 
 def _fail(photo: Photo, reason: str) -> None:
     photo.status, photo.failure_reason = Photo.Status.FAILED, reason
-    Photo.objects.filter(pk=photo.pk).update(status=photo.status, failure_reason=reason,
-                                             thumbnail=photo.thumbnail.name or "")
+    Photo.objects.filter(pk=photo.pk).update(
+        status=photo.status, failure_reason=reason, thumbnail=photo.thumbnail.name or ""
+    )

@@ -1,4 +1,5 @@
 """The steps of indexing one photo, in order. Each takes the context and may raise Stop."""
+
 from __future__ import annotations
 
 import io
@@ -31,8 +32,9 @@ def load_original(ctx: PhotoContext) -> None:
     except OSError as e:
         raise Stop("The original file is missing from storage.") from e
     try:
-        ctx.loaded = images.load_image(ctx.data, max_pixels=settings.UPLOAD_MAX_PIXELS,
-                                       max_bytes=settings.UPLOAD_MAX_BYTES)
+        ctx.loaded = images.load_image(
+            ctx.data, max_pixels=settings.UPLOAD_MAX_PIXELS, max_bytes=settings.UPLOAD_MAX_BYTES
+        )
     except EngineError as e:
         raise Stop(e.message) from e
 
@@ -100,9 +102,17 @@ def save_faces(ctx: PhotoContext) -> None:
 def _face_row(ctx: PhotoContext, record: dict) -> Face:
     box = record["Face"]["BoundingBox"]
     detail = record["FaceDetail"]
-    face = Face(owner=ctx.photo.owner, photo=ctx.photo, engine_face_id=record["Face"]["FaceId"],
-                left=box["Left"], top=box["Top"], width=box["Width"], height=box["Height"],
-                confidence=record["Face"]["Confidence"], quality=detail.get("Quality", {}).get("Sharpness", 0.0))
+    face = Face(
+        owner=ctx.photo.owner,
+        photo=ctx.photo,
+        engine_face_id=record["Face"]["FaceId"],
+        left=box["Left"],
+        top=box["Top"],
+        width=box["Width"],
+        height=box["Height"],
+        confidence=record["Face"]["Confidence"],
+        quality=detail.get("Quality", {}).get("Sharpness", 0.0),
+    )
     face.crop.save("crop.jpg", ContentFile(_jpeg(_crop(ctx.loaded.image, box), 85)), save=False)
     return face
 
@@ -113,8 +123,9 @@ def _crop(image: Image.Image, box: dict) -> Image.Image:
     left, top = max(0.0, box["Left"] - mx), max(0.0, box["Top"] - my)
     right = min(1.0, box["Left"] + box["Width"] + mx)
     bottom = min(1.0, box["Top"] + box["Height"] + my)
-    crop = image.crop((int(left * w), int(top * h), max(int(right * w), int(left * w) + 1),
-                       max(int(bottom * h), int(top * h) + 1)))
+    crop = image.crop(
+        (int(left * w), int(top * h), max(int(right * w), int(left * w) + 1), max(int(bottom * h), int(top * h) + 1))
+    )
     crop.thumbnail((CROP_SIZE, CROP_SIZE), Image.Resampling.LANCZOS)
     return crop
 

@@ -1,4 +1,5 @@
 """Errors of the API itself (authentication, routing, serialization), in Rekognition's JSON form."""
+
 from ..engine.errors import EngineError
 
 

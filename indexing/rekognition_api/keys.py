@@ -1,4 +1,5 @@
 """Access keys of the Rekognition-compatible API: issued to a user, shown once, revocable."""
+
 from __future__ import annotations
 
 import base64
@@ -29,8 +30,13 @@ def _fernet() -> Fernet:
 def key_issue(owner, name: str = "", scope: str = ApiAccessKey.Scope.OWNER) -> IssuedKey:
     access_key_id = "FACE" + base64.b32encode(secrets.token_bytes(10)).decode()  # 20 characters, as AWS's
     secret = secrets.token_urlsafe(30)  # 40 characters, as AWS's
-    key = ApiAccessKey.objects.create(owner=owner, name=name[:100], access_key_id=access_key_id, scope=scope,
-                                      secret_encrypted=_fernet().encrypt(secret.encode()).decode())
+    key = ApiAccessKey.objects.create(
+        owner=owner,
+        name=name[:100],
+        access_key_id=access_key_id,
+        scope=scope,
+        secret_encrypted=_fernet().encrypt(secret.encode()).decode(),
+    )
     return IssuedKey(key, secret)
 
 
@@ -40,8 +46,11 @@ def key_revoke(key: ApiAccessKey) -> None:
 
 def key_active(access_key_id: str) -> ApiAccessKey | None:
     """The key with this id if it is usable: not revoked, its owner an active user."""
-    return (ApiAccessKey.objects.select_related("owner")
-            .filter(access_key_id=access_key_id, revoked_at__isnull=True, owner__is_active=True).first())
+    return (
+        ApiAccessKey.objects.select_related("owner")
+        .filter(access_key_id=access_key_id, revoked_at__isnull=True, owner__is_active=True)
+        .first()
+    )
 
 
 def key_secret(key: ApiAccessKey) -> str | None:

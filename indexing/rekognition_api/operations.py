@@ -5,6 +5,7 @@ app's collection of the owner, `collection_id_for(owner)` (faceapp-user-7), and 
 `<that id>-<anything>` (faceapp-user-7-tagging), which the key may create and delete. Any other
 collection id is refused with AccessDeniedException, whether it exists or not.
 """
+
 from __future__ import annotations
 
 from ..engine.base import DEFAULT_ASSOCIATE_THRESHOLD, DEFAULT_USER_MATCH_THRESHOLD
@@ -25,8 +26,10 @@ def _collection(key: ApiAccessKey, params: dict) -> str:
     collection_id = params["CollectionId"]
     if not owns(key, collection_id):
         own = collection_id_for(key.owner)
-        raise AccessDenied(f"The access key {key.access_key_id} may not use collection {collection_id}; "
-                           f"its collections are {own} and {own}-<name>.")
+        raise AccessDenied(
+            f"The access key {key.access_key_id} may not use collection {collection_id}; "
+            f"its collections are {own} and {own}-<name>."
+        )
     return collection_id
 
 
@@ -58,8 +61,11 @@ def list_collections(engine, key, p):
     after = decode_token(p.get("NextToken"))
     own = collection_id_for(key.owner)
     # startswith is case-insensitive on SQLite: owns() decides, case-sensitively as Rekognition.
-    rows = (EngineCollection.objects.filter(collection_id__startswith=own).order_by("collection_id")
-            .values_list("collection_id", "model"))
+    rows = (
+        EngineCollection.objects.filter(collection_id__startswith=own)
+        .order_by("collection_id")
+        .values_list("collection_id", "model")
+    )
     owned = [(c, m) for c, m in rows if owns(key, c) and (after is None or c > after)]
     answer = {"CollectionIds": [c for c, _ in owned[:limit]], "FaceModelVersions": [m for _, m in owned[:limit]]}
     if len(owned) > limit:
@@ -67,10 +73,14 @@ def list_collections(engine, key, p):
     return answer
 
 
-
 def index_faces(engine, key, p):
-    return engine.index_faces(_collection(key, p), _image(p), external_image_id=p.get("ExternalImageId"),
-                              max_faces=p.get("MaxFaces", 100), quality_filter=p.get("QualityFilter", "AUTO"))
+    return engine.index_faces(
+        _collection(key, p),
+        _image(p),
+        external_image_id=p.get("ExternalImageId"),
+        max_faces=p.get("MaxFaces", 100),
+        quality_filter=p.get("QualityFilter", "AUTO"),
+    )
 
 
 def list_faces(engine, key, p):
@@ -88,13 +98,15 @@ def list_faces(engine, key, p):
 
 
 def search_faces(engine, key, p):
-    return engine.search_faces(_collection(key, p), p["FaceId"], p.get("FaceMatchThreshold", 80.0),
-                               p.get("MaxFaces", 4096))
+    return engine.search_faces(
+        _collection(key, p), p["FaceId"], p.get("FaceMatchThreshold", 80.0), p.get("MaxFaces", 4096)
+    )
 
 
 def search_faces_by_image(engine, key, p):
-    return engine.search_faces_by_image(_collection(key, p), _image(p), p.get("FaceMatchThreshold", 80.0),
-                                        p.get("MaxFaces", 4096))
+    return engine.search_faces_by_image(
+        _collection(key, p), _image(p), p.get("FaceMatchThreshold", 80.0), p.get("MaxFaces", 4096)
+    )
 
 
 def delete_faces(engine, key, p):
@@ -119,8 +131,13 @@ def list_users(engine, key, p):
 
 
 def associate_faces(engine, key, p):
-    return engine.associate_faces(_collection(key, p), p["UserId"], p["FaceIds"],
-                                  p.get("UserMatchThreshold", DEFAULT_ASSOCIATE_THRESHOLD), p.get("ClientRequestToken"))
+    return engine.associate_faces(
+        _collection(key, p),
+        p["UserId"],
+        p["FaceIds"],
+        p.get("UserMatchThreshold", DEFAULT_ASSOCIATE_THRESHOLD),
+        p.get("ClientRequestToken"),
+    )
 
 
 def disassociate_faces(engine, key, p):
@@ -128,14 +145,23 @@ def disassociate_faces(engine, key, p):
 
 
 def search_users(engine, key, p):
-    return engine.search_users(_collection(key, p), p.get("UserId"), p.get("FaceId"),
-                               p.get("UserMatchThreshold", DEFAULT_USER_MATCH_THRESHOLD), p.get("MaxUsers", 500))
+    return engine.search_users(
+        _collection(key, p),
+        p.get("UserId"),
+        p.get("FaceId"),
+        p.get("UserMatchThreshold", DEFAULT_USER_MATCH_THRESHOLD),
+        p.get("MaxUsers", 500),
+    )
 
 
 def search_users_by_image(engine, key, p):
-    return engine.search_users_by_image(_collection(key, p), _image(p),
-                                        p.get("UserMatchThreshold", DEFAULT_USER_MATCH_THRESHOLD),
-                                        p.get("MaxUsers", 500), p.get("QualityFilter", "NONE"))
+    return engine.search_users_by_image(
+        _collection(key, p),
+        _image(p),
+        p.get("UserMatchThreshold", DEFAULT_USER_MATCH_THRESHOLD),
+        p.get("MaxUsers", 500),
+        p.get("QualityFilter", "NONE"),
+    )
 
 
 OPERATIONS = {

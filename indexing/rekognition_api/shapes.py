@@ -4,6 +4,7 @@ The AWS client checks only required members, types and minimums; maximums, patte
 are the server's to check, answering ValidationException with every problem found, as AWS does.
 Blobs arrive base64-encoded and leave this module as bytes.
 """
+
 from __future__ import annotations
 
 import base64
@@ -89,8 +90,10 @@ def _structure(shape, value, path: str, problems: list[str]) -> dict:
     checked = {}
     for name in shape.required_members:
         if value.get(name) is None:
-            problems.append(f"Value null at '{path + '.' if path else ''}{_camel(name)}' failed to satisfy "
-                            f"constraint: Member must not be null")
+            problems.append(
+                f"Value null at '{path + '.' if path else ''}{_camel(name)}' failed to satisfy "
+                f"constraint: Member must not be null"
+            )
     for name, member in shape.members.items():
         if value.get(name) is not None:  # unknown members are ignored, as newer clients may send them
             checked[name] = _check(member, value[name], f"{path + '.' if path else ''}{_camel(name)}", problems)

@@ -6,6 +6,7 @@ SigV4Auth compute the signature with the secret we keep, and compare. Also refus
 revoked keys, a date more than REKOGNITION_API_MAX_CLOCK_SKEW away from now (replays), and a
 credential scope for another service.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -43,8 +44,10 @@ def verify(request) -> ApiAccessKey:
         raise errors.unrecognized_client()
     expected = _signature(request, auth, secret, when)
     if not hmac.compare_digest(expected, auth["signature"]):
-        raise errors.invalid_signature("The request signature we calculated does not match the signature you "
-                                       "provided. Check your AWS Secret Access Key and signing method.")
+        raise errors.invalid_signature(
+            "The request signature we calculated does not match the signature you "
+            "provided. Check your AWS Secret Access Key and signing method."
+        )
     return key
 
 
@@ -59,11 +62,18 @@ def _parse_authorization(header: str) -> dict:
         signature = parts["Signature"]
     except (KeyError, ValueError):
         raise errors.incomplete_signature(
-            "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters.") from None
+            "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters."
+        ) from None
     if terminator != "aws4_request" or not region:
         raise errors.incomplete_signature("Credential should be KEY/DATE/REGION/SERVICE/aws4_request.")
-    return {"access_key_id": access_key_id, "date": date, "region": region, "service": service,
-            "signed_headers": signed_headers, "signature": signature}
+    return {
+        "access_key_id": access_key_id,
+        "date": date,
+        "region": region,
+        "service": service,
+        "signed_headers": signed_headers,
+        "signature": signature,
+    }
 
 
 def _check_date(amz_date: str, scope_date: str) -> datetime:
@@ -72,13 +82,16 @@ def _check_date(amz_date: str, scope_date: str) -> datetime:
     except ValueError:
         raise errors.incomplete_signature("X-Amz-Date must be a date such as 20240101T120000Z.") from None
     if scope_date != amz_date[:8]:
-        raise errors.invalid_signature(f"Date in Credential scope does not match YYYYMMDD from X-Amz-Date: "
-                                       f"{scope_date} != {amz_date[:8]}.")
+        raise errors.invalid_signature(
+            f"Date in Credential scope does not match YYYYMMDD from X-Amz-Date: {scope_date} != {amz_date[:8]}."
+        )
     skew = settings.REKOGNITION_API_MAX_CLOCK_SKEW
     now = datetime.now(UTC)
     if abs((now - when).total_seconds()) > skew:
-        raise errors.invalid_signature(f"Signature expired: {amz_date} is more than {skew // 60} minutes away "
-                                       f"from the server's time {now.strftime(AMZ_DATE)}.")
+        raise errors.invalid_signature(
+            f"Signature expired: {amz_date} is more than {skew // 60} minutes away "
+            f"from the server's time {now.strftime(AMZ_DATE)}."
+        )
     return when
 
 

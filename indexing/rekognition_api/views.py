@@ -1,4 +1,5 @@
 """The API endpoint (POST, routed on X-Amz-Target) and the page where a user manages their keys."""
+
 from __future__ import annotations
 
 import json
@@ -70,9 +71,15 @@ def _answer(document: dict, status: int, request_id: str) -> HttpResponse:
 @login_required
 def key_list(request):
     own_keys = ApiAccessKey.objects.filter(owner=request.user).order_by("-created_at")
-    return render(request, "indexing/api_keys.html", {
-        "keys": own_keys, "collection_id": collection_id_for(request.user),
-        "endpoint": request.build_absolute_uri("/rekognition/")})
+    return render(
+        request,
+        "indexing/api_keys.html",
+        {
+            "keys": own_keys,
+            "collection_id": collection_id_for(request.user),
+            "endpoint": request.build_absolute_uri("/rekognition/"),
+        },
+    )
 
 
 @login_required
@@ -80,9 +87,16 @@ def key_list(request):
 def key_issue(request):
     issued = keys.key_issue(request.user, name=request.POST.get("name", "").strip())
     own_keys = ApiAccessKey.objects.filter(owner=request.user).order_by("-created_at")
-    return render(request, "indexing/api_keys.html", {  # the secret is shown on this page only
-        "keys": own_keys, "issued": issued, "collection_id": collection_id_for(request.user),
-        "endpoint": request.build_absolute_uri("/rekognition/")})
+    return render(
+        request,
+        "indexing/api_keys.html",
+        {  # the secret is shown on this page only
+            "keys": own_keys,
+            "issued": issued,
+            "collection_id": collection_id_for(request.user),
+            "endpoint": request.build_absolute_uri("/rekognition/"),
+        },
+    )
 
 
 @login_required

@@ -1,4 +1,5 @@
 """Template tags for the Instagram partials (templates/indexing/_*.html), so each include stays one line."""
+
 from django import template
 
 from ..instagram import accounts, progress

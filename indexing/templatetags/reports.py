@@ -9,5 +9,9 @@ def report_form(context, what: str, pk: int):
     """{% report_form "photo" photo.pk %} or {% report_form "face" face.pk %}: a small form to report it."""
     from ..account_views import ReportForm
 
-    return {"what": what, "report_url": reverse(f"{what}_report", args=[pk]),
-            "form": ReportForm(auto_id=f"report-{what}-%s"), "csrf_token": context.get("csrf_token")}
+    return {
+        "what": what,
+        "report_url": reverse(f"{what}_report", args=[pk]),
+        "form": ReportForm(auto_id=f"report-{what}-%s"),
+        "csrf_token": context.get("csrf_token"),
+    }

@@ -1,4 +1,5 @@
 """Template filters for drawing face boxes: ratios of the image become CSS percentages."""
+
 from django import template
 
 from indexing.pipeline.steps import THUMBNAIL_SIZE

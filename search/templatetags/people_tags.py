@@ -1,4 +1,5 @@
 """Data for the people partials that other pages include with one line (names, 'This is…')."""
+
 from django import template
 
 from indexing import people
@@ -12,9 +13,12 @@ def face_naming(context, face, matches=()):
     """For _name_face_form.html: the user's people, this face's candidates, the matches above threshold."""
     user = context["request"].user
     threshold = people.threshold_for(user)
-    return {"people": sel.people_for_user(user), "threshold": threshold,
-            "candidates": [] if face.person_id else sel.candidates_for_face(user, face),
-            "above": sum(1 for m in matches if m.similarity >= threshold)}
+    return {
+        "people": sel.people_for_user(user),
+        "threshold": threshold,
+        "candidates": [] if face.person_id else sel.candidates_for_face(user, face),
+        "above": sum(1 for m in matches if m.similarity >= threshold),
+    }
 
 
 @register.simple_tag

@@ -1,4 +1,5 @@
 """A still photo as a .y4m video, for Chromium's fake webcam (--use-file-for-fake-video-capture)."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """Checks and steps shared by the browser tests of the gallery."""
+
 from __future__ import annotations
 
 from indexing.pipeline import index_photo_now
@@ -34,4 +35,3 @@ def tab_to(page, selector: str, presses: int = 40) -> None:
         if page.evaluate("s => document.activeElement.matches(s)", selector):
             return
     raise AssertionError(f"{selector} is not reachable with the Tab key")
-

@@ -1,4 +1,5 @@
 """In Chromium: browse faces, search with a (fake) webcam, search with a file when there is no camera."""
+
 import pytest
 from playwright.sync_api import expect
 
@@ -25,11 +26,15 @@ def test_browse_faces_shows_the_collections_faces_and_leads_to_their_matches(pag
     expect(page.get_by_role("heading", name="Photos of this person")).to_be_visible()
 
 
-def test_a_webcam_picture_finds_that_persons_photos(launch_chromium, live_server, log_in, collection, faces_dir,
-                                                    tmp_path):
+def test_a_webcam_picture_finds_that_persons_photos(
+    launch_chromium, live_server, log_in, collection, faces_dir, tmp_path
+):
     video = write_y4m(faces_dir / "barack_obama_3.jpg", tmp_path / "obama.y4m")
-    browser = launch_chromium("--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-                              f"--use-file-for-fake-video-capture={video}")
+    browser = launch_chromium(
+        "--use-fake-device-for-media-stream",
+        "--use-fake-ui-for-media-stream",
+        f"--use-file-for-fake-video-capture={video}",
+    )
     context = browser.new_context(base_url=live_server.url)
     context.set_default_timeout(20_000)
     page = context.new_page()
@@ -60,6 +65,5 @@ def test_without_a_camera_a_chosen_file_is_searched_instead(page, log_in, collec
     page.get_by_role("button", name="Search with this photo").click()
     faces = page.locator(".searched-face")
     expect(faces).to_have_count(2)
-    assert sorted(faces.nth(0).locator(".file-name").all_inner_texts()) == ["barack_obama_1.jpg",
-                                                                           "barack_obama_2.jpg"]
+    assert sorted(faces.nth(0).locator(".file-name").all_inner_texts()) == ["barack_obama_1.jpg", "barack_obama_2.jpg"]
     assert faces.nth(1).locator(".file-name").all_inner_texts() == ["joe_biden_2.jpg"]

@@ -1,4 +1,5 @@
 """In Chromium: log in with Instagram (emulator), watch the crawl fill the gallery, click a face, see the matches."""
+
 import re
 
 import pytest
@@ -42,25 +43,36 @@ def test_log_in_with_instagram_watch_the_crawl_and_click_a_face(page, emulator, 
     page.locator(f'.crawl-faces a[href="/faces/{kit_face.pk}/"]').click()
     page.wait_for_url("**/faces/**")
     images = account.images()
-    matches = [images[re.search(r"instagram-(\d+)\.jpg", text).group(1)]
-               for text in page.locator(".match .file-name").all_inner_texts()]
+    matches = [
+        images[re.search(r"instagram-(\d+)\.jpg", text).group(1)]
+        for text in page.locator(".match .file-name").all_inner_texts()
+    ]
     assert len(matches) >= 2 and all(m.startswith(("kit_harington", "group_kit_rose")) for m in matches[:2]), matches
 
     page.get_by_role("button", name="Log out").click()
     log_in_with_instagram(page, "kit.h", "pw-kit")  # logging in again reuses the account
     assert get_user_model().objects.count() == 1
     expect(page.locator("main ul.grid img")).to_have_count(5)
-    wait_for(lambda: not InstagramCrawl.objects.filter(state__in=InstagramCrawl.ACTIVE).exists(), 60,
-             "the crawl the second login started")
+    wait_for(
+        lambda: not InstagramCrawl.objects.filter(state__in=InstagramCrawl.ACTIVE).exists(),
+        60,
+        "the crawl the second login started",
+    )
 
 
 def test_the_admin_shows_a_crawl_progress_live(page, log_in, django_user_model, user):
     django_user_model.objects.create_superuser("root", password="pw-root-123")
-    crawl = InstagramCrawl.objects.create(owner=user, state=InstagramCrawl.State.INDEXING, posts_total=2,
-                                          posts_seen=2)
+    crawl = InstagramCrawl.objects.create(owner=user, state=InstagramCrawl.State.INDEXING, posts_total=2, posts_seen=2)
     for media_id in ("1", "2"):
-        InstagramMedia.objects.create(owner=user, media_id=media_id, post_id=media_id, media_type="IMAGE",
-                                      url="http://cdn.invalid/x.jpg", crawl=crawl, seen_by=crawl)
+        InstagramMedia.objects.create(
+            owner=user,
+            media_id=media_id,
+            post_id=media_id,
+            media_type="IMAGE",
+            url="http://cdn.invalid/x.jpg",
+            crawl=crawl,
+            seen_by=crawl,
+        )
     log_in("root", "pw-root-123")
     page.goto("/admin/indexing/instagramcrawl/")
     bar = page.locator(f'[data-crawl-url$="/{crawl.pk}/progress/"] progress')

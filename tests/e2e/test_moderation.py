@@ -1,5 +1,6 @@
 """In Chromium: a moderator works the report queue and the faces in the admin; the owner sees the
 result; a second user never sees anything of the first."""
+
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -58,8 +59,9 @@ def _face_names(page, face_pk: int) -> list[str]:
     return page.locator(".match .file-name").all_inner_texts()
 
 
-def test_a_moderator_hides_a_reported_photo_and_its_owner_no_longer_sees_it(page, log_in, photos, staff_page,
-                                                                              csp_violations):
+def test_a_moderator_hides_a_reported_photo_and_its_owner_no_longer_sees_it(
+    page, log_in, photos, staff_page, csp_violations
+):
     reported = photos["barack_obama_2.jpg"]
     log_in("alice", "pw-alice-123")
     page.get_by_role("img", name="barack_obama_2.jpg").click()
@@ -84,8 +86,9 @@ def test_a_moderator_hides_a_reported_photo_and_its_owner_no_longer_sees_it(page
     assert csp_violations == []
 
 
-def test_a_moderator_removes_a_face_and_it_no_longer_appears_in_matches(page, log_in, photos, staff_page,
-                                                                       csp_violations):
+def test_a_moderator_removes_a_face_and_it_no_longer_appears_in_matches(
+    page, log_in, photos, staff_page, csp_violations
+):
     obama_1 = photos["barack_obama_1.jpg"].faces.get()
     removed = photos["barack_obama_2.jpg"].faces.get()
     log_in("alice", "pw-alice-123")
@@ -105,8 +108,12 @@ def test_a_second_user_never_sees_anything_of_the_first(page, log_in, photos, ot
     log_in("bob", "pw-bob-123")
     expect(page.get_by_role("heading", name="Your photos")).to_be_visible()
     assert page.locator(".grid li").count() == 0
-    for url in (reverse("photo", args=[face.photo_id]), reverse("photo_file", args=[face.photo_id, "thumbnail"]),
-                reverse("face_matches", args=[face.pk]), reverse("face_crop", args=[face.pk])):
+    for url in (
+        reverse("photo", args=[face.photo_id]),
+        reverse("photo_file", args=[face.photo_id, "thumbnail"]),
+        reverse("face_matches", args=[face.pk]),
+        reverse("face_crop", args=[face.pk]),
+    ):
         assert page.goto(url).status == 404, url
         assert "obama" not in page.content().lower()
     assert page.goto("/admin/").url.endswith("/admin/login/?next=/admin/"), "no admin for a user who is not staff"

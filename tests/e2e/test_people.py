@@ -1,4 +1,5 @@
 """In Chromium: click a face, say who it is, land on the person's page with every photo of them."""
+
 import pytest
 
 from indexing.pipeline import index_photo_now

@@ -1,4 +1,5 @@
 """On a phone-sized screen: the photo page draws each face's box where the face is."""
+
 import pytest
 from playwright.sync_api import expect
 
@@ -10,8 +11,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_on_a_phone_the_boxes_lie_over_the_faces_of_the_photo(browser, live_server, user, faces_dir, tmp_path):
     photo = index_in_process(user, faces_dir, ["group_kit_rose.jpg"])["group_kit_rose.jpg"]
     faces = list(photo.faces.all())
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844},
-                                  device_scale_factor=2, is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        base_url=live_server.url,
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
     page = context.new_page()
     page.goto("/accounts/login/")
     page.get_by_label("Username").fill("alice")
@@ -26,8 +32,12 @@ def test_on_a_phone_the_boxes_lie_over_the_faces_of_the_photo(browser, live_serv
     boxes = page.locator("a.facebox")
     expect(boxes).to_have_count(len(faces))
     for face, box in zip(faces, (boxes.nth(i).bounding_box() for i in range(len(faces))), strict=True):
-        expected = {"x": img["x"] + face.left * img["width"], "y": img["y"] + face.top * img["height"],
-                    "width": face.width * img["width"], "height": face.height * img["height"]}
+        expected = {
+            "x": img["x"] + face.left * img["width"],
+            "y": img["y"] + face.top * img["height"],
+            "width": face.width * img["width"],
+            "height": face.height * img["height"],
+        }
         assert all(abs(box[k] - expected[k]) <= 1.5 for k in expected), (box, expected)
     assert_accessible(page)
     page.screenshot(path=tmp_path / "photo-on-a-phone.png", full_page=True)

@@ -1,4 +1,5 @@
 """In Chromium, with the real Celery worker: sign up, upload, watch the indexing, click a face."""
+
 import pytest
 from playwright.sync_api import expect
 
@@ -21,8 +22,9 @@ def _sign_up(page, username, password):
     expect(page.get_by_role("heading", name="Your photos")).to_be_visible()
 
 
-def test_a_new_user_uploads_photos_then_clicks_a_face_to_find_that_persons_photos(page, celery_worker, faces_dir,
-                                                                                  tmp_path):
+def test_a_new_user_uploads_photos_then_clicks_a_face_to_find_that_persons_photos(
+    page, celery_worker, faces_dir, tmp_path
+):
     _sign_up(page, "carol", "a-long-pass-phrase-9")
     # A new account indexes no face until its owner agrees, after reading what is stored.
     page.get_by_role("link", name="Read what it stores and switch it on").click()
@@ -67,14 +69,16 @@ def test_a_new_user_uploads_photos_then_clicks_a_face_to_find_that_persons_photo
     assert sorted(ranked[:2]) == ["kit_harington_1.jpg", "kit_harington_3.jpg"], ranked
 
 
-def test_a_failed_photo_shows_its_reason_and_the_retry_button_gets_it_indexed(page, log_in, celery_worker, user,
-                                                                              faces_dir):
+def test_a_failed_photo_shows_its_reason_and_the_retry_button_gets_it_indexed(
+    page, log_in, celery_worker, user, faces_dir
+):
     from indexing.pipeline import index_photo_now
     from indexing.services import album_get_or_create
 
     album = album_get_or_create(user, "Scans")
-    photo = photo_create(user, (faces_dir / "joe_biden_2.jpg").read_bytes(), "biden.jpg", album=album,
-                         enqueue=False).photo
+    photo = photo_create(
+        user, (faces_dir / "joe_biden_2.jpg").read_bytes(), "biden.jpg", album=album, enqueue=False
+    ).photo
     data = open(photo.original.path, "rb").read()
     open(photo.original.path, "wb").write(data[:1000])  # the disk lost part of the file
     index_photo_now(photo.pk)

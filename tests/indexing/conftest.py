@@ -1,5 +1,6 @@
 """Fixtures for the AWS-shaped parts: the local Rekognition-compatible API on the live server
 (with keys issued as a user would get them) and moto's S3 server on a real port."""
+
 from __future__ import annotations
 
 import os
@@ -88,10 +89,17 @@ def s3_bucket(moto_s3_url, settings):
     import boto3
 
     name = f"faceapp-media-{uuid.uuid4().hex[:8]}"
-    s3 = boto3.client("s3", endpoint_url=moto_s3_url, region_name=REGION, aws_access_key_id="moto",
-                      aws_secret_access_key="moto")
+    s3 = boto3.client(
+        "s3", endpoint_url=moto_s3_url, region_name=REGION, aws_access_key_id="moto", aws_secret_access_key="moto"
+    )
     s3.create_bucket(Bucket=name)
-    options = {**settings.S3_STORAGE["OPTIONS"], "bucket_name": name, "endpoint_url": moto_s3_url,
-               "region_name": REGION, "access_key": "moto", "secret_key": "moto"}
+    options = {
+        **settings.S3_STORAGE["OPTIONS"],
+        "bucket_name": name,
+        "endpoint_url": moto_s3_url,
+        "region_name": REGION,
+        "access_key": "moto",
+        "secret_key": "moto",
+    }
     settings.STORAGES = {**settings.STORAGES, "default": {**settings.S3_STORAGE, "OPTIONS": options}}
     return s3, name

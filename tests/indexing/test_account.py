@@ -1,4 +1,5 @@
 """Consent to face indexing, export of one's data and deletion of one's data."""
+
 from __future__ import annotations
 
 import io
@@ -28,8 +29,12 @@ def _indexed(user, faces_dir: Path, name: str, album=None) -> Photo:
 
 
 def _user_files(media_root: Path, user) -> set[str]:
-    return {str(p.relative_to(media_root)) for prefix in account.USER_FILE_PREFIXES
-            for p in (media_root / prefix / str(user.pk)).rglob("*") if p.is_file()}
+    return {
+        str(p.relative_to(media_root))
+        for prefix in account.USER_FILE_PREFIXES
+        for p in (media_root / prefix / str(user.pk)).rglob("*")
+        if p.is_file()
+    }
 
 
 def _engine_face_ids(user) -> set[str]:
@@ -39,8 +44,9 @@ def _engine_face_ids(user) -> set[str]:
         return set()
 
 
-def test_face_indexing_is_off_until_the_user_switches_it_on(django_user_model, faces_dir,
-                                                           django_capture_on_commit_callbacks):
+def test_face_indexing_is_off_until_the_user_switches_it_on(
+    django_user_model, faces_dir, django_capture_on_commit_callbacks
+):
     carol = django_user_model.objects.create_user("carol", password="pw-carol-123")
     photo = photo_create(carol, (faces_dir / "joe_biden_2.jpg").read_bytes(), "j.jpg", enqueue=False).photo
     assert index_photo_now(photo.pk) is None
@@ -68,8 +74,9 @@ def test_the_account_page_shows_the_notice_and_switches_face_indexing(client, dj
     assert not account.indexing_allowed(carol)
 
 
-def test_switching_face_indexing_off_deletes_faces_and_collection_and_keeps_photos(user, faces_dir, media_root,
-                                                                                django_capture_on_commit_callbacks):
+def test_switching_face_indexing_off_deletes_faces_and_collection_and_keeps_photos(
+    user, faces_dir, media_root, django_capture_on_commit_callbacks
+):
     photos = [_indexed(user, faces_dir, n) for n in ("group_obama_biden_2.jpg", "barack_obama_2.jpg")]
     crops = [f.crop.name for f in Face.objects.filter(owner=user)]
     assert len(crops) == 3 and _engine_face_ids(user)
@@ -119,16 +126,20 @@ def test_export_file_names_cannot_climb_out_of_the_archive(user, faces_dir):
 
 
 def _everything_of(user) -> dict:
-    return {"photos": Photo.objects.filter(owner=user).count(), "faces": Face.objects.filter(owner=user).count(),
-            "albums": Album.objects.filter(owner=user).count(),
-            "reports": Report.objects.filter(reporter=user).count(),
-            "settings": AccountSettings.objects.filter(user=user).count(),
-            "engine_collections": EngineCollection.objects.filter(collection_id=collection_id_for(user)).count(),
-            "engine_faces": EngineFace.objects.filter(collection__collection_id=collection_id_for(user)).count()}
+    return {
+        "photos": Photo.objects.filter(owner=user).count(),
+        "faces": Face.objects.filter(owner=user).count(),
+        "albums": Album.objects.filter(owner=user).count(),
+        "reports": Report.objects.filter(reporter=user).count(),
+        "settings": AccountSettings.objects.filter(user=user).count(),
+        "engine_collections": EngineCollection.objects.filter(collection_id=collection_id_for(user)).count(),
+        "engine_faces": EngineFace.objects.filter(collection__collection_id=collection_id_for(user)).count(),
+    }
 
 
-def test_delete_my_data_leaves_nothing_behind_and_touches_no_one_else(client, user, other_user, faces_dir, media_root,
-                                                                     django_capture_on_commit_callbacks):
+def test_delete_my_data_leaves_nothing_behind_and_touches_no_one_else(
+    client, user, other_user, faces_dir, media_root, django_capture_on_commit_callbacks
+):
     album = album_get_or_create(user, "Trip")
     photo = _indexed(user, faces_dir, "group_kit_rose.jpg", album)
     hidden = _indexed(user, faces_dir, "kit_harington_1.jpg", album)
@@ -150,8 +161,11 @@ def test_delete_my_data_leaves_nothing_behind_and_touches_no_one_else(client, us
     assert not any((media_root / name).exists() for name in files)
     with pytest.raises(ResourceNotFound):
         get_engine().describe_collection(collection_id_for(user))
-    assert (_everything_of(other_user), _user_files(media_root, other_user), _engine_face_ids(other_user)) \
-        == before_bob and Photo.objects.filter(pk=bobs.pk).exists()
+    assert (
+        _everything_of(other_user),
+        _user_files(media_root, other_user),
+        _engine_face_ids(other_user),
+    ) == before_bob and Photo.objects.filter(pk=bobs.pk).exists()
     assert client.get(reverse("gallery")).status_code == 200, "the login itself stays"
 
 
@@ -165,8 +179,9 @@ def test_delete_my_data_needs_the_confirmation(client, user, faces_dir):
 def test_delete_my_data_forgets_the_instagram_token(user):
     from social_django.models import UserSocialAuth
 
-    UserSocialAuth.objects.create(user=user, provider="instagram", uid="1789",
-                                  extra_data={"access_token": "IGQ-secret", "token_type": "bearer"})
+    UserSocialAuth.objects.create(
+        user=user, provider="instagram", uid="1789", extra_data={"access_token": "IGQ-secret", "token_type": "bearer"}
+    )
     account.account_data_delete(user)
     assert "IGQ-secret" not in json.dumps(list(UserSocialAuth.objects.values_list("extra_data", flat=True)))
 
@@ -180,8 +195,9 @@ def test_deleting_one_photo_removes_its_faces_from_the_collection(user, faces_di
     assert not gone_ids & _engine_face_ids(user) and not Face.objects.filter(engine_face_id__in=gone_ids).exists()
 
 
-def test_a_photo_being_indexed_while_its_owner_deletes_everything_does_not_come_back(user, faces_dir,
-                                                                                      django_capture_on_commit_callbacks):
+def test_a_photo_being_indexed_while_its_owner_deletes_everything_does_not_come_back(
+    user, faces_dir, django_capture_on_commit_callbacks
+):
     from indexing.pipeline.context import PhotoContext
     from indexing.pipeline.runner import claim
     from indexing.pipeline.steps import index_faces, load_original, make_thumbnail, save_faces

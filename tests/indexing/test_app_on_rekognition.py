@@ -7,6 +7,7 @@ run again here with that engine (not those that enqueue Celery tasks, nor the 22
 index, which the contract suite and the flow below cover in less time).
 The last one goes through the whole flow with S3 media on moto as well.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -58,15 +59,22 @@ def test_upload_index_click_a_face_webcam_search_and_delete_with_s3_media(client
     assert {m.face.photo.file_name for m in webcam[0].matches} == {"group_kit_rose.jpg", "kit_harington_1.jpg"}
     both = image_matches_for_user(user, (faces_dir / "group_kit_rose.jpg").read_bytes())  # left to right
     assert [{m.face.photo.file_name for m in f.matches} for f in both] == [
-        {"group_kit_rose.jpg", "rose_leslie_1.jpg"}, {"group_kit_rose.jpg", "kit_harington_1.jpg"}]
+        {"group_kit_rose.jpg", "rose_leslie_1.jpg"},
+        {"group_kit_rose.jpg", "kit_harington_1.jpg"},
+    ]
 
     photo_delete(photos["kit_harington_1.jpg"])
     engine_faces = get_engine().list_faces(collection_id_for(user))["Faces"]
-    assert len(engine_faces) == 3 and all(f["ExternalImageId"] != photos["kit_harington_1.jpg"].external_image_id
-                                          for f in engine_faces)
-    assert not any(key.startswith(f"originals/{user.pk}/{photos['kit_harington_1.jpg'].content_hash[:2]}/"
-                                  f"{photos['kit_harington_1.jpg'].content_hash}")
-                   for key in (o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", [])))
+    assert len(engine_faces) == 3 and all(
+        f["ExternalImageId"] != photos["kit_harington_1.jpg"].external_image_id for f in engine_faces
+    )
+    assert not any(
+        key.startswith(
+            f"originals/{user.pk}/{photos['kit_harington_1.jpg'].content_hash[:2]}/"
+            f"{photos['kit_harington_1.jpg'].content_hash}"
+        )
+        for key in (o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", []))
+    )
     user_faces_delete(user)  # the account goes: its collection goes with it
     with pytest.raises(ResourceNotFound):
         get_engine().describe_collection(collection_id_for(user))

@@ -1,4 +1,5 @@
 """index_photos and search_faces, as a script would run them."""
+
 import json
 import re
 
@@ -101,12 +102,22 @@ def test_index_photos_works_offline_with_no_broker_running(tmp_path, faces_dir):
 
     from tests.conftest import ROOT
 
-    env = dict(os.environ, REDIS_URL="redis://127.0.0.1:9/0", DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
-               MEDIA_ROOT=str(tmp_path / "media"))
+    env = dict(
+        os.environ,
+        REDIS_URL="redis://127.0.0.1:9/0",
+        DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
+        MEDIA_ROOT=str(tmp_path / "media"),
+    )
     run = [sys.executable, "manage.py"]
     subprocess.run([*run, "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     photos = [str(faces_dir / n) for n in ("group_kit_rose.jpg", "kit_harington_1.jpg")]
-    done = subprocess.run([*run, "index_photos", *photos, "--user", "fay", "--create-user"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [*run, "index_photos", *photos, "--user", "fay", "--create-user"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "2 photos indexed, 3 faces, 0 failed" in done.stdout

@@ -1,4 +1,5 @@
 """Moderation in the admin: each action does its engine side-effects and is recorded (who, what, when)."""
+
 from __future__ import annotations
 
 import pytest
@@ -54,18 +55,25 @@ def _act(client, model: str, action: str, *objects):
 
 
 def _recorded(moderator, action: str, target) -> ModerationAction:
-    return ModerationAction.objects.get(moderator=moderator, action=action, target_type=target._meta.model_name,
-                                        target_id=str(target.pk))
+    return ModerationAction.objects.get(
+        moderator=moderator, action=action, target_type=target._meta.model_name, target_id=str(target.pk)
+    )
 
 
 def test_every_admin_page_opens_for_a_moderator_with_previews(staff, user, photos):
     photo = photos["group_obama_biden_2.jpg"]
     face = Face.objects.get(photo=photos["barack_obama_1.jpg"])
     Report.objects.create(reporter=user, owner=user, photo=photo, face=photo.faces.first())
-    pages = [reverse(f"admin:indexing_{m}_changelist") for m in
-             ("album", "photo", "face", "enginecollection", "report", "moderationaction")]
-    pages += [reverse("admin:auth_user_changelist"), reverse("admin:indexing_photo_change", args=[photo.pk]),
-              reverse("admin:indexing_face_change", args=[face.pk]), reverse("admin:auth_user_change", args=[user.pk])]
+    pages = [
+        reverse(f"admin:indexing_{m}_changelist")
+        for m in ("album", "photo", "face", "enginecollection", "report", "moderationaction")
+    ]
+    pages += [
+        reverse("admin:auth_user_changelist"),
+        reverse("admin:indexing_photo_change", args=[photo.pk]),
+        reverse("admin:indexing_face_change", args=[face.pk]),
+        reverse("admin:auth_user_change", args=[user.pk]),
+    ]
     for url in pages:
         assert staff.get(url).status_code == 200, url
     listing = staff.get(reverse("admin:indexing_photo_changelist")).content.decode()
@@ -101,8 +109,11 @@ def test_hiding_a_reported_photo_hides_it_from_its_owner_everywhere(staff, clien
     assert _recorded(moderator, ModerationAction.Kind.PHOTO_HIDE, hidden).report == report
     client.force_login(user)
     assert "barack_obama_2" not in client.get(reverse("gallery")).content.decode()
-    for url in (reverse("photo", args=[hidden.pk]), reverse("photo_file", args=[hidden.pk, "thumbnail"]),
-                reverse("face_matches", args=[hidden.faces.get().pk])):
+    for url in (
+        reverse("photo", args=[hidden.pk]),
+        reverse("photo_file", args=[hidden.pk, "thumbnail"]),
+        reverse("face_matches", args=[hidden.faces.get().pk]),
+    ):
         assert client.get(url).status_code == 404, url
     matches = client.get(reverse("face_matches", args=[other.faces.get().pk])).content.decode()
     assert "barack_obama_2" not in matches and "group_obama_biden_2" in matches
@@ -111,9 +122,9 @@ def test_hiding_a_reported_photo_hides_it_from_its_owner_everywhere(staff, clien
     assert _recorded(moderator, ModerationAction.Kind.PHOTO_UNHIDE, hidden)
 
 
-def test_removing_a_face_takes_it_out_of_the_collection_and_the_matches(staff, client, user, photos, moderator,
-                                                                         media_root,
-                                                                         django_capture_on_commit_callbacks):
+def test_removing_a_face_takes_it_out_of_the_collection_and_the_matches(
+    staff, client, user, photos, moderator, media_root, django_capture_on_commit_callbacks
+):
     face = photos["barack_obama_2.jpg"].faces.get()
     engine_id, crop = face.engine_face_id, media_root / face.crop.name
     with django_capture_on_commit_callbacks(execute=True):
@@ -125,12 +136,14 @@ def test_removing_a_face_takes_it_out_of_the_collection_and_the_matches(staff, c
     assert "barack_obama_2" not in matches.content.decode()
 
 
-def test_deleting_a_photo_in_the_admin_deletes_its_faces_and_files(staff, user, photos, moderator, media_root,
-                                                                   django_capture_on_commit_callbacks):
+def test_deleting_a_photo_in_the_admin_deletes_its_faces_and_files(
+    staff, user, photos, moderator, media_root, django_capture_on_commit_callbacks
+):
     photo = photos["group_obama_biden_2.jpg"]
     ids = set(photo.faces.values_list("engine_face_id", flat=True))
-    files = [media_root / n for n in (photo.original.name, photo.thumbnail.name,
-                                       *(f.crop.name for f in photo.faces.all()))]
+    files = [
+        media_root / n for n in (photo.original.name, photo.thumbnail.name, *(f.crop.name for f in photo.faces.all()))
+    ]
     with django_capture_on_commit_callbacks(execute=True):
         response = staff.post(reverse("admin:indexing_photo_delete", args=[photo.pk]), {"post": "yes"})
     assert response.status_code == 302
@@ -149,8 +162,9 @@ def test_reindex_queues_the_photo_again(staff, photos, moderator, django_capture
     assert _recorded(moderator, ModerationAction.Kind.PHOTO_REINDEX, photo)
 
 
-def test_banning_the_owner_ends_their_sessions_and_their_pending_work(staff, client, user, photos, moderator,
-                                                                      faces_dir):
+def test_banning_the_owner_ends_their_sessions_and_their_pending_work(
+    staff, client, user, photos, moderator, faces_dir
+):
     client.force_login(user)
     report = Report.objects.create(reporter=user, owner=user, photo=photos["barack_obama_1.jpg"])
     waiting = photo_create(user, (faces_dir / "joe_biden_2.jpg").read_bytes(), "j.jpg", enqueue=False).photo
@@ -190,13 +204,16 @@ def test_a_moderator_cannot_touch_staff_accounts_nor_the_record(staff, moderator
     assert admin_user.is_active
     _act(staff, "photo", "hide", photos["barack_obama_1.jpg"])
     entry = ModerationAction.objects.get()
-    assert staff.post(reverse("admin:indexing_moderationaction_delete", args=[entry.pk]),
-                      {"post": "yes"}).status_code == 403
+    assert (
+        staff.post(reverse("admin:indexing_moderationaction_delete", args=[entry.pk]), {"post": "yes"}).status_code
+        == 403
+    )
     assert ModerationAction.objects.count() == 1
 
 
-def test_deleting_a_user_in_the_admin_deletes_their_collection(client, django_user_model, user, photos,
-                                                                django_capture_on_commit_callbacks):
+def test_deleting_a_user_in_the_admin_deletes_their_collection(
+    client, django_user_model, user, photos, django_capture_on_commit_callbacks
+):
     root = django_user_model.objects.create_superuser("root", password="pw-root-123")
     client.force_login(root)
     with django_capture_on_commit_callbacks(execute=True):

@@ -1,6 +1,7 @@
 """STORAGE=s3 on moto's S3 server (a real port): originals, thumbnails and crops go to a private
 bucket, their owner gets signed expiring URLs that work over HTTP, nobody else gets anything, and
 deleting a photo removes its objects."""
+
 from __future__ import annotations
 
 import urllib.error
@@ -29,7 +30,8 @@ def _get(url: str) -> tuple[int, bytes]:
 
 
 def test_media_live_in_a_private_bucket_and_reach_their_owner_as_signed_urls(
-        s3_bucket, moto_s3_url, client, user, other_user, faces_dir, django_capture_on_commit_callbacks):
+    s3_bucket, moto_s3_url, client, user, other_user, faces_dir, django_capture_on_commit_callbacks
+):
     s3, bucket = s3_bucket
     data = (faces_dir / "group_kit_rose.jpg").read_bytes()
     photo = photo_create(user, data, "group_kit_rose.jpg", enqueue=False).photo
@@ -40,9 +42,11 @@ def test_media_live_in_a_private_bucket_and_reach_their_owner_as_signed_urls(
     assert len(faces) == 2 and _keys(s3, bucket) == names
     assert _get(f"{moto_s3_url}/{bucket}/{photo.original.name}")[0] == 403  # no public path
 
-    urls = {"original": reverse("photo_file", args=[photo.pk, "original"]),
-            "thumbnail": reverse("photo_file", args=[photo.pk, "thumbnail"]),
-            "crop": reverse("face_crop", args=[faces[0].pk])}
+    urls = {
+        "original": reverse("photo_file", args=[photo.pk, "original"]),
+        "thumbnail": reverse("photo_file", args=[photo.pk, "thumbnail"]),
+        "crop": reverse("face_crop", args=[faces[0].pk]),
+    }
     client.force_login(other_user)
     assert {kind: client.get(url).status_code for kind, url in urls.items()} == dict.fromkeys(urls, 404)
     client.force_login(user)

@@ -1,4 +1,5 @@
 """photo_create and photo_delete: validation, duplicates, files, and the engine side."""
+
 from pathlib import Path
 
 import pytest
@@ -18,8 +19,9 @@ def _files(media_root: Path) -> set[str]:
 
 def test_a_photo_is_stored_pending_then_indexed_with_its_faces(user, faces_dir):
     album = album_get_or_create(user, "Trip")
-    photo = photo_create(user, (faces_dir / "group_kit_rose.jpg").read_bytes(), "group_kit_rose.jpg",
-                         album=album, enqueue=False).photo
+    photo = photo_create(
+        user, (faces_dir / "group_kit_rose.jpg").read_bytes(), "group_kit_rose.jpg", album=album, enqueue=False
+    ).photo
     assert photo.status == Photo.Status.PENDING and photo.width == 501 and photo.format == "JPEG"
     index_photo_now(photo.pk)
     photo.refresh_from_db()
@@ -39,11 +41,14 @@ def test_the_same_bytes_twice_make_one_photo(user, faces_dir):
     assert Photo.objects.count() == 1
 
 
-@pytest.mark.parametrize("data, reason", [
-    (b"", "empty"),
-    (b"<svg xmlns='http://www.w3.org/2000/svg'/>", "not an image"),
-    (imagefiles.png_claiming_size(20_000, 10_000), "megapixels"),
-])
+@pytest.mark.parametrize(
+    "data, reason",
+    [
+        (b"", "empty"),
+        (b"<svg xmlns='http://www.w3.org/2000/svg'/>", "not an image"),
+        (imagefiles.png_claiming_size(20_000, 10_000), "megapixels"),
+    ],
+)
 def test_bad_input_is_rejected_and_nothing_is_stored(user, media_root, data, reason):
     before = _files(media_root)
     with pytest.raises(PhotoRejected, match=reason):
@@ -68,8 +73,9 @@ def test_reindexing_replaces_faces_and_never_duplicates_them(user, faces_dir):
     assert engine_ids == new_ids
 
 
-def test_deleting_a_photo_removes_its_faces_from_the_collection_and_its_files(user, faces_dir, media_root,
-                                                                             django_capture_on_commit_callbacks):
+def test_deleting_a_photo_removes_its_faces_from_the_collection_and_its_files(
+    user, faces_dir, media_root, django_capture_on_commit_callbacks
+):
     before = _files(media_root)
     keep = photo_create(user, (faces_dir / "barack_obama_1.jpg").read_bytes(), "keep.jpg", enqueue=False).photo
     gone = photo_create(user, (faces_dir / "barack_obama_2.jpg").read_bytes(), "gone.jpg", enqueue=False).photo

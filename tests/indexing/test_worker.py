@@ -1,4 +1,5 @@
 """The pipeline through a real Celery worker on a real Redis-compatible broker."""
+
 import time
 
 import pytest

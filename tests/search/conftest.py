@@ -20,5 +20,10 @@ def indexed_photos(user, faces_dir):
 @pytest.fixture
 def pending_photo(user, faces_dir):
     """A photo of Alice in her album "Trip", stored but not indexed (for tests that need no engine)."""
-    return photo_create(user, (faces_dir / "joe_biden_2.jpg").read_bytes(), "joe_biden_2.jpg",
-                        album=album_get_or_create(user, "Trip"), enqueue=False).photo
+    return photo_create(
+        user,
+        (faces_dir / "joe_biden_2.jpg").read_bytes(),
+        "joe_biden_2.jpg",
+        album=album_get_or_create(user, "Trip"),
+        enqueue=False,
+    ).photo

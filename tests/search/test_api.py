@@ -1,4 +1,5 @@
 """The JSON endpoints of the page scripts: upload, indexing state, retry."""
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -19,16 +20,26 @@ def _file(name, data):
     return SimpleUploadedFile(name, data, content_type="image/jpeg")
 
 
-def test_an_upload_answers_for_each_file_and_stores_only_the_good_ones(client, user, faces_dir, media_root,
-                                                                       settings):
+def test_an_upload_answers_for_each_file_and_stores_only_the_good_ones(client, user, faces_dir, media_root, settings):
     good = (faces_dir / "kit_harington_1.jpg").read_bytes()
     big = (faces_dir / "barack_obama_6_1080p.jpg").read_bytes()
     settings.UPLOAD_MAX_BYTES = len(big) - 1
     client.force_login(user)
     before = _stored_files(media_root)
-    response = client.post(reverse("upload_files"), {"new_album": "Party", "files": [
-        _file("kit.jpg", good), _file("kit-again.jpg", good), _file("broken.jpg", imagefiles.truncated(good)),
-        _file("page.jpg", b"<html>not a photo</html>"), _file("big.jpg", big)]}, **JSON)
+    response = client.post(
+        reverse("upload_files"),
+        {
+            "new_album": "Party",
+            "files": [
+                _file("kit.jpg", good),
+                _file("kit-again.jpg", good),
+                _file("broken.jpg", imagefiles.truncated(good)),
+                _file("page.jpg", b"<html>not a photo</html>"),
+                _file("big.jpg", big),
+            ],
+        },
+        **JSON,
+    )
     assert response.status_code == 200
     answer = response.json()
     results = {r["name"]: r for r in answer["results"]}
@@ -48,11 +59,14 @@ def test_an_upload_answers_for_each_file_and_stores_only_the_good_ones(client, u
 def test_an_upload_goes_to_the_chosen_album_or_to_uploads(client, user, faces_dir):
     client.force_login(user)
     trip = Album.objects.create(owner=user, title="Trip")
-    client.post(reverse("upload_files"), {"album": trip.pk,
-                                          "files": [_file("a.jpg", (faces_dir / "joe_biden_2.jpg").read_bytes())]},
-                **JSON)
-    client.post(reverse("upload_files"), {"files": [_file("b.jpg", (faces_dir / "rose_leslie_1.jpg").read_bytes())]},
-                **JSON)
+    client.post(
+        reverse("upload_files"),
+        {"album": trip.pk, "files": [_file("a.jpg", (faces_dir / "joe_biden_2.jpg").read_bytes())]},
+        **JSON,
+    )
+    client.post(
+        reverse("upload_files"), {"files": [_file("b.jpg", (faces_dir / "rose_leslie_1.jpg").read_bytes())]}, **JSON
+    )
     assert Photo.objects.get(file_name="a.jpg").album == trip
     assert Photo.objects.get(file_name="b.jpg").album.title == "Uploads"
 

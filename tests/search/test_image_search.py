@@ -1,4 +1,5 @@
 """Search with a picture: every face of it with its matches among the user's photos only."""
+
 import re
 
 import pytest
@@ -11,8 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _search(client, data, name="q.jpg", **extra):
-    return client.post(reverse("search_image"), {"image": SimpleUploadedFile(name, data), **extra},
-                       HTTP_X_PARTIAL="1")
+    return client.post(reverse("search_image"), {"image": SimpleUploadedFile(name, data), **extra}, HTTP_X_PARTIAL="1")
 
 
 def test_each_face_of_the_picture_comes_with_its_matches(client, user, indexed_photos, faces_dir):

@@ -1,4 +1,5 @@
 """People pages: naming from the match page, the person page, search by names, living albums, privacy."""
+
 import pytest
 from django.urls import reverse
 
@@ -125,9 +126,13 @@ def test_another_user_gets_404_for_every_people_id(client, user, other_user, pho
     face = _face(photos["rose_leslie_1.jpg"])
     client.force_login(other_user)
     gets = [reverse("person", args=[named.person.pk]), reverse("living_album", args=[album.pk])]
-    posts = [reverse("person_action", args=[named.person.pk, "rename"]), reverse("people_undo", args=[named.event.pk]),
-             reverse("people_group_action", args=[cluster.pk, "name"]), reverse("face_name", args=[face.pk]),
-             reverse("face_not_a_face", args=[face.pk])]
+    posts = [
+        reverse("person_action", args=[named.person.pk, "rename"]),
+        reverse("people_undo", args=[named.event.pk]),
+        reverse("people_group_action", args=[cluster.pk, "name"]),
+        reverse("face_name", args=[face.pk]),
+        reverse("face_not_a_face", args=[face.pk]),
+    ]
     for url in gets:
         assert client.get(url).status_code == 404, url
     for url in posts:

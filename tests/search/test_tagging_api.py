@@ -1,4 +1,5 @@
 """The tagging API and its webhook: tokens, labels, URL fetching rules, signatures, replays, the worker."""
+
 import base64
 import hashlib
 import hmac
@@ -64,8 +65,9 @@ def _post_json(client, url, body, token):
 
 
 @pytest.mark.django_db
-def test_a_label_makes_a_known_face_and_a_new_photo_answers_the_names_found(client, token, faces_dir,
-                                                                           django_capture_on_commit_callbacks):
+def test_a_label_makes_a_known_face_and_a_new_photo_answers_the_names_found(
+    client, token, faces_dir, django_capture_on_commit_callbacks
+):
     with open(faces_dir / "kit_harington_1.jpg", "rb") as f, django_capture_on_commit_callbacks(execute=True):
         labelled = client.post(reverse("tagging_photos"), {"photo": f, "label": "Kit"}, **_auth(token))
     assert labelled.status_code == 200, labelled.content
@@ -75,16 +77,20 @@ def test_a_label_makes_a_known_face_and_a_new_photo_answers_the_names_found(clie
     faces = sorted(answer["faces"], key=lambda f: f["box"]["Left"])
     assert [f["person"]["name"] if f["person"] else None for f in faces] == [None, "Kit"]  # Rose is unknown
     assert faces[1]["similarity"] >= 80 and not faces[1]["confirmed"]
-    who = _post_json(client, reverse("tagging_identify"),
-                     {"image_base64": base64.b64encode((faces_dir / "kit_harington_3.jpg").read_bytes()).decode()},
-                     token).json()
+    who = _post_json(
+        client,
+        reverse("tagging_identify"),
+        {"image_base64": base64.b64encode((faces_dir / "kit_harington_3.jpg").read_bytes()).decode()},
+        token,
+    ).json()
     assert [p["name"] for p in who["people"]] == ["Kit"]
 
 
 @pytest.mark.django_db
 def test_a_url_is_fetched_from_an_allowed_server(client, token, photo_server, allow_local):
-    answer = _post_json(client, reverse("tagging_photos"),
-                        {"url": f"{photo_server}/rose_leslie_1.jpg", "label": "Rose"}, token)
+    answer = _post_json(
+        client, reverse("tagging_photos"), {"url": f"{photo_server}/rose_leslie_1.jpg", "label": "Rose"}, token
+    )
     assert answer.status_code == 200 and answer.json()["file_name"] == "rose_leslie_1.jpg"
     refused = _post_json(client, reverse("tagging_photos"), {"url": f"{photo_server}/redirect"}, token)
     assert refused.status_code == 422 and "redirects" in refused.json()["error"]
@@ -103,18 +109,21 @@ def test_bad_requests_get_a_clear_error(client, user, token):
     assert https_only.status_code == 422 and "https" in https_only.json()["error"]
 
 
-@pytest.mark.parametrize("url, reason", [
-    ("http://example.com/a.jpg", "Only https"),
-    ("ftp://example.com/a.jpg", "Only https"),
-    ("https://127.0.0.1/a.jpg", "not a public address"),
-    ("https://localhost/a.jpg", "not a public address"),
-    ("https://10.1.2.3/a.jpg", "not a public address"),
-    ("https://169.254.169.254/latest/meta-data", "not a public address"),
-    ("https://[::1]/a.jpg", "not a public address"),
-    ("https://[::ffff:127.0.0.1]/a.jpg", "not a public address"),
-    ("https://user:secret@example.com/a.jpg", "user name or password"),
-    ("https:///a.jpg", "no host"),
-])
+@pytest.mark.parametrize(
+    "url, reason",
+    [
+        ("http://example.com/a.jpg", "Only https"),
+        ("ftp://example.com/a.jpg", "Only https"),
+        ("https://127.0.0.1/a.jpg", "not a public address"),
+        ("https://localhost/a.jpg", "not a public address"),
+        ("https://10.1.2.3/a.jpg", "not a public address"),
+        ("https://169.254.169.254/latest/meta-data", "not a public address"),
+        ("https://[::1]/a.jpg", "not a public address"),
+        ("https://[::ffff:127.0.0.1]/a.jpg", "not a public address"),
+        ("https://user:secret@example.com/a.jpg", "user name or password"),
+        ("https:///a.jpg", "no host"),
+    ],
+)
 def test_urls_that_could_reach_the_servers_own_network_are_refused(url, reason):
     with pytest.raises(people.FetchRefused, match=reason):
         people.check_url(url)
@@ -134,8 +143,9 @@ def _signed(secret: str, body: bytes, when: int | None = None) -> dict:
 
 
 @pytest.mark.django_db
-def test_the_webhook_takes_a_signed_notification_once(client, user, photo_server, allow_local,
-                                                      django_capture_on_commit_callbacks):
+def test_the_webhook_takes_a_signed_notification_once(
+    client, user, photo_server, allow_local, django_capture_on_commit_callbacks
+):
     credential = people.credentials_create(user).credential
     url = reverse("tagging_webhook", args=[credential.webhook_id])
     body = json.dumps({"url": f"{photo_server}/joe_biden_2.jpg", "label": "Joe"}).encode()
@@ -144,12 +154,15 @@ def test_the_webhook_takes_a_signed_notification_once(client, user, photo_server
         accepted = client.post(url, body, content_type="application/json", **headers)
     assert accepted.status_code == 202 and len(queued) == 1
     assert client.post(url, body, content_type="application/json", **headers).status_code == 409  # a replay
-    assert client.post(url, body, content_type="application/json",
-                       **_signed("not-the-secret", body)).status_code == 401
+    assert client.post(url, body, content_type="application/json", **_signed("not-the-secret", body)).status_code == 401
     old = _signed(credential.webhook_secret, body, when=int(time.time()) - 3600)
     assert client.post(url, body, content_type="application/json", **old).status_code == 400
-    assert client.post(reverse("tagging_webhook", args=["nope"]), body, content_type="application/json",
-                       **headers).status_code == 404
+    assert (
+        client.post(
+            reverse("tagging_webhook", args=["nope"]), body, content_type="application/json", **headers
+        ).status_code
+        == 404
+    )
     people.webhook_process(accepted.json()["delivery_id"])  # what the task does, here in-process
     delivery = WebhookDelivery.objects.get(pk=accepted.json()["delivery_id"])
     assert delivery.status == "done" and "Joe" in delivery.detail
@@ -164,8 +177,12 @@ def test_the_worker_fetches_indexes_and_tags_a_webhook_photo(client, user, celer
     with open(ROOT.parent / "shared" / "faces" / "barack_obama_1.jpg", "rb") as f:
         client.post(reverse("tagging_photos"), {"photo": f, "label": "Barack"}, **_auth(token))
     body = json.dumps({"url": f"{photo_server}/barack_obama_3.jpg"}).encode()
-    response = client.post(reverse("tagging_webhook", args=[credential.webhook_id]), body,
-                           content_type="application/json", **_signed(credential.webhook_secret, body))
+    response = client.post(
+        reverse("tagging_webhook", args=[credential.webhook_id]),
+        body,
+        content_type="application/json",
+        **_signed(credential.webhook_secret, body),
+    )
     status_url = reverse("tagging_delivery", args=[response.json()["delivery_id"]])
     deadline = time.time() + 120
     while (state := client.get(status_url, **_auth(token)).json())["status"] == "pending" and time.time() < deadline:

@@ -2,6 +2,7 @@
 
 What `make run` ends with. Ctrl-C stops all three.
 """
+
 from __future__ import annotations
 
 import os
@@ -29,15 +30,45 @@ class Command(BaseCommand):
         procs = []
         try:
             env = self._instagram_env(procs)
-            procs.append(subprocess.Popen([sys.executable, "-m", "celery", "-A", "faceapp", "worker",
-                                           "--loglevel", "INFO", "--concurrency", str(workers)], env=env))
-            procs.append(subprocess.Popen([sys.executable, "-m", "celery", "-A", "faceapp", "beat", "--loglevel",
-                                           "WARNING", "--schedule", str(settings.VAR_DIR / "celerybeat-schedule")],
-                                          env=env))
+            procs.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "celery",
+                        "-A",
+                        "faceapp",
+                        "worker",
+                        "--loglevel",
+                        "INFO",
+                        "--concurrency",
+                        str(workers),
+                    ],
+                    env=env,
+                )
+            )
+            procs.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "celery",
+                        "-A",
+                        "faceapp",
+                        "beat",
+                        "--loglevel",
+                        "WARNING",
+                        "--schedule",
+                        str(settings.VAR_DIR / "celerybeat-schedule"),
+                    ],
+                    env=env,
+                )
+            )
             procs.append(subprocess.Popen([sys.executable, "manage.py", "runserver", addr, "--noreload"], env=env))
             self.stdout.write(self.style.SUCCESS(f"faceapp is running: http://{addr}/  (Ctrl-C stops it)"))
-            self.stdout.write(f"Rekognition-compatible API of the local engine: http://{addr}/rekognition "
-                              "(keys at /api-keys/)")
+            self.stdout.write(
+                f"Rekognition-compatible API of the local engine: http://{addr}/rekognition (keys at /api-keys/)"
+            )
             while all(p.poll() is None for p in procs):
                 time.sleep(0.5)
             self.stderr.write("A process stopped; stopping the others.")
@@ -81,11 +112,17 @@ class Command(BaseCommand):
             return env
         port = os.environ.get("INSTAGRAM_EMULATOR_PORT", "8100")
         procs.append(subprocess.Popen([sys.executable, "manage.py", "instagram_emulator", "--port", port]))
-        env.update(INSTAGRAM_EMULATOR_URL=f"http://127.0.0.1:{port}", INSTAGRAM_APP_ID="emulator-app",
-                   INSTAGRAM_APP_SECRET="emulator-secret")
-        self.stdout.write(f"No INSTAGRAM_APP_ID: 'Log in with Instagram' goes to the emulator at "
-                          f"http://127.0.0.1:{port}/ (account faces.demo, password emulator)")
+        env.update(
+            INSTAGRAM_EMULATOR_URL=f"http://127.0.0.1:{port}",
+            INSTAGRAM_APP_ID="emulator-app",
+            INSTAGRAM_APP_SECRET="emulator-secret",
+        )
+        self.stdout.write(
+            f"No INSTAGRAM_APP_ID: 'Log in with Instagram' goes to the emulator at "
+            f"http://127.0.0.1:{port}/ (account faces.demo, password emulator)"
+        )
         return env
+
 
 def _interrupt(signum, frame):
     raise KeyboardInterrupt

@@ -1,4 +1,5 @@
 """Face models: detect, align, embed. Chosen by name with `load_model`."""
+
 from .base import DetectedFace, FaceModel  # noqa: F401
 
 # The version recorded with every collection and embedding; a model's `name` is its version.

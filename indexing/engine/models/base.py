@@ -1,4 +1,5 @@
 """The contract every face model meets."""
+
 from __future__ import annotations
 
 from abc import ABC, abstractmethod

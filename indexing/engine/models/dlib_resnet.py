@@ -2,6 +2,7 @@
 
 dlib is imported here, so only a process that loads this model pays for it.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -90,17 +91,22 @@ class DlibModel(FaceModel):
     def analyze(self, image: Image.Image, max_faces: int = 100) -> list[DetectedFace]:
         pixels = np.asarray(image.convert("RGB"))
         h, w = pixels.shape[:2]
-        found = sorted(self.detect(pixels), key=lambda d: -d[0].width() * d[0].height())[:max(0, max_faces)]
+        found = sorted(self.detect(pixels), key=lambda d: -d[0].width() * d[0].height())[: max(0, max_faces)]
         faces = []
         for rect, score in found:
             raw, chip, points = self.raw_descriptor(pixels, rect)
             sharpness = laplacian_variance(np.asarray(Image.fromarray(chip).convert("L")))
             quality, reasons = LIMITS.face_quality(rect.width(), sharpness, float(score))
-            faces.append(DetectedFace(
-                box=(rect.left() / w, rect.top() / h, rect.width() / w, rect.height() / h),
-                confidence=confidence_of(float(score)), quality=quality,
-                embedding=raw / np.linalg.norm(raw),
-                landmarks=[(float(x / w), float(y / h)) for x, y in points], unusable_reasons=reasons))
+            faces.append(
+                DetectedFace(
+                    box=(rect.left() / w, rect.top() / h, rect.width() / w, rect.height() / h),
+                    confidence=confidence_of(float(score)),
+                    quality=quality,
+                    embedding=raw / np.linalg.norm(raw),
+                    landmarks=[(float(x / w), float(y / h)) for x, y in points],
+                    unusable_reasons=reasons,
+                )
+            )
         return faces
 
     def similarity(self, query: np.ndarray, matrix: np.ndarray) -> np.ndarray:

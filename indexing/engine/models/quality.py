@@ -1,4 +1,5 @@
 """What both models share: the model file check and the face quality score with its AUTO reasons."""
+
 from __future__ import annotations
 
 import hashlib
@@ -21,8 +22,10 @@ def check_file(path: Path, known_sha256: dict[str, str], unknown_allowed: bool) 
     if expected or not unknown_allowed:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         if digest != expected:
-            raise ModelFileMismatch(f"Model file {path} has SHA-256 {digest}, expected {expected}: "
-                                    "embeddings and thresholds are calibrated for the known file only.")
+            raise ModelFileMismatch(
+                f"Model file {path} has SHA-256 {digest}, expected {expected}: "
+                "embeddings and thresholds are calibrated for the known file only."
+            )
     return path
 
 
@@ -45,10 +48,10 @@ class QualityLimits:
 
     def face_quality(self, width_px: float, sharpness: float, score: float) -> tuple[float, list[str]]:
         """Quality 0-100 (half size, half sharpness, on log scales) and the AUTO filter's reasons."""
-        size = np.clip(np.log(max(width_px, 1) / self.min_face_px) / np.log(self.good_face_px / self.min_face_px),
-                       0, 1)
-        sharp = np.clip(np.log(max(sharpness, 1e-3) / self.min_sharpness)
-                        / np.log(self.good_sharpness / self.min_sharpness), 0, 1)
+        size = np.clip(np.log(max(width_px, 1) / self.min_face_px) / np.log(self.good_face_px / self.min_face_px), 0, 1)
+        sharp = np.clip(
+            np.log(max(sharpness, 1e-3) / self.min_sharpness) / np.log(self.good_sharpness / self.min_sharpness), 0, 1
+        )
         reasons = []
         if width_px < self.min_face_px:
             reasons.append("SMALL_BOUNDING_BOX")

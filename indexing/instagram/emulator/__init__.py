@@ -4,6 +4,7 @@ Plain Python (wsgiref), no Django: `World` holds accounts, tokens and faults; `E
 serves it over HTTP. Started by `manage.py instagram_emulator`, by `make run` when no Instagram
 app is configured, and by the tests and bench/crawl.py in a thread.
 """
+
 from .photos import PhotoLibrary
 from .server import EmulatorServer
 from .world import Account, Faults, Media, World

@@ -1,4 +1,5 @@
 """The emulator's HTTP side: a WSGI app with Instagram's OAuth pages, token endpoints, Graph API and CDN."""
+
 from __future__ import annotations
 
 import html
@@ -29,8 +30,13 @@ class Request:
 
 
 class Response:
-    def __init__(self, status: int, body: bytes | str | dict = b"", content_type: str = "application/json",
-                 headers: dict | None = None):
+    def __init__(
+        self,
+        status: int,
+        body: bytes | str | dict = b"",
+        content_type: str = "application/json",
+        headers: dict | None = None,
+    ):
         if isinstance(body, dict):
             body = json.dumps(body)
         self.status, self.body = status, body.encode() if isinstance(body, str) else body
@@ -68,8 +74,15 @@ class EmulatorApp:
             response = self.dispatch(request)
         except EmulatorError as error:
             response = Response(error.status, error.body(), headers=error.headers)
-        reason = {200: "OK", 302: "Found", 400: "Bad Request", 403: "Forbidden", 404: "Not Found",
-                  429: "Too Many Requests", 500: "Internal Server Error"}.get(response.status, "")
+        reason = {
+            200: "OK",
+            302: "Found",
+            400: "Bad Request",
+            403: "Forbidden",
+            404: "Not Found",
+            429: "Too Many Requests",
+            500: "Internal Server Error",
+        }.get(response.status, "")
         start_response(f"{response.status} {reason}", list(response.headers.items()))
         return [response.body]
 
@@ -89,10 +102,15 @@ class EmulatorApp:
         scopes = set(re.split(r"[ ,]+", q.get("scope", "")))
         if SCOPE not in scopes:
             raise EmulatorError(400, 400, f"Invalid Scopes: the app must ask for {SCOPE}", oauth_shape=True)
-        hidden = "".join(f'<input type="hidden" name="{k}" value="{html.escape(q.get(k, ""))}">'
-                         for k in ("client_id", "redirect_uri", "scope", "state", "response_type"))
-        return Response(200, CONSENT_PAGE.format(hidden=hidden, error=html.escape(error),
-                                                 accounts=self._account_hints()), "text/html; charset=utf-8")
+        hidden = "".join(
+            f'<input type="hidden" name="{k}" value="{html.escape(q.get(k, ""))}">'
+            for k in ("client_id", "redirect_uri", "scope", "state", "response_type")
+        )
+        return Response(
+            200,
+            CONSENT_PAGE.format(hidden=hidden, error=html.escape(error), accounts=self._account_hints()),
+            "text/html; charset=utf-8",
+        )
 
     def consent(self, request: Request) -> Response:
         form = request.form
@@ -100,8 +118,17 @@ class EmulatorApp:
         back = form["redirect_uri"] + ("&" if "?" in form["redirect_uri"] else "?")
         state = {"state": form["state"]} if form.get("state") else {}
         if form.get("decision") != "allow":
-            return redirect(back + urlencode({"error": "access_denied", "error_reason": "user_denied",
-                                              "error_description": "The user denied your request.", **state}))
+            return redirect(
+                back
+                + urlencode(
+                    {
+                        "error": "access_denied",
+                        "error_reason": "user_denied",
+                        "error_description": "The user denied your request.",
+                        **state,
+                    }
+                )
+            )
         account = self.world.account_named(form.get("username", "").strip())
         if account is None or account.password != form.get("password"):
             return self.consent_page(request, "Sorry, your password was incorrect.")
@@ -120,9 +147,14 @@ class EmulatorApp:
     # Graph API
     def me(self, request: Request) -> Response:
         account = self.world.graph_call(request.query.get("access_token", ""), request.path)
-        values = {"id": account.id, "user_id": account.user_id, "username": account.username,
-                  "account_type": account.account_type, "media_count": len(account.posts),
-                  "name": account.username.replace(".", " ").title()}
+        values = {
+            "id": account.id,
+            "user_id": account.user_id,
+            "username": account.username,
+            "account_type": account.account_type,
+            "media_count": len(account.posts),
+            "name": account.username.replace(".", " ").title(),
+        }
         return Response(200, select(values, request.query.get("fields", "id")))
 
     def my_media(self, request: Request) -> Response:
@@ -155,8 +187,12 @@ class EmulatorApp:
 
     def media_json(self, account: Account, media: Media, fields: str, child: bool = False) -> dict:
         first = media.children[0] if media.children else media
-        values = {"id": media.id, "media_type": media.media_type, "timestamp": _timestamp(media.timestamp),
-                  "media_url": self.world.media_url(first.id, "mp4" if first.media_type == "VIDEO" else "jpg")}
+        values = {
+            "id": media.id,
+            "media_type": media.media_type,
+            "timestamp": _timestamp(media.timestamp),
+            "media_url": self.world.media_url(first.id, "mp4" if first.media_type == "VIDEO" else "jpg"),
+        }
         if media.caption and not child:
             values["caption"] = media.caption
         if not child:
@@ -169,8 +205,9 @@ class EmulatorApp:
         return select(values, fields)
 
     def cdn(self, request: Request, media_id: str, kind: str) -> Response:
-        content_type, data = self.world.media_file(media_id, kind, request.query.get("oe", ""),
-                                                   request.query.get("sig", ""))
+        content_type, data = self.world.media_file(
+            media_id, kind, request.query.get("oe", ""), request.query.get("sig", "")
+        )
         return Response(200, data, content_type)
 
     # for people and scripts
@@ -179,9 +216,17 @@ class EmulatorApp:
 
     def status(self, request: Request) -> Response:
         w = self.world
-        return Response(200, {"accounts": [{"username": a.username, "posts": len(a.posts), "images": len(a.images())}
-                                           for a in w.accounts.values()],
-                              "calls": dict(w.calls), "downloads": sum(w.downloads.values())})
+        return Response(
+            200,
+            {
+                "accounts": [
+                    {"username": a.username, "posts": len(a.posts), "images": len(a.images())}
+                    for a in w.accounts.values()
+                ],
+                "calls": dict(w.calls),
+                "downloads": sum(w.downloads.values()),
+            },
+        )
 
     def faults(self, request: Request) -> Response:
         try:
@@ -194,8 +239,11 @@ class EmulatorApp:
         return self.status(request)
 
     def _account_hints(self) -> str:
-        return "".join(f"<li><code>{html.escape(a.username)}</code> / <code>{html.escape(a.password)}</code>: "
-                       f"{len(a.posts)} posts</li>" for a in self.world.accounts.values())
+        return "".join(
+            f"<li><code>{html.escape(a.username)}</code> / <code>{html.escape(a.password)}</code>: "
+            f"{len(a.posts)} posts</li>"
+            for a in self.world.accounts.values()
+        )
 
 
 def select(values: dict, fields: str) -> dict:
@@ -233,8 +281,12 @@ def _after(posts: list[Media], cursor: str | None) -> list[Media]:
 def _own_media(account: Account, media_id: str) -> Media:
     media = account.find(media_id)
     if media is None:
-        raise EmulatorError(400, 100, f"Unsupported get request. Object with ID '{media_id}' does not exist, "
-                                      "cannot be loaded due to missing permissions, or does not support this operation")
+        raise EmulatorError(
+            400,
+            100,
+            f"Unsupported get request. Object with ID '{media_id}' does not exist, "
+            "cannot be loaded due to missing permissions, or does not support this operation",
+        )
     return media
 
 

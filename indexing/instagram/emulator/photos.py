@@ -1,4 +1,5 @@
 """The emulator's pictures: photos from a folder, served as Instagram serves them (JPEG, at most 1080 px)."""
+
 from __future__ import annotations
 
 import io

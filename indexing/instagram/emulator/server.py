@@ -1,4 +1,5 @@
 """Serve the emulator over real HTTP: in a background thread (tests, bench) or until Ctrl-C (the command)."""
+
 from __future__ import annotations
 
 import logging
@@ -27,8 +28,9 @@ class EmulatorServer:
 
     def __init__(self, world: World, host: str = "127.0.0.1", port: int = 0):
         self.world = world
-        self.httpd = make_server(host, port, EmulatorApp(world), server_class=ThreadingWSGIServer,
-                                 handler_class=QuietHandler)
+        self.httpd = make_server(
+            host, port, EmulatorApp(world), server_class=ThreadingWSGIServer, handler_class=QuietHandler
+        )
         self.url = f"http://{host}:{self.httpd.server_port}"
         world.base_url = self.url
         self._thread: threading.Thread | None = None

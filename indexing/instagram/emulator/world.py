@@ -4,6 +4,7 @@ Rules follow ../shared/reference/instagram.md: codes last an hour and work once 
 the redirect_uri they were issued for; short tokens last an hour, long ones 60 days; a long
 token can be refreshed once it is a day old; media URLs are signed and expire within days.
 """
+
 from __future__ import annotations
 
 import base64
@@ -31,8 +32,15 @@ SCOPE = "instagram_business_basic"
 class EmulatorError(Exception):
     """An answer in one of Instagram's error shapes."""
 
-    def __init__(self, status: int, code: int, message: str, subcode: int | None = None,
-                 headers: dict | None = None, oauth_shape: bool = False):
+    def __init__(
+        self,
+        status: int,
+        code: int,
+        message: str,
+        subcode: int | None = None,
+        headers: dict | None = None,
+        oauth_shape: bool = False,
+    ):
         super().__init__(message)
         self.status, self.code, self.message, self.subcode = status, code, message, subcode
         self.headers = headers or {}
@@ -41,8 +49,12 @@ class EmulatorError(Exception):
     def body(self) -> dict:
         if self.oauth_shape:
             return {"error_type": "OAuthException", "code": self.code, "error_message": self.message}
-        error = {"message": self.message, "type": "OAuthException", "code": self.code,
-                 "fbtrace_id": secrets.token_urlsafe(8)}
+        error = {
+            "message": self.message,
+            "type": "OAuthException",
+            "code": self.code,
+            "fbtrace_id": secrets.token_urlsafe(8),
+        }
         if self.subcode:
             error["error_subcode"] = self.subcode
         if self.status >= 500:
@@ -91,8 +103,9 @@ class Faults:
 
 
 class Account:
-    def __init__(self, world: World, account_id: str, user_id: str, username: str, password: str,
-                 account_type: str = "BUSINESS"):
+    def __init__(
+        self, world: World, account_id: str, user_id: str, username: str, password: str, account_type: str = "BUSINESS"
+    ):
         self.world, self.id, self.user_id = world, account_id, user_id
         self.username, self.password, self.account_type = username, password, account_type
         self.posts: list[Media] = []  # newest first
@@ -114,12 +127,14 @@ class Account:
     def add_video(self, thumbnail: str, caption: str = "", timestamp: float | None = None) -> Media:
         return self._post(Media(self.world.new_media_id(), "VIDEO", self._timestamp(timestamp), thumbnail, caption))
 
-    def add_carousel(self, photos: list[str], caption: str = "", timestamp: float | None = None,
-                     videos: tuple[int, ...] = ()) -> Media:
+    def add_carousel(
+        self, photos: list[str], caption: str = "", timestamp: float | None = None, videos: tuple[int, ...] = ()
+    ) -> Media:
         """A carousel of these photos; the children at positions `videos` are videos (the photo is the thumbnail)."""
         ts = self._timestamp(timestamp)
-        children = [Media(self.world.new_media_id(), "VIDEO" if i in videos else "IMAGE", ts, p)
-                    for i, p in enumerate(photos)]
+        children = [
+            Media(self.world.new_media_id(), "VIDEO" if i in videos else "IMAGE", ts, p) for i, p in enumerate(photos)
+        ]
         return self._post(Media(self.world.new_media_id(), "CAROUSEL_ALBUM", ts, None, caption, children))
 
     def delete_post(self, media_id: str) -> None:
@@ -154,8 +169,13 @@ class Account:
 
 
 class World:
-    def __init__(self, library: PhotoLibrary, client_id: str = "emulator-app", client_secret: str = "emulator-secret",
-                 redirect_uris: tuple[str, ...] = ()):
+    def __init__(
+        self,
+        library: PhotoLibrary,
+        client_id: str = "emulator-app",
+        client_secret: str = "emulator-secret",
+        redirect_uris: tuple[str, ...] = (),
+    ):
         self.library = library
         self.client_id, self.client_secret = client_id, client_secret
         self.redirect_uris = set(redirect_uris)  # empty: any redirect_uri (the exact-match rule still holds)
@@ -195,8 +215,9 @@ class World:
 
     def add_account(self, username: str, password: str, account_type: str = "BUSINESS") -> Account:
         n = next(self._ids)
-        account = Account(self, str(27000000000000000 + n), str(17841400000000000 + n), username, password,
-                          account_type)
+        account = Account(
+            self, str(27000000000000000 + n), str(17841400000000000 + n), username, password, account_type
+        )
         with self.lock:
             self.accounts[account.id] = account
         return account
@@ -214,8 +235,12 @@ class World:
     def issue_code(self, account: Account, redirect_uri: str, scope: str) -> str:
         code = "AQ" + secrets.token_urlsafe(32)
         with self.lock:
-            self.codes[code] = {"account": account.id, "redirect_uri": redirect_uri, "scope": scope,
-                                "expires_at": self.now() + CODE_SECONDS}
+            self.codes[code] = {
+                "account": account.id,
+                "redirect_uri": redirect_uri,
+                "scope": scope,
+                "expires_at": self.now() + CODE_SECONDS,
+            }
         return code
 
     def exchange_code(self, form: dict) -> dict:
@@ -228,9 +253,13 @@ class World:
         if issued is None or issued["expires_at"] < self.now():
             raise EmulatorError(400, 400, "Matching code was not found or was already used", oauth_shape=True)
         if form.get("redirect_uri") != issued["redirect_uri"]:
-            raise EmulatorError(400, 400, "Error validating verification code. Please make sure your redirect_uri "
-                                          "is identical to the one you used in the OAuth dialog request",
-                                oauth_shape=True)
+            raise EmulatorError(
+                400,
+                400,
+                "Error validating verification code. Please make sure your redirect_uri "
+                "is identical to the one you used in the OAuth dialog request",
+                oauth_shape=True,
+            )
         account = self.accounts[issued["account"]]
         token = self._token(account, "short", SHORT_TOKEN_SECONDS)
         answer = {"access_token": token.value, "user_id": account.user_id, "permissions": issued["scope"]}
@@ -238,8 +267,9 @@ class World:
 
     def exchange_long(self, query: dict) -> dict:
         if query.get("grant_type") != "ig_exchange_token" or query.get("client_secret") != self.client_secret:
-            raise EmulatorError(400, 100, "Invalid parameter: grant_type must be ig_exchange_token and "
-                                          "client_secret the app's secret")
+            raise EmulatorError(
+                400, 100, "Invalid parameter: grant_type must be ig_exchange_token and client_secret the app's secret"
+            )
         short = self.token(query.get("access_token", ""))
         if short.kind != "short":
             raise EmulatorError(400, 100, "Only a short-lived token can be exchanged")
@@ -300,8 +330,13 @@ class World:
         return self.accounts[self.token(token_value).account_id]
 
     def _throttle(self, remaining: float) -> EmulatorError:
-        usage = {"call_count": 100, "total_cputime": 5, "total_time": 40, "type": "instagram",
-                 "estimated_time_to_regain_access": int(remaining // 60)}
+        usage = {
+            "call_count": 100,
+            "total_cputime": 5,
+            "total_time": 40,
+            "type": "instagram",
+            "estimated_time_to_regain_access": int(remaining // 60),
+        }
         headers = {"X-Business-Use-Case-Usage": json.dumps({"0": [usage]})}
         if self.faults.rate_limit_status == 429:
             headers["Retry-After"] = str(int(remaining) + 1)

@@ -1,4 +1,5 @@
 """api_keys: issue, list and revoke access keys of the Rekognition-compatible API."""
+
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
@@ -17,8 +18,11 @@ class Command(BaseCommand):
         issue = sub.add_parser("issue", help="Issue a key to a user")
         issue.add_argument("--user", required=True)
         issue.add_argument("--name", default="")
-        issue.add_argument("--service", action="store_true",
-                           help="A service key reaching every collection (for an app server using this engine)")
+        issue.add_argument(
+            "--service",
+            action="store_true",
+            help="A service key reaching every collection (for an app server using this engine)",
+        )
         listing = sub.add_parser("list", help="List keys (never their secrets)")
         listing.add_argument("--user")
         revoke = sub.add_parser("revoke", help="Revoke a key: requests signed with it are refused")
@@ -44,8 +48,9 @@ class Command(BaseCommand):
         for key in keys:
             state = f"revoked {key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else "active"
             used = f"{key.last_used_at:%Y-%m-%d %H:%M}" if key.last_used_at else "never"
-            self.stdout.write(f"{key.access_key_id}  {key.owner.username}  {key.scope}  {state}  last used {used}"
-                              f"  {key.name}")
+            self.stdout.write(
+                f"{key.access_key_id}  {key.owner.username}  {key.scope}  {state}  last used {used}  {key.name}"
+            )
 
     def _revoke(self, access_key_id, **options):
         key = ApiAccessKey.objects.filter(access_key_id=access_key_id).first()

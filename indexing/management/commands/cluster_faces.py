@@ -1,4 +1,5 @@
 """cluster_faces --user NAME: group the user's unnamed faces now (the job indexing schedules)."""
+
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
@@ -19,5 +20,7 @@ class Command(BaseCommand):
         except get_user_model().DoesNotExist:
             raise CommandError(f"No user named {options['user']}") from None
         report = cluster_user_faces(owner)
-        self.stdout.write(f"{report.faces} unnamed faces: {report.groups} groups holding {report.grouped} faces, "
-                          f"{report.faces - report.grouped} in no group.")
+        self.stdout.write(
+            f"{report.faces} unnamed faces: {report.groups} groups holding {report.grouped} faces, "
+            f"{report.faces - report.grouped} in no group."
+        )

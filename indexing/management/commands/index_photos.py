@@ -1,4 +1,5 @@
 """index_photos PATH... --user NAME: index image files and folders (recursively)."""
+
 from __future__ import annotations
 
 import sys
@@ -24,8 +25,13 @@ def image_files(paths: list[str]) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES
-                            and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            found += sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in IMAGE_SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
         else:
             found.append(path)
     return found
@@ -40,16 +46,21 @@ class Command(BaseCommand):
         parser.add_argument("--album", default="Imported", help="album title (created if needed)")
         parser.add_argument("--create-user", action="store_true", help="create the user if missing (face indexing on)")
         parser.add_argument("--queue", action="store_true", help="hand the photos to the Celery workers")
-        parser.add_argument("--enable-face-indexing", action="store_true",
-                            help="switch face indexing on for the user (record that they agreed to it)")
+        parser.add_argument(
+            "--enable-face-indexing",
+            action="store_true",
+            help="switch face indexing on for the user (record that they agreed to it)",
+        )
 
     def handle(self, *args, paths, user, album, create_user, queue, enable_face_indexing, **options):
         owner = self._user(user, create_user)
         if enable_face_indexing:
             face_indexing_enable(owner)
         if not indexing_allowed(owner):
-            raise CommandError(f"Face indexing is off for {user!r} (or the account is banned): they switch it on "
-                               "on their account page, or pass --enable-face-indexing to record their consent.")
+            raise CommandError(
+                f"Face indexing is off for {user!r} (or the account is banned): they switch it on "
+                "on their account page, or pass --enable-face-indexing to record their consent."
+            )
         target = album_get_or_create(owner, album, Album.Source.FOLDER)
         files = image_files(paths)
         failures, skipped, queued, photos = [], 0, 0, []

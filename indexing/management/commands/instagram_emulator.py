@@ -1,4 +1,5 @@
 """instagram_emulator: serve the project's Instagram emulator until Ctrl-C (what `make run` starts)."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -18,12 +19,20 @@ class Command(BaseCommand):
         parser.add_argument("--photos", default=str(DEFAULT_PHOTOS), help="folder of photos the posts show")
         parser.add_argument("--username", default="faces.demo")
         parser.add_argument("--password", default="emulator")
-        parser.add_argument("--posts", type=int, default=0,
-                            help="synthesize this many posts (photos, carousels, videos) instead of one per photo")
+        parser.add_argument(
+            "--posts",
+            type=int,
+            default=0,
+            help="synthesize this many posts (photos, carousels, videos) instead of one per photo",
+        )
         parser.add_argument("--client-id", default="emulator-app")
         parser.add_argument("--client-secret", default="emulator-secret")
-        parser.add_argument("--redirect-uri", action="append", default=[],
-                            help="the only redirect_uri(s) accepted (repeatable; default: any)")
+        parser.add_argument(
+            "--redirect-uri",
+            action="append",
+            default=[],
+            help="the only redirect_uri(s) accepted (repeatable; default: any)",
+        )
         parser.add_argument("--rate-limit-after", type=int, help="throttle after this many Graph API calls")
         parser.add_argument("--rate-limit-seconds", type=float, default=60.0)
         parser.add_argument("--fail-next", type=int, default=0, help="answer 500 to the next N Graph API calls")
@@ -40,12 +49,16 @@ class Command(BaseCommand):
         else:
             for name in library.names:
                 account.add_image(name, name.rsplit(".", 1)[0].replace("_", " "))
-        world.set_faults(rate_limit_after=o["rate_limit_after"], rate_limit_seconds=o["rate_limit_seconds"],
-                         fail_next=o["fail_next"])
+        world.set_faults(
+            rate_limit_after=o["rate_limit_after"], rate_limit_seconds=o["rate_limit_seconds"], fail_next=o["fail_next"]
+        )
         server = EmulatorServer(world, o["host"], o["port"])
-        self.stdout.write(self.style.SUCCESS(
-            f"Instagram emulator at {server.url}/ ; account {account.username} / {account.password} with "
-            f"{len(account.posts)} posts ; app id {world.client_id}"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Instagram emulator at {server.url}/ ; account {account.username} / {account.password} with "
+                f"{len(account.posts)} posts ; app id {world.client_id}"
+            )
+        )
         try:
             server.serve_forever()
         except KeyboardInterrupt:

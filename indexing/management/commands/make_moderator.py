@@ -1,4 +1,5 @@
 """make_moderator USERNAME: staff access to the moderation admin, with the Moderators group's permissions."""
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 

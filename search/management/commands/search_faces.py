@@ -1,4 +1,5 @@
 """search_faces IMAGE... --user NAME: the user's photos matching each face of each image."""
+
 from __future__ import annotations
 
 import json
@@ -51,13 +52,24 @@ class Command(BaseCommand):
             self.stdout.write(f"{result['image']}: {result.get('error') or str(len(result['faces'])) + ' face(s)'}")
             for n, face in enumerate(result["faces"], 1):
                 b = face["box"]
-                self.stdout.write(f"  face {n} at left {b['Left']:.2f} top {b['Top']:.2f}: "
-                                  f"{len(face['matches'])} match(es)")
+                self.stdout.write(
+                    f"  face {n} at left {b['Left']:.2f} top {b['Top']:.2f}: {len(face['matches'])} match(es)"
+                )
                 for m in face["matches"]:
                     self.stdout.write(f"    {m['similarity']:6.2f}%  photo {m['photo_id']:<6} {m['file_name']}")
 
 
 def _face_json(face) -> dict:
-    return {"box": face.box, "matches": [
-        {"similarity": round(m.similarity, 2), "face_id": str(m.face.pk), "photo_id": m.face.photo_id,
-         "file_name": m.face.photo.file_name, "box": m.face.box} for m in face.matches]}
+    return {
+        "box": face.box,
+        "matches": [
+            {
+                "similarity": round(m.similarity, 2),
+                "face_id": str(m.face.pk),
+                "photo_id": m.face.photo_id,
+                "file_name": m.face.photo.file_name,
+                "box": m.face.box,
+            }
+            for m in face.matches
+        ],
+    }

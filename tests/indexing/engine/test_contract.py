@@ -7,6 +7,7 @@
   the environment (skipped otherwise, with the reason in the test summary). It creates
   collections named faceapp-contract-* and deletes them afterwards.
 """
+
 from __future__ import annotations
 
 import io
@@ -31,8 +32,10 @@ def _real_aws_engine():
 
     session = boto3.session.Session()
     if session.get_credentials() is None or not session.region_name:
-        pytest.skip("real AWS: no AWS credentials and region in the environment (set AWS_ACCESS_KEY_ID, "
-                    "AWS_SECRET_ACCESS_KEY and AWS_DEFAULT_REGION, or AWS_PROFILE, to run the contract on Rekognition)")
+        pytest.skip(
+            "real AWS: no AWS credentials and region in the environment (set AWS_ACCESS_KEY_ID, "
+            "AWS_SECRET_ACCESS_KEY and AWS_DEFAULT_REGION, or AWS_PROFILE, to run the contract on Rekognition)"
+        )
     return RekognitionEngine(make_client(retry_mode="standard", max_attempts=3))
 
 
@@ -62,8 +65,10 @@ def collection(engine):
 
 def _index(engine, collection, faces_dir, *names) -> dict[str, list[dict]]:
     """{file name: its FaceRecords}, each photo indexed with its file name as external image id."""
-    return {n: engine.index_faces(collection, (faces_dir / n).read_bytes(), external_image_id=n)["FaceRecords"]
-            for n in names}
+    return {
+        n: engine.index_faces(collection, (faces_dir / n).read_bytes(), external_image_id=n)["FaceRecords"]
+        for n in names
+    }
 
 
 def _area(box: dict) -> float:
@@ -167,13 +172,13 @@ def test_search_every_face_by_image_answers_each_face_with_its_own_matches(engin
     boxes = [a["SearchedFaceBoundingBox"] for a in answers]
     assert _area(boxes[0]) > _area(boxes[1])
     for answer, record in zip(answers, indexed["group_kit_rose.jpg"]):
-        assert answer["SearchedFaceBoundingBox"]["Left"] == pytest.approx(record["Face"]["BoundingBox"]["Left"],
-                                                                          abs=0.03)
+        assert answer["SearchedFaceBoundingBox"]["Left"] == pytest.approx(
+            record["Face"]["BoundingBox"]["Left"], abs=0.03
+        )
     left, right = sorted(answers, key=lambda a: a["SearchedFaceBoundingBox"]["Left"])
     # The manifest: Rose Leslie on the left of the group photo, Kit Harington on the right.
     assert {m["Face"]["ExternalImageId"] for m in left["FaceMatches"]} == {"group_kit_rose.jpg", "rose_leslie_1.jpg"}
-    assert {m["Face"]["ExternalImageId"] for m in right["FaceMatches"]} == {"group_kit_rose.jpg",
-                                                                           "kit_harington_1.jpg"}
+    assert {m["Face"]["ExternalImageId"] for m in right["FaceMatches"]} == {"group_kit_rose.jpg", "kit_harington_1.jpg"}
     assert engine.search_every_face_by_image(collection, _blank_png()) == []
 
 
@@ -183,7 +188,8 @@ def test_deleted_faces_are_gone_from_search_and_unknown_ids_are_reported(engine,
     answer = engine.delete_faces(collection, [ids["barack_obama_2.jpg"], NO_SUCH_FACE])
     assert answer["DeletedFaces"] == [ids["barack_obama_2.jpg"]]
     assert [(u["FaceId"], u["Reasons"]) for u in answer["UnsuccessfulFaceDeletions"]] == [
-        (NO_SUCH_FACE, ["FACE_NOT_FOUND"])]
+        (NO_SUCH_FACE, ["FACE_NOT_FOUND"])
+    ]
     matches = engine.search_faces(collection, ids["barack_obama_1.jpg"])["FaceMatches"]
     assert [m["Face"]["FaceId"] for m in matches] == [ids["barack_obama_3.jpg"]]
     assert engine.describe_collection(collection)["FaceCount"] == 2
@@ -199,8 +205,11 @@ def awkward_photos(faces_dir) -> tuple[bytes, list[bytes]]:
     out = io.BytesIO()
     noisy.save(out, "PNG", compress_level=0)
     assert len(out.getvalue()) > 5 * 1024 * 1024
-    return imagefiles.encode(original, "PNG"), [out.getvalue(), imagefiles.encode(original, "WEBP", quality=90),
-                                               imagefiles.rotated_with_exif(original)]
+    return imagefiles.encode(original, "PNG"), [
+        out.getvalue(),
+        imagefiles.encode(original, "WEBP", quality=90),
+        imagefiles.rotated_with_exif(original),
+    ]
 
 
 def test_photos_rekognition_would_refuse_as_sent_are_indexed(engine, collection, awkward_photos):

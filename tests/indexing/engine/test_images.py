@@ -1,4 +1,5 @@
 """Decoding every kind of image a phone makes, and refusing the rest with a clear message."""
+
 import pytest
 from PIL import Image
 
@@ -12,13 +13,16 @@ def photo(faces_dir) -> Image.Image:
     return Image.open(faces_dir / "joe_biden_2.jpg").convert("RGB")
 
 
-@pytest.mark.parametrize("make, message", [
-    (lambda p: b"", "empty"),
-    (lambda p: b"<html><body>hello</body></html>", "not an image"),
-    (lambda p: b'<svg xmlns="http://www.w3.org/2000/svg"/>', "not an image"),
-    (lambda p: imagefiles.truncated(imagefiles.encode(p, "JPEG")), "damaged or truncated"),
-    (lambda p: imagefiles.truncated(imagefiles.encode(p, "PNG")), "damaged or truncated"),
-])
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda p: b"", "empty"),
+        (lambda p: b"<html><body>hello</body></html>", "not an image"),
+        (lambda p: b'<svg xmlns="http://www.w3.org/2000/svg"/>', "not an image"),
+        (lambda p: imagefiles.truncated(imagefiles.encode(p, "JPEG")), "damaged or truncated"),
+        (lambda p: imagefiles.truncated(imagefiles.encode(p, "PNG")), "damaged or truncated"),
+    ],
+)
 def test_broken_files_are_refused_as_invalid(photo, make, message):
     with pytest.raises(errors.InvalidImageFormat, match=message):
         load_image(make(photo))
@@ -34,15 +38,18 @@ def test_files_over_the_byte_limit_are_refused(photo):
         load_image(imagefiles.encode(photo, "PNG"), max_bytes=1000)
 
 
-@pytest.mark.parametrize("make, fmt", [
-    (lambda p: imagefiles.encode(p.convert("CMYK"), "JPEG"), "JPEG"),
-    (lambda p: imagefiles.sixteen_bit_png(p), "PNG"),
-    (lambda p: imagefiles.encode(p.convert("RGBA"), "PNG"), "PNG"),
-    (lambda p: imagefiles.encode(p.convert("P"), "PNG"), "PNG"),
-    (lambda p: imagefiles.encode(p.convert("L"), "JPEG"), "JPEG"),
-    (lambda p: imagefiles.encode(p, "WEBP"), "WEBP"),
-    (lambda p: imagefiles.animated_gif(p), "GIF"),
-])
+@pytest.mark.parametrize(
+    "make, fmt",
+    [
+        (lambda p: imagefiles.encode(p.convert("CMYK"), "JPEG"), "JPEG"),
+        (lambda p: imagefiles.sixteen_bit_png(p), "PNG"),
+        (lambda p: imagefiles.encode(p.convert("RGBA"), "PNG"), "PNG"),
+        (lambda p: imagefiles.encode(p.convert("P"), "PNG"), "PNG"),
+        (lambda p: imagefiles.encode(p.convert("L"), "JPEG"), "JPEG"),
+        (lambda p: imagefiles.encode(p, "WEBP"), "WEBP"),
+        (lambda p: imagefiles.animated_gif(p), "GIF"),
+    ],
+)
 def test_every_mode_becomes_rgb(photo, make, fmt):
     loaded = load_image(make(photo))
     assert loaded.format == fmt and loaded.image.mode == "RGB" and loaded.image.size == photo.size

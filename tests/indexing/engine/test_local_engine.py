@@ -1,4 +1,5 @@
 """The local engine alone (no Django): Rekognition's collection operations on real photos."""
+
 import pytest
 
 from indexing.engine import errors
@@ -22,7 +23,7 @@ def indexed(faces_manifest):
         if path.suffix.lower() not in (".jpg", ".png"):
             continue
         answer = engine.index_faces("people", path.read_bytes(), external_image_id=path.name)
-        labelled = answer["FaceRecords"][:len(faces_manifest[path.name])]  # largest first
+        labelled = answer["FaceRecords"][: len(faces_manifest[path.name])]  # largest first
         records = sorted(labelled, key=lambda r: r["Face"]["BoundingBox"]["Left"])
         faces_of[path.name] = [r["Face"]["FaceId"] for r in records]
         assert len(answer["FaceRecords"]) >= len(faces_manifest[path.name]), path.name
@@ -32,7 +33,8 @@ def indexed(faces_manifest):
 def test_every_face_of_the_manifest_is_indexed(indexed, faces_manifest):
     engine, faces_of = indexed
     assert {name: len(ids) for name, ids in faces_of.items()} == {
-        name: len(people) for name, people in faces_manifest.items()}
+        name: len(people) for name, people in faces_manifest.items()
+    }
     assert engine.describe_collection("people")["FaceCount"] >= sum(len(p) for p in faces_manifest.values())
 
 

@@ -1,4 +1,5 @@
 """The two face models on real photos: faces found, who is who, calibration, and their files."""
+
 from __future__ import annotations
 
 import csv
@@ -48,7 +49,7 @@ def found(model) -> dict[str, list]:
 
 def listed_faces(found, name):
     """The faces of the people the manifest lists: the largest ones, left to right."""
-    faces = found[name][:len(PEOPLE[name])]
+    faces = found[name][: len(PEOPLE[name])]
     return sorted(faces, key=lambda f: f.box[0])
 
 
@@ -66,8 +67,11 @@ def test_faces_come_largest_first(found):
 
 def labelled_faces(found) -> list[tuple[str, str, np.ndarray]]:
     """(person, photo, embedding) of every face the manifest names."""
-    return [(person, name, face.embedding) for name in PEOPLE
-            for person, face in zip(PEOPLE[name], listed_faces(found, name), strict=True)]
+    return [
+        (person, name, face.embedding)
+        for name in PEOPLE
+        for person, face in zip(PEOPLE[name], listed_faces(found, name), strict=True)
+    ]
 
 
 def test_the_same_person_scores_80_or_more_and_others_less(model, found):

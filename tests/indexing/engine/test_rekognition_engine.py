@@ -1,5 +1,6 @@
 """What the Rekognition engine does on its own side: images made acceptable to Rekognition, ids
 sanitized, and an engine that cannot be reached leaves the photo waiting, not failed."""
+
 import io
 
 import pytest
@@ -42,8 +43,9 @@ def test_jpeg_and_png_go_as_they_are_and_everything_else_as_an_upright_jpeg(face
 
 
 def test_an_unreachable_engine_raises_engine_unavailable():
-    engine = RekognitionEngine(make_client(f"http://127.0.0.1:{free_port()}", REGION, "FACEKEY", "secret",
-                                           max_attempts=1))
+    engine = RekognitionEngine(
+        make_client(f"http://127.0.0.1:{free_port()}", REGION, "FACEKEY", "secret", max_attempts=1)
+    )
     with pytest.raises(errors.EngineUnavailable):
         engine.list_collections()
 

@@ -4,6 +4,7 @@
 Rekognition engine (boto3) over HTTP to the app's own Rekognition-compatible API on a real port,
 signed with a service key (as in test_contract.py).
 """
+
 import pytest
 
 from indexing.engine import errors
@@ -11,8 +12,14 @@ from indexing.engine.local import LocalEngine
 from indexing.engine.store import MemoryStore
 from tests.indexing.conftest import rekognition_client
 
-PHOTOS = ("barack_obama_1.jpg", "barack_obama_2.jpg", "barack_obama_3.jpg", "joe_biden_2.jpg",
-          "group_kit_rose.jpg", "kit_harington_1.jpg")
+PHOTOS = (
+    "barack_obama_1.jpg",
+    "barack_obama_2.jpg",
+    "barack_obama_3.jpg",
+    "joe_biden_2.jpg",
+    "group_kit_rose.jpg",
+    "kit_harington_1.jpg",
+)
 
 
 OVER_API = pytest.param("rekognition-over-local-api", marks=pytest.mark.django_db(transaction=True))
@@ -33,9 +40,13 @@ def engine(request):
 def faces(engine, faces_dir):
     """The collection "c" with PHOTOS indexed: {file name: [face ids, largest first]}."""
     engine.create_collection("c")
-    return {name: [r["Face"]["FaceId"] for r in
-                   engine.index_faces("c", (faces_dir / name).read_bytes(), external_image_id=name)["FaceRecords"]]
-            for name in PHOTOS}
+    return {
+        name: [
+            r["Face"]["FaceId"]
+            for r in engine.index_faces("c", (faces_dir / name).read_bytes(), external_image_id=name)["FaceRecords"]
+        ]
+        for name in PHOTOS
+    }
 
 
 def _users(engine):
@@ -103,8 +114,11 @@ def test_disassociate_frees_faces_for_another_user(engine, faces):
     refused = engine.disassociate_faces("c", "other", [kit])["UnsuccessfulFaceDisassociations"][0]
     assert refused["Reasons"] == ["ASSOCIATED_TO_A_DIFFERENT_USER"]
     answer = engine.disassociate_faces("c", "kit", [kit])
-    assert answer == {"DisassociatedFaces": [{"FaceId": kit}], "UnsuccessfulFaceDisassociations": [],
-                      "UserStatus": "CREATED"}
+    assert answer == {
+        "DisassociatedFaces": [{"FaceId": kit}],
+        "UnsuccessfulFaceDisassociations": [],
+        "UserStatus": "CREATED",
+    }
     assert engine.associate_faces("c", "other", [kit])["AssociatedFaces"] == [{"FaceId": kit}]
 
 
@@ -199,8 +213,9 @@ def test_a_key_may_not_create_a_user_in_another_users_collection(rekognition_url
     # her own collection takes users, and ListFaces by UserId answers the user's faces
     alices.create_collection(CollectionId=alice_own)
     alices.create_user(CollectionId=alice_own, UserId="jane")
-    face_id = alices.index_faces(CollectionId=alice_own, Image={"Bytes": (faces_dir / "joe_biden_2.jpg").read_bytes()}
-                                 )["FaceRecords"][0]["Face"]["FaceId"]
+    face_id = alices.index_faces(CollectionId=alice_own, Image={"Bytes": (faces_dir / "joe_biden_2.jpg").read_bytes()})[
+        "FaceRecords"
+    ][0]["Face"]["FaceId"]
     assert alices.list_faces(CollectionId=alice_own, UserId="jane")["Faces"] == []
     alices.associate_faces(CollectionId=alice_own, UserId="jane", FaceIds=[face_id])
     assert [f["FaceId"] for f in alices.list_faces(CollectionId=alice_own, UserId="jane")["Faces"]] == [face_id]

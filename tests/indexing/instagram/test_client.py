@@ -1,4 +1,5 @@
 """The Graph API client against the emulator: paging by `next`, Instagram's errors as named exceptions."""
+
 import pytest
 
 from indexing.instagram.client import (
@@ -20,8 +21,9 @@ def client(emulator, emulator_server):
     for name in ("kit_harington_1.jpg", "rose_leslie_1.jpg", "kit_harington_3.jpg"):
         account.add_image(name)
     account.add_carousel(["group_kit_rose.jpg", "rose_leslie_2.jpg"])
-    return GraphClient(long_token(emulator_server.url), emulator_server.url, timeout=5, retries=2, backoff=0.05,
-                       default_wait=7)
+    return GraphClient(
+        long_token(emulator_server.url), emulator_server.url, timeout=5, retries=2, backoff=0.05, default_wait=7
+    )
 
 
 def test_pages_are_followed_by_next_which_is_kept_without_the_token(client):

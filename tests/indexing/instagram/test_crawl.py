@@ -1,4 +1,5 @@
 """Crawls through a real Celery worker and broker, against the emulator over HTTP, faults included."""
+
 import pytest
 import requests
 from django.contrib.auth import get_user_model
@@ -30,12 +31,15 @@ def log_in(live_server, username="kit.h", password="pw-kit"):
 
 def settled(crawl_id, *states, timeout=120) -> InstagramCrawl:
     """The crawl once it reached one of `states` and none of its media is still being fetched."""
+
     def check():
         crawl = InstagramCrawl.objects.get(pk=crawl_id)
         pending = InstagramMedia.objects.filter(crawl=crawl, status=InstagramMedia.Status.PENDING).exists()
-        indexing = Photo.objects.filter(owner=crawl.owner, status__in=[Photo.Status.PENDING,
-                                                                       Photo.Status.PROCESSING]).exists()
+        indexing = Photo.objects.filter(
+            owner=crawl.owner, status__in=[Photo.Status.PENDING, Photo.Status.PROCESSING]
+        ).exists()
         return crawl if crawl.state in states and not pending and not indexing else None
+
     return wait_for(check, timeout, f"crawl {crawl_id} to end {states}")
 
 
@@ -52,7 +56,8 @@ def assert_one_photo_per_image(user, account, faces_manifest):
         assert photo.faces.count() == len(faces_manifest[images[photo.source_id]]), images[photo.source_id]
     engine_faces = EngineFace.objects.filter(collection__collection_id=collection_id_for(user))
     assert sorted(engine_faces.values_list("face_id", flat=True)) == sorted(
-        Face.objects.filter(owner=user).values_list("engine_face_id", flat=True))  # no orphan, no duplicate
+        Face.objects.filter(owner=user).values_list("engine_face_id", flat=True)
+    )  # no orphan, no duplicate
     assert {f.external_image_id for f in engine_faces} <= set(images)  # the media id is the external image id
 
 
@@ -75,8 +80,11 @@ def test_faces_appear_while_the_crawl_is_still_running(live_server, kit, emulato
     emulator.set_faults(path="/me/media", rate_limit_after=1, rate_limit_seconds=4)  # the second page waits
     user, http = log_in(live_server)
     crawl_id = InstagramCrawl.objects.get(owner=user).pk
-    progress = wait_for(lambda: (p := http.get(f"{live_server.url}/instagram/crawls/{crawl_id}/").json())["faces"]
-                        and p, 60, "the first faces")
+    progress = wait_for(
+        lambda: (p := http.get(f"{live_server.url}/instagram/crawls/{crawl_id}/").json())["faces"] and p,
+        60,
+        "the first faces",
+    )
     assert progress["active"] and progress["state"] != "done" and progress["percent"] < 100
     settled(crawl_id, State.DONE)
 
@@ -89,23 +97,28 @@ def test_a_later_crawl_fetches_only_new_posts_and_removes_deleted_ones(live_serv
     gone_files = [p.original.path for p in Photo.objects.filter(source_id__in=gone)]
     kit.delete_post(carousel.id)
     new = kit.add_image("kit_harington_2.jpg")
-    page = http.post(f"{live_server.url}/instagram/crawls/new/",
-                     data={"csrfmiddlewaretoken": http.cookies["csrftoken"]})
+    page = http.post(
+        f"{live_server.url}/instagram/crawls/new/", data={"csrfmiddlewaretoken": http.cookies["csrftoken"]}
+    )
     assert page.status_code == 200
     second = settled(InstagramCrawl.objects.filter(owner=user).latest("pk").pk, State.DONE)
     assert not second.full and second.posts_seen == 4
     assert emulator.downloads[new.id] == 1 and set(emulator.downloads.values()) == {1}  # old posts not fetched again
-    assert not Photo.objects.filter(source_id__in=gone).exists() and not Face.objects.filter(
-        photo__source_id__in=gone).exists()
+    assert (
+        not Photo.objects.filter(source_id__in=gone).exists()
+        and not Face.objects.filter(photo__source_id__in=gone).exists()
+    )
     assert not any(__import__("os").path.exists(f) for f in gone_files)
     assert_one_photo_per_image(user, kit, {**faces_manifest, "kit_harington_2.jpg": ["kit_harington"]})
 
 
 @pytest.mark.parametrize("status, code", [(429, 4), (400, 17)])
-def test_a_rate_limit_makes_the_crawl_wait_and_resume_from_its_cursor(live_server, kit, emulator, faces_manifest,
-                                                                       status, code):
-    emulator.set_faults(path="/me/media", rate_limit_after=1, rate_limit_seconds=1.5, rate_limit_status=status,
-                        rate_limit_code=code)
+def test_a_rate_limit_makes_the_crawl_wait_and_resume_from_its_cursor(
+    live_server, kit, emulator, faces_manifest, status, code
+):
+    emulator.set_faults(
+        path="/me/media", rate_limit_after=1, rate_limit_seconds=1.5, rate_limit_status=status, rate_limit_code=code
+    )
     user, _ = log_in(live_server)
     crawl = first_crawl(user)
     assert crawl.throttled >= 1 and emulator.calls["throttled"] >= 1 and crawl.posts_seen == 4
@@ -126,8 +139,7 @@ def test_instagram_failing_for_good_fails_the_crawl_with_a_reason(live_server, k
     crawl = first_crawl(user, State.FAILED)
     assert "500" in crawl.message and "gave up" in crawl.message
     token = user.social_auth.get().extra_data["access_token"]
-    assert token not in crawl.message and token not in http.get(f"{live_server.url}/instagram/crawls/"
-                                                                 f"{crawl.pk}/").text
+    assert token not in crawl.message and token not in http.get(f"{live_server.url}/instagram/crawls/{crawl.pk}/").text
 
 
 def test_an_expired_token_stops_the_crawl_and_asks_for_a_new_login(live_server, kit, emulator, faces_manifest):

@@ -1,4 +1,5 @@
 """A worker killed (SIGKILL) mid-crawl: another one finishes it, one photo per media item, no duplicate face."""
+
 import os
 import signal
 import time
@@ -14,13 +15,23 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 QUEUE = "instagram-kill"
 # Claims and messages of a dead worker are taken over after seconds, not the production minutes.
 FAST_RECOVERY = {"CELERY_TASK_TIME_LIMIT": "5", "CELERY_VISIBILITY_TIMEOUT": "3", "INSTAGRAM_STALL_SECONDS": "4"}
-PHOTOS = ["alex_lacamoire_2.jpg", "joe_biden_2.jpg", "kit_harington_1.jpg", "rose_leslie_1.jpg",
-          "barack_obama_1.jpg", "barack_obama_2.jpg", "kit_harington_3.jpg", "rose_leslie_2.jpg",
-          "alex_lacamoire_3.jpg", "barack_obama_3.jpg"]
+PHOTOS = [
+    "alex_lacamoire_2.jpg",
+    "joe_biden_2.jpg",
+    "kit_harington_1.jpg",
+    "rose_leslie_1.jpg",
+    "barack_obama_1.jpg",
+    "barack_obama_2.jpg",
+    "kit_harington_3.jpg",
+    "rose_leslie_2.jpg",
+    "alex_lacamoire_3.jpg",
+    "barack_obama_3.jpg",
+]
 
 
 def test_killing_the_worker_mid_crawl_loses_nothing_and_duplicates_nothing(
-        live_server, emulator, emulator_server, instagram_settings, redis_url, media_root, tmp_path, faces_manifest):
+    live_server, emulator, emulator_server, instagram_settings, redis_url, media_root, tmp_path, faces_manifest
+):
     account = emulator.add_account("kit.h", "pw-kit")
     for name in PHOTOS:
         account.add_image(name)
@@ -36,8 +47,10 @@ def test_killing_the_worker_mid_crawl_loses_nothing_and_duplicates_nothing(
         photos = Photo.objects.filter(owner=user)
         # kill it while it indexes a photo, once a few are done
         deadline = time.time() + 120
-        while not (photos.filter(status=Photo.Status.INDEXED).count() >= 3
-                   and photos.filter(status=Photo.Status.PROCESSING).exists()):
+        while not (
+            photos.filter(status=Photo.Status.INDEXED).count() >= 3
+            and photos.filter(status=Photo.Status.PROCESSING).exists()
+        ):
             assert time.time() < deadline, "the crawl never got going"
             time.sleep(0.01)
         os.kill(first.pid, signal.SIGKILL)

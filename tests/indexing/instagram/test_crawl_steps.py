@@ -1,4 +1,5 @@
 """Crawl steps run in this process against the emulator: each is idempotent, and the odd paths hold."""
+
 import pytest
 import requests
 from django.db import IntegrityError, transaction
@@ -25,8 +26,11 @@ def test_a_page_and_a_media_item_done_twice_count_once(live_server, kit, emulato
     crawl = InstagramCrawl.objects.get(owner=user)
     before = InstagramCrawl.objects.get(pk=crawl.pk)  # what a second delivery of the task had read
     crawler.crawl_page(crawl.pk)
-    items = crawler.client_for(user.social_auth.get().extra_data["access_token"]).media_page(
-        crawler.client_for("").first_page_url(2)).items
+    items = (
+        crawler.client_for(user.social_auth.get().extra_data["access_token"])
+        .media_page(crawler.client_for("").first_page_url(2))
+        .items
+    )
     crawler._record_page(before, items, "")  # the duplicate finishes late: its page is already recorded
     crawl.refresh_from_db()
     assert crawl.posts_seen == 2 and InstagramMedia.objects.count() == 3

@@ -1,4 +1,5 @@
 """The emulator speaks Instagram as ../shared/reference/instagram.md describes it, over real HTTP."""
+
 import re
 from urllib.parse import parse_qs, urlsplit
 
@@ -11,9 +12,16 @@ REDIRECT = "http://app.example/auth/complete/instagram/"
 
 
 def authorize(url, username="kit.h", password="pw", redirect_uri=REDIRECT, decision="allow"):
-    form = {"client_id": CLIENT_ID, "redirect_uri": redirect_uri, "response_type": "code",
-            "scope": "instagram_business_basic", "state": "xyz", "username": username, "password": password,
-            "decision": decision}
+    form = {
+        "client_id": CLIENT_ID,
+        "redirect_uri": redirect_uri,
+        "response_type": "code",
+        "scope": "instagram_business_basic",
+        "state": "xyz",
+        "username": username,
+        "password": password,
+        "decision": decision,
+    }
     return requests.post(f"{url}/oauth/authorize", data=form, allow_redirects=False)
 
 
@@ -22,15 +30,24 @@ def code_of(response) -> str:
 
 
 def exchange(url, code, redirect_uri=REDIRECT):
-    return requests.post(f"{url}/oauth/access_token", data={
-        "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "grant_type": "authorization_code",
-        "redirect_uri": redirect_uri, "code": code})
+    return requests.post(
+        f"{url}/oauth/access_token",
+        data={
+            "client_id": CLIENT_ID,
+            "client_secret": CLIENT_SECRET,
+            "grant_type": "authorization_code",
+            "redirect_uri": redirect_uri,
+            "code": code,
+        },
+    )
 
 
 def long_token(url) -> str:
     short = exchange(url, code_of(authorize(url))).json()["data"][0]["access_token"]
-    answer = requests.get(f"{url}/access_token", params={
-        "grant_type": "ig_exchange_token", "client_secret": CLIENT_SECRET, "access_token": short}).json()
+    answer = requests.get(
+        f"{url}/access_token",
+        params={"grant_type": "ig_exchange_token", "client_secret": CLIENT_SECRET, "access_token": short},
+    ).json()
     assert answer["token_type"] == "bearer" and answer["expires_in"] > 59 * 86400
     return answer["access_token"]
 
@@ -45,9 +62,16 @@ def kit(emulator):
 
 
 def test_consent_page_asks_for_the_login_and_sends_back_a_code_and_the_state(emulator_server, kit):
-    page = requests.get(f"{emulator_server.url}/oauth/authorize", params={
-        "client_id": CLIENT_ID, "redirect_uri": REDIRECT, "response_type": "code",
-        "scope": "instagram_business_basic", "state": "xyz"})
+    page = requests.get(
+        f"{emulator_server.url}/oauth/authorize",
+        params={
+            "client_id": CLIENT_ID,
+            "redirect_uri": REDIRECT,
+            "response_type": "code",
+            "scope": "instagram_business_basic",
+            "state": "xyz",
+        },
+    )
     assert page.status_code == 200 and 'name="password"' in page.text
     wrong = authorize(emulator_server.url, password="nope")
     assert wrong.status_code == 200 and "password was incorrect" in wrong.text
@@ -79,7 +103,10 @@ def test_a_code_works_once_and_only_with_the_same_redirect_uri(emulator_server, 
     assert first.status_code == 200 and first.json()["data"][0]["user_id"] == kit.user_id
     again = exchange(emulator_server.url, code)
     assert again.status_code == 400 and again.json() == {
-        "error_type": "OAuthException", "code": 400, "error_message": "Matching code was not found or was already used"}
+        "error_type": "OAuthException",
+        "code": 400,
+        "error_message": "Matching code was not found or was already used",
+    }
 
 
 def test_a_long_lived_token_refreshes_only_once_a_day_old(emulator, emulator_server, kit):
@@ -94,12 +121,14 @@ def test_a_long_lived_token_refreshes_only_once_a_day_old(emulator, emulator_ser
 
 def test_media_pages_follow_next_and_carry_children_and_thumbnails(emulator_server, kit):
     token = long_token(emulator_server.url)
-    me = requests.get(f"{emulator_server.url}/v21.0/me", params={
-        "access_token": token, "fields": "id,user_id,username,media_count"}).json()
+    me = requests.get(
+        f"{emulator_server.url}/v21.0/me", params={"access_token": token, "fields": "id,user_id,username,media_count"}
+    ).json()
     assert me == {"id": kit.id, "user_id": kit.user_id, "username": "kit.h", "media_count": 3}
     fields = "id,caption,media_type,media_url,thumbnail_url,timestamp,children{id,media_type,media_url,thumbnail_url}"
-    page = requests.get(f"{emulator_server.url}/me/media",
-                        params={"access_token": token, "fields": fields, "limit": 2}).json()
+    page = requests.get(
+        f"{emulator_server.url}/me/media", params={"access_token": token, "fields": fields, "limit": 2}
+    ).json()
     assert [m["media_type"] for m in page["data"]] == ["VIDEO", "CAROUSEL_ALBUM"]
     video, carousel = page["data"]
     assert "thumbnail_url" in video and "caption" not in video
@@ -133,8 +162,12 @@ def test_errors_come_in_instagrams_shapes(emulator, emulator_server, kit):
 def test_media_files_are_unique_per_media_item_and_breakable(emulator, emulator_server, kit):
     twice = kit.add_image("kit_harington_1.jpg")
     token = long_token(emulator_server.url)
-    urls = [m["media_url"] for m in requests.get(f"{emulator_server.url}/me/media", params={
-        "access_token": token, "fields": "media_url"}).json()["data"]]
+    urls = [
+        m["media_url"]
+        for m in requests.get(
+            f"{emulator_server.url}/me/media", params={"access_token": token, "fields": "media_url"}
+        ).json()["data"]
+    ]
     first, *_, last = [requests.get(u).content for u in urls]
     assert first != last  # the same photo posted twice still gives two files
     emulator.set_faults(broken_media={twice.id})

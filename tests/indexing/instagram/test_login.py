@@ -1,4 +1,5 @@
 """'Log in with Instagram' through the emulator over real HTTP: accounts, tokens, refresh, relogin."""
+
 import time
 
 import pytest
@@ -50,8 +51,10 @@ def test_logging_in_again_reuses_the_account(live_server, kit):
 def test_a_local_user_connects_instagram_later(live_server, kit, user):
     http = requests.Session()
     http.get(f"{live_server.url}/accounts/login/")
-    http.post(f"{live_server.url}/accounts/login/", data={
-        "username": "alice", "password": "pw-alice-123", "csrfmiddlewaretoken": http.cookies["csrftoken"]})
+    http.post(
+        f"{live_server.url}/accounts/login/",
+        data={"username": "alice", "password": "pw-alice-123", "csrfmiddlewaretoken": http.cookies["csrftoken"]},
+    )
     assert "Connect Instagram" in http.get(f"{live_server.url}/").text
     oauth_login(http, live_server.url, "kit.h", "pw-kit")
     assert User.objects.count() == 1

@@ -1,4 +1,5 @@
 """The crawl's JSON and button answer only their owner; the token is never rendered, not even in the admin."""
+
 import pytest
 from django.urls import reverse
 from social_django.models import UserSocialAuth
@@ -11,11 +12,14 @@ TOKEN = "IGAAsecret-token-never-shown"
 
 @pytest.fixture
 def crawl(user):
-    UserSocialAuth.objects.create(user=user, provider="instagram", uid="2700", extra_data={
-        "access_token": TOKEN, "expires_in": 5184000, "auth_time": 1})
+    UserSocialAuth.objects.create(
+        user=user,
+        provider="instagram",
+        uid="2700",
+        extra_data={"access_token": TOKEN, "expires_in": 5184000, "auth_time": 1},
+    )
     InstagramAccount.objects.create(user=user, instagram_id="2700", username="alice.ig")
-    return InstagramCrawl.objects.create(owner=user, state=InstagramCrawl.State.WALKING, posts_total=10,
-                                         posts_seen=5)
+    return InstagramCrawl.objects.create(owner=user, state=InstagramCrawl.State.WALKING, posts_total=10, posts_seen=5)
 
 
 def test_the_progress_json_is_the_owners_only(client, crawl, other_user):
@@ -49,9 +53,11 @@ def test_the_admin_shows_crawls_live_and_hides_the_token(admin_client, crawl):
     progress = admin_client.get(reverse("admin:indexing_instagramcrawl_progress", args=[crawl.pk])).json()
     assert progress["posts_seen"] == 5
     social = UserSocialAuth.objects.get()
-    for url in (reverse("admin:social_django_usersocialauth_change", args=[social.pk]),
-                reverse("admin:social_django_usersocialauth_changelist"),
-                reverse("admin:indexing_instagramcrawl_change", args=[crawl.pk])):
+    for url in (
+        reverse("admin:social_django_usersocialauth_change", args=[social.pk]),
+        reverse("admin:social_django_usersocialauth_changelist"),
+        reverse("admin:indexing_instagramcrawl_change", args=[crawl.pk]),
+    ):
         page = admin_client.get(url)
         assert page.status_code == 200 and TOKEN not in page.content.decode()
 

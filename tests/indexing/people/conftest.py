@@ -1,4 +1,5 @@
 """Every shared photo indexed once for this package's tests, for one user; each test's changes roll back."""
+
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -64,6 +65,7 @@ def committed_library(username, faces_dir, manifest, names, media_root, django_d
 
 @pytest.fixture(scope="package")
 def library(django_db_setup, django_db_blocker, faces_dir, faces_manifest, media_root):
-    with committed_library("carol", faces_dir, faces_manifest, sorted(faces_manifest), media_root,
-                           django_db_blocker) as found:
+    with committed_library(
+        "carol", faces_dir, faces_manifest, sorted(faces_manifest), media_root, django_db_blocker
+    ) as found:
         yield found

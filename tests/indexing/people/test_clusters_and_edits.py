@@ -1,4 +1,5 @@
 """Groups of unnamed faces, merge, split and undo on the shared photos: every face stays accounted for."""
+
 import pytest
 
 from indexing import people
@@ -44,9 +45,13 @@ def test_group_ids_and_hidden_groups_stay_across_runs_and_naming_a_group_takes_i
 
 
 def test_two_faces_of_one_photo_are_never_in_one_group():
-    labels = people.cluster_labels(["a", "b", "c"], {"a": 1, "b": 1, "c": 2},
-                                   {"a": {"b": 99, "c": 95}, "b": {"a": 99, "c": 90}, "c": {"a": 95, "b": 90}},
-                                   80, 2)
+    labels = people.cluster_labels(
+        ["a", "b", "c"],
+        {"a": 1, "b": 1, "c": 2},
+        {"a": {"b": 99, "c": 95}, "b": {"a": 99, "c": 90}, "c": {"a": 95, "b": 90}},
+        80,
+        2,
+    )
     assert labels[0] == labels[2] != -1 and labels[1] == -1
 
 
@@ -86,8 +91,11 @@ def test_undo_of_naming_and_renaming(library):
     named = people.name_face(library.owner, face, "Kit")
     rename = people.rename_person(library.owner, named.person, "Kit Harington")
     with pytest.raises(people.PeopleError, match="merge"):
-        people.rename_person(library.owner, people.name_face(library.owner, library.face("rose_leslie_1.jpg"),
-                                                             "Rose").person, "kit harington")
+        people.rename_person(
+            library.owner,
+            people.name_face(library.owner, library.face("rose_leslie_1.jpg"), "Rose").person,
+            "kit harington",
+        )
     people.undo(library.owner, rename)
     assert Person.objects.get(pk=named.person.pk).name == "Kit"
     people.undo(library.owner, named.event)
@@ -102,8 +110,9 @@ def _rose(library):
 
 def test_clustering_runs_only_when_indexing_asked_for_it(library):
     assert people.cluster_if_due(library.owner.pk) is None
-    PeopleSettings.objects.update_or_create(owner=library.owner, defaults={"match_threshold": 80,
-                                                                            "clustering_due": True})
+    PeopleSettings.objects.update_or_create(
+        owner=library.owner, defaults={"match_threshold": 80, "clustering_due": True}
+    )
     assert people.cluster_if_due(library.owner.pk).groups == 5
     assert not PeopleSettings.objects.get(owner=library.owner).clustering_due
 

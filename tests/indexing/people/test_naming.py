@@ -1,4 +1,5 @@
 """Naming faces on the shared photos: suggestions follow the name, and nobody else's photos get it."""
+
 import pytest
 
 from indexing import people
@@ -11,9 +12,14 @@ from tests.indexing.people.conftest import index_library
 pytestmark = pytest.mark.django_db
 
 # One photo of each identity, where it stands alone
-FIRST = {"alex_lacamoire": "alex_lacamoire_1.png", "barack_obama": "barack_obama_1.jpg",
-         "joe_biden": "joe_biden_2.jpg", "kit_harington": "kit_harington_1.jpg",
-         "lin_manuel_miranda": "lin_manuel_miranda_1.png", "rose_leslie": "rose_leslie_1.jpg"}
+FIRST = {
+    "alex_lacamoire": "alex_lacamoire_1.png",
+    "barack_obama": "barack_obama_1.jpg",
+    "joe_biden": "joe_biden_2.jpg",
+    "kit_harington": "kit_harington_1.jpg",
+    "lin_manuel_miranda": "lin_manuel_miranda_1.png",
+    "rose_leslie": "rose_leslie_1.jpg",
+}
 
 
 def _who_is_tagged(library) -> dict[str, set[str]]:

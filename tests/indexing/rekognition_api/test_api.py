@@ -1,5 +1,6 @@
 """The Rekognition-compatible API through the real boto3 client on a real port: Rekognition's
 error types, SigV4 authentication, and each key reaching only its owner's collections."""
+
 from __future__ import annotations
 
 import json
@@ -49,8 +50,9 @@ def test_boto3_raises_rekognitions_own_error_types(rekognition_url, alice_key, u
     with pytest.raises(rek.exceptions.ResourceNotFoundException):
         rek.describe_collection(CollectionId=f"{own}-missing")
     with pytest.raises(rek.exceptions.InvalidParameterException, match="no faces"):
-        rek.search_faces_by_image(CollectionId=own, Image={"Bytes": imagefiles.encode(Image.new("RGB", (200, 200)),
-                                                                                       "PNG")})
+        rek.search_faces_by_image(
+            CollectionId=own, Image={"Bytes": imagefiles.encode(Image.new("RGB", (200, 200)), "PNG")}
+        )
     with pytest.raises(rek.exceptions.InvalidImageFormatException):
         rek.index_faces(CollectionId=own, Image={"Bytes": b"<html>not a photo</html>"})
     with pytest.raises(rek.exceptions.ImageTooLargeException):
@@ -59,8 +61,13 @@ def test_boto3_raises_rekognitions_own_error_types(rekognition_url, alice_key, u
         rek.index_faces(CollectionId=own, Image={"S3Object": {"Bucket": "photos", "Name": "a.jpg"}})
     with pytest.raises(rek.exceptions.InvalidPaginationTokenException):
         rek.list_faces(CollectionId=own, NextToken="bogus")
-    answer = rek.index_faces(CollectionId=own, Image={"Bytes": (faces_dir / "joe_biden_2.jpg").read_bytes()},
-                             ExternalImageId="joe_biden_2.jpg", MaxFaces=5, QualityFilter="NONE")
+    answer = rek.index_faces(
+        CollectionId=own,
+        Image={"Bytes": (faces_dir / "joe_biden_2.jpg").read_bytes()},
+        ExternalImageId="joe_biden_2.jpg",
+        MaxFaces=5,
+        QualityFilter="NONE",
+    )
     face_id = answer["FaceRecords"][0]["Face"]["FaceId"]
     assert rek.search_faces(CollectionId=own, FaceId=face_id)["FaceMatches"] == []
     faces = rek.list_faces(CollectionId=own, MaxResults=10)["Faces"]
@@ -68,12 +75,17 @@ def test_boto3_raises_rekognitions_own_error_types(rekognition_url, alice_key, u
     assert rek.list_faces(CollectionId=own, FaceIds=[face_id])["Faces"][0]["FaceId"] == face_id
 
 
-@pytest.mark.parametrize("call, constraint", [
-    (lambda rek, own: rek.create_collection(CollectionId=f"{own}-not valid!"), "regular expression pattern"),
-    (lambda rek, own: rek.list_faces(CollectionId=own, MaxResults=5000), "less than or equal to 4096"),
-    (lambda rek, own: rek.index_faces(CollectionId=own, Image={"Bytes": b"x"}, QualityFilter="BEST"),
-     "enum value set"),
-])
+@pytest.mark.parametrize(
+    "call, constraint",
+    [
+        (lambda rek, own: rek.create_collection(CollectionId=f"{own}-not valid!"), "regular expression pattern"),
+        (lambda rek, own: rek.list_faces(CollectionId=own, MaxResults=5000), "less than or equal to 4096"),
+        (
+            lambda rek, own: rek.index_faces(CollectionId=own, Image={"Bytes": b"x"}, QualityFilter="BEST"),
+            "enum value set",
+        ),
+    ],
+)
 def test_maximums_patterns_and_enums_are_checked_by_the_server(rekognition_url, alice_key, user, call, constraint):
     rek, own = _client(rekognition_url, alice_key), collection_id_for(user)
     with pytest.raises(ClientError, match=constraint) as excinfo:
@@ -81,8 +93,7 @@ def test_maximums_patterns_and_enums_are_checked_by_the_server(rekognition_url, 
     assert _code(excinfo) == "ValidationException"
 
 
-def test_a_key_reaches_only_its_owners_collections(rekognition_url, alice_key, bob_key, service_key, user,
-                                                   other_user):
+def test_a_key_reaches_only_its_owners_collections(rekognition_url, alice_key, bob_key, service_key, user, other_user):
     alice, bob = _client(rekognition_url, alice_key), _client(rekognition_url, bob_key)
     alice_own, bob_own = collection_id_for(user), collection_id_for(other_user)
     alice.create_collection(CollectionId=alice_own)
@@ -93,30 +104,44 @@ def test_a_key_reaches_only_its_owners_collections(rekognition_url, alice_key, b
     page = alice.list_collections(MaxResults=1)
     assert page["CollectionIds"] == [alice_own]
     assert alice.list_collections(NextToken=page["NextToken"])["CollectionIds"] == [f"{alice_own}-tagging"]
-    for call in (lambda: alice.list_faces(CollectionId=bob_own),
-                 lambda: alice.describe_collection(CollectionId=bob_own),
-                 lambda: alice.delete_collection(CollectionId=bob_own),
-                 lambda: alice.create_collection(CollectionId="tagging"),
-                 lambda: alice.create_collection(CollectionId=f"{alice_own}0")):  # another user's id, not hers
+    for call in (
+        lambda: alice.list_faces(CollectionId=bob_own),
+        lambda: alice.describe_collection(CollectionId=bob_own),
+        lambda: alice.delete_collection(CollectionId=bob_own),
+        lambda: alice.create_collection(CollectionId="tagging"),
+        lambda: alice.create_collection(CollectionId=f"{alice_own}0"),
+    ):  # another user's id, not hers
         with pytest.raises(alice.exceptions.AccessDeniedException):
             call()
     everything = _client(rekognition_url, service_key).list_collections()["CollectionIds"]
     assert set(everything) == {alice_own, f"{alice_own}-tagging", bob_own}
 
 
-def _raw_post(url: str, access_key_id: str, secret: str, when: datetime, body: bytes = b"{}",
-              sent_body: bytes | None = None, target: str = "RekognitionService.ListCollections"):
+def _raw_post(
+    url: str,
+    access_key_id: str,
+    secret: str,
+    when: datetime,
+    body: bytes = b"{}",
+    sent_body: bytes | None = None,
+    target: str = "RekognitionService.ListCollections",
+):
     """A request signed by botocore's signer at `when`, sent with urllib; (status, JSON answer)."""
     stamp = when.strftime("%Y%m%dT%H%M%SZ")
-    request = AWSRequest(method="POST", url=url, data=body, headers={
-        "Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": target, "X-Amz-Date": stamp})
+    request = AWSRequest(
+        method="POST",
+        url=url,
+        data=body,
+        headers={"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": target, "X-Amz-Date": stamp},
+    )
     if access_key_id:
         signer = SigV4Auth(Credentials(access_key_id, secret), "rekognition", REGION)
         request.context["timestamp"] = stamp
         signature = signer.signature(signer.string_to_sign(request, signer.canonical_request(request)), request)
         signer._inject_signature_to_request(request, signature)
-    sent = urllib.request.Request(url, data=body if sent_body is None else sent_body, method="POST",
-                                  headers=dict(request.headers.items()))
+    sent = urllib.request.Request(
+        url, data=body if sent_body is None else sent_body, method="POST", headers=dict(request.headers.items())
+    )
     try:
         with urllib.request.urlopen(sent, timeout=30) as response:
             return response.status, json.loads(response.read())

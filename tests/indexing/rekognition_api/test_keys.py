@@ -1,5 +1,6 @@
 """Issuing and revoking API keys: on the user's page (the secret shown once, only their own keys)
 and with the api_keys command."""
+
 from io import StringIO
 
 import pytest
