@@ -311,7 +311,7 @@ SOCIAL_AUTH_PIPELINE = (
     "social_core.pipeline.social_auth.associate_user",
     "social_core.pipeline.social_auth.load_extra_data",
     "social_core.pipeline.user.user_details",
-    "indexing.instagram.accounts.on_instagram_login",  # the saved token is there: start the crawl
+    "indexing.instagram.login.on_instagram_login",  # the saved token is there: start the crawl
 )
 INSTAGRAM_QUEUE = env.str("INSTAGRAM_QUEUE", default="celery")  # the Celery queue of the crawl tasks
 INSTAGRAM_PAGE_SIZE = env.int("INSTAGRAM_PAGE_SIZE", default=25)

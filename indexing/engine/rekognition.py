@@ -118,9 +118,7 @@ def _jpeg(picture: Image.Image, quality: int) -> bytes:
     if min(picture.size) < MIN_IMAGE_SIDE:
         scale = MIN_IMAGE_SIDE / min(picture.size)
         picture = picture.resize((round(picture.width * scale), round(picture.height * scale)))
-    out = io.BytesIO()
-    picture.save(out, "JPEG", quality=quality)
-    return out.getvalue()
+    return images.jpeg_bytes(picture, quality)
 
 
 class RekognitionEngine(FaceEngine):
@@ -219,7 +217,9 @@ class RekognitionEngine(FaceEngine):
         picture = images.load_image(sendable).image if len(details) > 1 else None
         answers = []
         for detail in details:
-            query = _jpeg(_crop(picture, detail["BoundingBox"]), 92) if picture else sendable
+            query = (
+                _jpeg(images.crop_box(picture, detail["BoundingBox"], SEARCH_CROP_MARGIN), 92) if picture else sendable
+            )
             try:
                 found = self._search_image(collection_id, query, threshold, max_faces)
             except errors.InvalidParameter:  # too small to be found again on its own
@@ -337,13 +337,3 @@ def _token(client_request_token: str | None) -> dict:
 
 def _area(box: dict) -> float:
     return box["Width"] * box["Height"]
-
-
-def _crop(picture: Image.Image, box: dict) -> Image.Image:
-    w, h = picture.size
-    mx, my = box["Width"] * SEARCH_CROP_MARGIN, box["Height"] * SEARCH_CROP_MARGIN
-    left, top = max(0.0, box["Left"] - mx), max(0.0, box["Top"] - my)
-    right, bottom = min(1.0, box["Left"] + box["Width"] + mx), min(1.0, box["Top"] + box["Height"] + my)
-    return picture.crop(
-        (int(left * w), int(top * h), max(int(right * w), int(left * w) + 1), max(int(bottom * h), int(top * h) + 1))
-    )

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.db.models import Count, Q
 from django.urls import reverse
 
-from ..models import Face, InstagramCrawl, InstagramMedia, Photo
+from ..photos.models import Face, Photo
+from .models import InstagramCrawl, InstagramMedia
 
 Status = InstagramMedia.Status
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 from ..engine.base import DEFAULT_ASSOCIATE_THRESHOLD, DEFAULT_USER_MATCH_THRESHOLD
 from ..engine.errors import AccessDenied, InvalidParameter, InvalidS3Object
 from ..engine.paging import decode_token, encode_token
-from ..engines import collection_id_for
-from ..models import ApiAccessKey, EngineCollection
+from ..face_index import collection_id_for
+from ..models.engine_store import EngineCollection
+from .models import ApiAccessKey
 
 
 def owns(key: ApiAccessKey, collection_id: str) -> bool:

@@ -19,8 +19,8 @@ from botocore.credentials import Credentials
 from django.conf import settings
 from django.utils.encoding import escape_uri_path
 
-from ..models import ApiAccessKey
 from . import errors, keys
+from .models import ApiAccessKey
 
 SERVICE = "rekognition"
 AMZ_DATE = "%Y%m%dT%H%M%SZ"

@@ -16,9 +16,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from ..engine.errors import EngineError
-from ..engines import collection_id_for, local_engine
-from ..models import ApiAccessKey
+from ..face_index import collection_id_for, local_engine
 from . import errors, keys, operations, shapes, sigv4
+from .models import ApiAccessKey
 
 log = logging.getLogger(__name__)
 TARGET_PREFIX = "RekognitionService."

@@ -15,7 +15,7 @@ from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 from PIL import Image
 
-from indexing.engines import collection_id_for
+from indexing.face_index import collection_id_for
 from indexing.models import ApiAccessKey
 from indexing.rekognition_api.keys import key_issue, key_revoke
 from tests import imagefiles

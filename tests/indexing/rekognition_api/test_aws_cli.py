@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from indexing.engines import collection_id_for
+from indexing.face_index import collection_id_for
 from indexing.models import EngineCollection
-from indexing.pipeline import index_photo_now
+from indexing.photos.pipeline.runner import index_photo_now
+from indexing.photos.services import photo_create
 from indexing.rekognition_api.keys import key_issue
-from indexing.services import photo_create
 from tests.indexing.conftest import REGION
 
 pytestmark = pytest.mark.django_db(transaction=True)
