@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from indexing.instagram import progress as instagram_progress
 from indexing.people import selectors as people_selectors
 from indexing.photos import selectors, services
 
@@ -23,7 +24,12 @@ def gallery(request):
     return render(
         request,
         "search/gallery.html",
-        {"page": page, "albums": selectors.albums_for_user(request.user), "album_form": AlbumForm()},
+        {
+            "page": page,
+            "albums": selectors.albums_for_user(request.user),
+            "album_form": AlbumForm(),
+            **instagram_progress.crawl_panel_for(request.user),
+        },
     )
 
 
