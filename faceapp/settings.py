@@ -76,6 +76,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "indexing.instagram.context_processors.instagram",
+                "search.context_processors.face_indexing",
             ],
         },
     },

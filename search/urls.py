@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import account, faces, image_search, people, photos, photos_api, reports, tagging_api
+from .views import account, faces, image_search, library, people, photos, photos_api, reports, tagging_api, viewer
 
 urlpatterns = [
     # Account (search/views/account.py) and reports (search/views/reports.py)
@@ -15,10 +15,14 @@ urlpatterns = [
     path("accounts/signup/", account.signup, name="signup"),
     path("albums/new", photos.album_create, name="album_create"),
     path("albums/<int:album_id>/", photos.album, name="album"),
+    path("albums/<int:album_id>/rename", library.album_rename, name="album_rename"),
+    path("albums/<int:album_id>/delete", library.album_delete, name="album_delete"),
     path("upload/", photos.upload, name="upload"),
     path("upload/files", photos_api.upload_files, name="upload_files"),
     path("photos/status", photos_api.photos_status, name="photos_status"),
-    path("photos/<int:photo_id>/", photos.photo_detail, name="photo"),
+    path("photos/selected", library.photos_selected, name="photos_selected"),
+    path("photos/<int:photo_id>/", viewer.photo_detail, name="photo"),
+    path("photos/<int:photo_id>/delete", library.photo_delete, name="photo_delete"),
     path("photos/<int:photo_id>/retry", photos_api.photo_retry, name="photo_retry"),
     path("photos/<int:photo_id>/<str:kind>", photos.photo_file, name="photo_file"),
     path("faces/", faces.faces_browse, name="faces_browse"),
@@ -28,6 +32,8 @@ urlpatterns = [
     # People (search/views/people.py) and the tagging API (search/views/tagging_api.py, static/openapi.yaml)
     path("people/", people.people_list, name="people"),
     path("people/<int:person_id>/", people.person_detail, name="person"),
+    path("people/names", people.name_suggestions, name="people_names"),
+    path("people/<int:person_id>/merge-with", people.person_merge, name="person_merge"),
     path("people/<int:person_id>/<slug:action>", people.person_action, name="person_action"),
     path("people/events/<int:event_id>/undo", people.event_undo, name="people_undo"),
     path("people/groups/", people.groups, name="people_groups"),

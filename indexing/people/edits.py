@@ -9,7 +9,7 @@ from ..photos.files import files_delete
 from ..photos.models import Face
 from .common import PeopleError, clean_name, people_in_photos, person_get_or_create, person_named, record, set_person
 from .engine_users import sync_engine_users
-from .models import FaceDecision, LivingAlbum, PeopleEvent, Person
+from .models import FaceCluster, FaceDecision, LivingAlbum, PeopleEvent, Person
 from .naming import _take, reject_decision
 
 
@@ -144,6 +144,16 @@ def mark_not_a_face(owner, face: Face) -> PeopleEvent:
     if person is not None:
         transaction.on_commit(lambda: sync_engine_users([person]))
     return event
+
+
+@transaction.atomic
+def join_groups(owner, keep: FaceCluster, other: FaceCluster) -> int:
+    """Two groups of unnamed faces are one person: `other`'s faces join `keep`, `other` goes."""
+    if keep.owner_id != owner.pk or other.owner_id != owner.pk or keep.pk == other.pk:
+        raise PeopleError("Choose two different groups of yours.")
+    moved = Face.objects.filter(cluster=other, person__isnull=True).update(cluster=keep)
+    other.delete()
+    return moved
 
 
 def drop_faces(owner, faces: list[Face]) -> None:

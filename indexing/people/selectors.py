@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from ..engine.errors import EngineError
-from ..face_index import collection_id_for, get_engine
+from ..face_index import collection_id_for, face_matches, get_engine
 from ..photos.models import Face, Photo
 from .common import threshold_for
 from .models import FaceCluster, FaceDecision, LivingAlbum, PeopleEvent, Person
@@ -93,11 +93,12 @@ def photos_with_people(user, people: list[Person], rule: str = LivingAlbum.Rule.
 
 
 def parse_people_query(user, query: str) -> tuple[list[Person], list[str]]:
-    """The user's people named in `query` ('Mom, Dad', 'mom and dad', 'Barack Obama Joe Biden'),
-    longest names first, and the words left over that name nobody."""
+    """The user's people named in `query` ('Mom, Dad', 'mom and dad', 'Barack Obama Joe Biden', 'obama and
+    biden', 'kit'), whole names first (longest first), then a word that starts a word of exactly one
+    person's name; and the words left over that name nobody (or more than one person)."""
     words = [w for w in re.split(r"[\s,;+&]+", query) if w]
     lowered, used, found = [w.lower() for w in words], [False] * len(words), []
-    people = Person.objects.filter(owner=user, merged_into__isnull=True)
+    people = list(Person.objects.filter(owner=user, merged_into__isnull=True))
     for person in sorted(people, key=lambda p: -len(p.name)):
         name = person.name.lower().split()
         for start in range(len(words) - len(name) + 1):
@@ -107,8 +108,30 @@ def parse_people_query(user, query: str) -> tuple[list[Person], list[str]]:
                 for i in span:
                     used[i] = True
                 break
-    leftover = [w for w, u in zip(words, used) if not u and w.lower() not in ("and", "with")]
+    for i, word in enumerate(lowered):
+        if used[i] or word in STOP_WORDS:
+            continue
+        starting = [p for p in people if p not in found and any(w.startswith(word) for w in p.name.lower().split())]
+        if len(starting) == 1:
+            found.append(starting[0])
+            used[i] = True
+    leftover = [w for w, u in zip(words, used) if not u and w.lower() not in STOP_WORDS]
     return sorted(found, key=lambda p: p.name.lower()), leftover
+
+
+STOP_WORDS = ("and", "with")
+
+
+def name_suggestions(user, text: str, limit: int = 8) -> list[str]:
+    """Names of the user's people containing `text` (any case), those starting with it first."""
+    text = " ".join(text.split())
+    if not text:
+        return []
+    names = Person.objects.filter(owner=user, merged_into__isnull=True, name__icontains=text).values_list(
+        "name", flat=True
+    )
+    lowered = text.lower()
+    return sorted(names, key=lambda n: (not n.lower().startswith(lowered), n.lower()))[:limit]
 
 
 def _by_person(user_matches: list[dict]) -> dict[int, float]:
@@ -183,3 +206,30 @@ def people_on_faces(faces) -> list[dict]:
         if face.person_id and face.person_id not in seen:
             seen[face.person_id] = {"person": face.person, "face": face}
     return list(seen.values())
+
+
+def not_a_face_events(user, photo: Photo | None = None, limit: int = 50):
+    """The user's "not a face" decisions still in force (of one photo when given), newest first."""
+    events = PeopleEvent.objects.filter(owner=user, action=PeopleEvent.Action.NOT_A_FACE, undone_at__isnull=True)
+    return events.filter(payload__photo=photo.pk)[:limit] if photo else events[:limit]
+
+
+LOOK_ALIKE_MARGIN = 15  # groups this far under the tagging threshold may still be one person
+
+
+def look_alike_groups(user, clusters: list[FaceCluster], limit: int = 5) -> list[dict]:
+    """Pairs of these groups whose faces look alike (the clearest face of one finds faces of the other
+    above the tagging threshold less a margin): [{"keep", "other", "similarity"}], most similar first."""
+    by_id = {c.pk: c for c in clusters}
+    threshold = max(0.0, threshold_for(user) - LOOK_ALIKE_MARGIN)
+    pairs: dict[tuple[int, int], float] = {}
+    for cluster in clusters:
+        if not getattr(cluster, "sample", None):
+            continue
+        for match in face_matches(user, cluster.sample[0], threshold, limit=50):
+            other = match.face.cluster_id
+            if other in by_id and other != cluster.pk:
+                key = (min(cluster.pk, other), max(cluster.pk, other))
+                pairs[key] = max(pairs.get(key, 0.0), match.similarity)
+    ranked = sorted(pairs.items(), key=lambda kv: -kv[1])[:limit]
+    return [{"keep": by_id[a], "other": by_id[b], "similarity": sim} for (a, b), sim in ranked]

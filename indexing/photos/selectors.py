@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from ..engine.errors import ResourceNotFound
@@ -38,16 +39,42 @@ def album_for_user(user, album_id: int) -> Album:
     return get_object_or_404(Album, pk=album_id, owner=user)
 
 
+def by_date_taken(photos: QuerySet[Photo]) -> QuerySet[Photo]:
+    """Newest first by date taken (EXIF or the source's date), else by upload time; `when` is that date."""
+    return photos.annotate(when=Coalesce("taken_at", "created_at")).order_by(F("when").desc(), "-id")
+
+
 def photos_for_user(user, album: Album | None = None) -> QuerySet[Photo]:
-    """The user's photos (of one album when given), newest first, with their face count."""
+    """The user's photos (of one album when given), newest taken first, with their face count."""
     photos = Photo.objects.visible_to(user)
     if album is not None:
         photos = photos.filter(album=album)
-    return photos.annotate(face_count=Count("faces")).order_by("-created_at", "-id")
+    return by_date_taken(photos.annotate(face_count=Count("faces")))
 
 
 def photo_for_user(user, photo_id: int) -> Photo:
     return get_object_or_404(Photo.objects.visible_to(user).select_related("album"), pk=photo_id)
+
+
+def hidden_photo_of(user, photo_id: int) -> Photo | None:
+    """The user's own photo that a moderator hid (to tell its owner why it is gone), else None."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Photo.objects.filter(owner=user, hidden=True, pk=photo_id).first()
+
+
+def neighbours(photos: QuerySet[Photo], photo: Photo) -> dict:
+    """The photos before and after `photo` in `photos` (a by_date_taken queryset), its position and the
+    count: keyset queries on (when, id), so a step costs the same in an album of 10 or 100,000 photos."""
+    when = photo.taken_at or photo.created_at
+    newer = photos.filter(Q(when__gt=when) | Q(when=when, pk__gt=photo.pk))
+    older = photos.filter(Q(when__lt=when) | Q(when=when, pk__lt=photo.pk))
+    return {
+        "previous": newer.order_by("when", "id").values_list("pk", flat=True).first(),
+        "next": older.order_by("-when", "-id").values_list("pk", flat=True).first(),
+        "position": newer.count() + 1,
+        "count": photos.count(),
+    }
 
 
 def photos_by_ids_for_user(user, photo_ids: list[int]) -> list[Photo] | None:

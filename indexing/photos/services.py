@@ -27,6 +27,10 @@ class PhotoRejected(Exception):
     """The bytes are not a photo we can take; `str(e)` is for the person who sent them."""
 
 
+class AlbumError(Exception):
+    """An album change that cannot be made; `str(e)` is for the person who asked."""
+
+
 @dataclass
 class PhotoCreated:
     photo: Photo
@@ -39,10 +43,17 @@ def album_get_or_create(owner, title: str, source: str = Album.Source.UPLOAD) ->
 
 
 def photo_create(
-    owner, data: bytes, file_name: str, album: Album | None = None, source_id: str = "", enqueue: bool = True
+    owner,
+    data: bytes,
+    file_name: str,
+    album: Album | None = None,
+    source_id: str = "",
+    enqueue: bool = True,
+    taken_at: datetime | None = None,
 ) -> PhotoCreated:
     """Validate, store and save a photo as pending; enqueue its indexing once committed.
 
+    `taken_at` (e.g. an Instagram post's timestamp) is used when the file has no EXIF date.
     Raises PhotoRejected with a readable reason; nothing is stored then.
     """
     try:  # a full decode at low resolution finds truncated and hostile files cheaply
@@ -65,7 +76,7 @@ def photo_create(
         size_bytes=len(data),
         content_hash=content_hash,
         source_id=source_id,
-        taken_at=_taken_at(loaded.exif_datetime),
+        taken_at=_taken_at(loaded.exif_datetime) or taken_at,
     )
     photo.original.save("original", ContentFile(data), save=False)
     try:
@@ -127,6 +138,53 @@ def photo_delete(photo: Photo) -> None:
     with transaction.atomic():
         photo.delete()
         transaction.on_commit(lambda: files_delete(files))
+
+
+def photos_delete(owner, photo_ids) -> int:
+    """Delete these photos of `owner` (ids of others are ignored) with their faces and files."""
+    photos = list(Photo.objects.filter(owner=owner, pk__in=list(photo_ids)))
+    for photo in photos:
+        photo_delete(photo)
+    return len(photos)
+
+
+def album_rename(album: Album, title: str) -> Album:
+    title = " ".join(title.split())[:200]
+    if not title:
+        raise AlbumError("An album needs a title.")
+    if Album.objects.filter(owner_id=album.owner_id, title=title).exclude(pk=album.pk).exists():
+        raise AlbumError(f"You already have an album called {title}.")
+    album.title = title
+    album.save(update_fields=["title"])
+    return album
+
+
+def album_delete(album: Album, with_photos: bool = False) -> int:
+    """Delete an album; its photos too when asked, else they stay in All photos. Answers how many went."""
+    deleted = photos_delete(album.owner, album.photos.values_list("pk", flat=True)) if with_photos else 0
+    album.delete()
+    return deleted
+
+
+def photos_move(owner, photo_ids, album: Album | None) -> int:
+    """Move these photos of `owner` to `album` (None: out of every album); covers follow."""
+    photos = Photo.objects.filter(owner=owner, pk__in=list(photo_ids))
+    sources = set(photos.exclude(album=None).values_list("album_id", flat=True))
+    with transaction.atomic():
+        moved = photos.update(album=album)
+        for source in Album.objects.filter(pk__in=sources):
+            _cover_refresh(source)
+        if album is not None:
+            _cover_refresh(album)
+    return moved
+
+
+def _cover_refresh(album: Album) -> None:
+    """The album's cover is one of its own photos (the newest), or none."""
+    if album.featured_photo_id and album.photos.filter(pk=album.featured_photo_id).exists():
+        return
+    album.featured_photo = album.photos.order_by("-created_at", "-id").first()
+    album.save(update_fields=["featured_photo"])
 
 
 def user_faces_delete(owner) -> None:

@@ -24,10 +24,13 @@ def signup(request):
         return redirect("gallery")
     form = UserCreationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        user = form.save()
         # Named, because other backends (Instagram) may be configured too.
-        login(request, form.save(), backend=MODEL_BACKEND)
+        login(request, user, backend=MODEL_BACKEND)
+        if request.POST.get("face_indexing") == "on":
+            account.face_indexing_enable(user)
         return redirect("gallery")
-    return render(request, "registration/signup.html", {"form": form})
+    return render(request, "registration/signup.html", {"form": form, "notice": account.FACE_INDEXING_NOTICE})
 
 
 @login_required

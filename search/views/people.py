@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -18,6 +18,8 @@ from indexing.people.models import LivingAlbum, PeopleEvent
 from indexing.photos import selectors
 from indexing.tagging import services as tagging
 from indexing.tagging.models import TaggingCredential
+
+from .photos import by_month
 
 PAGE = 48
 
@@ -39,19 +41,51 @@ def people_list(request):
 @login_required
 def person_detail(request, person_id: int):
     person = sel.person_for_user(request.user, person_id)
-    photos = sel.person_photos(request.user, person)
+    page = Paginator(sel.person_photos(request.user, person), PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "search/person.html",
         {
             "person": person,
-            "page": Paginator(photos, PAGE).get_page(request.GET.get("page")),
+            "page": page,
+            "months": by_month(page.object_list),
+            "albums": selectors.albums_for_user(request.user),
+            "viewer_qs": f"in=person-{person.pk}",
             "faces": sel.person_faces(person, confirmed=True)[:200],
             "suggestions": sel.person_faces(person, confirmed=False)[:200],
             "history": sel.person_history(person),
-            "others": sel.people_for_user(request.user).exclude(pk=person.pk),
+            "others": sel.people_for_user(request.user).exclude(pk=person.pk).order_by("name"),
         },
     )
+
+
+@login_required
+def person_merge(request, person_id: int):
+    """Before a merge: both people's faces side by side, and the button that does it."""
+    person = sel.person_for_user(request.user, person_id)
+    into = request.GET.get("into", "")
+    if not into.isdigit():
+        messages.error(request, "Choose the person to merge with.")
+        return redirect("person", person.pk)
+    other = sel.person_for_user(request.user, int(into))
+    if other.pk == person.pk:
+        raise Http404("A person cannot be merged with themselves")
+    return render(
+        request,
+        "search/person_merge.html",
+        {
+            "person": person,
+            "other": other,
+            "person_faces": sel.person_faces(person, confirmed=True)[:12],
+            "other_faces": sel.person_faces(other, confirmed=True)[:12],
+        },
+    )
+
+
+@login_required
+def name_suggestions(request):
+    """Names of the user's people containing ?q= (any case), for the name fields' suggestions."""
+    return JsonResponse({"names": sel.name_suggestions(request.user, request.GET.get("q", "")[:100])})
 
 
 def _ids(request) -> list[int]:
@@ -134,6 +168,9 @@ def event_undo(request, event_id: int):
         touched = [event.person] if event.person_id else []
     live = [p for p in touched if p and p.merged_into_id is None]
     if event.action == PeopleEvent.Action.NOT_A_FACE:
+        photo = event.payload.get("photo")
+        if request.POST.get("next") == "photo" and photo:
+            return redirect("photo", photo)
         return redirect("people_settings")
     return redirect("person", live[0].pk) if live else redirect("people")
 
@@ -160,21 +197,35 @@ def face_name(request, face_id: int):
 def face_not_a_face(request, face_id: int):
     face = selectors.face_for_user(request.user, face_id)
     edits.mark_not_a_face(request.user, face)
-    messages.success(request, "Marked as not a face; it stays out when the photo is indexed again.")
+    messages.success(request, "Marked as not a face; it stays out when the photo is indexed again (Undo below).")
     return redirect("photo", face.photo_id)
 
 
 @login_required
 def groups(request):
-    return render(request, "search/person_groups.html", {"clusters": sel.clusters_for_user(request.user, limit=500)})
+    clusters = sel.clusters_for_user(request.user, limit=500)
+    return render(
+        request,
+        "search/person_groups.html",
+        {"clusters": clusters, "look_alike": sel.look_alike_groups(request.user, clusters[:12])},
+    )
 
 
 @login_required
 @require_POST
 def group_action(request, cluster_id: int, action: str):
     cluster = sel.cluster_for_user(request.user, cluster_id)
-    if action not in ("hide", "name"):
+    if action not in ("hide", "name", "join"):
         raise Http404("No such action")
+    if action == "join":
+        other = sel.cluster_for_user(request.user, int(request.POST.get("other") or 0))
+        try:
+            moved = edits.join_groups(request.user, cluster, other)
+        except common.PeopleError as e:
+            messages.error(request, str(e))
+            return redirect("people_groups")
+        messages.success(request, f"One person now: {moved} face(s) joined the group.")
+        return redirect(f"{reverse('people_groups')}#group-{cluster.pk}")
     if action == "hide":
         cluster.hidden = True
         cluster.save(update_fields=["hidden"])
@@ -196,10 +247,23 @@ def people_search(request):
     rule = LivingAlbum.Rule.ONLY if request.GET.get("only") == "1" else LivingAlbum.Rule.ALL
     photos = sel.photos_with_people(request.user, found, rule) if not unknown else []
     page = Paginator(photos, PAGE).get_page(request.GET.get("page"))
+    maybe = {word: sel.name_suggestions(request.user, word, limit=5) for word in unknown}
+    viewer = QueryDict(mutable=True)
+    viewer.update({"in": "names", "q": query, "only": "1" if rule == LivingAlbum.Rule.ONLY else ""})
     return render(
         request,
         "search/person_search.html",
-        {"query": query, "found": found, "unknown": unknown, "only": rule == LivingAlbum.Rule.ONLY, "page": page},
+        {
+            "query": query,
+            "found": found,
+            "unknown": unknown,
+            "maybe": maybe,
+            "only": rule == LivingAlbum.Rule.ONLY,
+            "page": page,
+            "months": by_month(page.object_list),
+            "albums": selectors.albums_for_user(request.user),
+            "viewer_qs": viewer.urlencode(),
+        },
     )
 
 
@@ -232,10 +296,16 @@ def living_albums(request):
 def living_album(request, living_album_id: int):
     album = sel.living_album_for_user(request.user, living_album_id)
     photos = sel.photos_with_people(request.user, list(album.people.all()), album.rule)
+    page = Paginator(photos, PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "search/person_album.html",
-        {"album": album, "page": Paginator(photos, PAGE).get_page(request.GET.get("page"))},
+        {
+            "album": album,
+            "page": page,
+            "months": by_month(page.object_list),
+            "albums": selectors.albums_for_user(request.user),
+        },
     )
 
 

@@ -1,15 +1,17 @@
 """Albums and photos: each view loads what the signed-in user owns through a selector (or answers
-404) and writes through a service."""
+404) and writes through a service. The photo viewer is in viewer.py, library changes in library.py."""
+
+from itertools import groupby
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import dateformat, timezone
 from django.views.decorators.http import require_POST
 
 from indexing.instagram import progress as instagram_progress
-from indexing.people import selectors as people_selectors
 from indexing.photos import selectors, services
 
 from ..forms import AlbumForm
@@ -18,16 +20,32 @@ from .common import file_response, int_or_404
 PHOTOS_PER_PAGE = 48
 
 
+def by_month(photos) -> list[dict]:
+    """[{"label": "March 2024", "photos": [...]}, ...] of photos ordered by date taken (`when`)."""
+    months = []
+    for _, group in groupby(photos, key=lambda p: timezone.localtime(p.when).strftime("%Y-%m")):
+        group = list(group)
+        months.append({"label": dateformat.format(timezone.localtime(group[0].when), "F Y"), "photos": group})
+    return months
+
+
+def _page(request, photos):
+    page = Paginator(photos, PHOTOS_PER_PAGE).get_page(request.GET.get("page"))
+    return page, by_month(page.object_list)
+
+
 @login_required
 def gallery(request):
-    page = Paginator(selectors.photos_for_user(request.user), PHOTOS_PER_PAGE).get_page(request.GET.get("page"))
+    page, months = _page(request, selectors.photos_for_user(request.user))
     return render(
         request,
         "search/gallery.html",
         {
             "page": page,
+            "months": months,
             "albums": selectors.albums_for_user(request.user),
             "album_form": AlbumForm(),
+            "viewer_qs": "in=all",
             **instagram_progress.crawl_panel_for(request.user),
         },
     )
@@ -36,9 +54,18 @@ def gallery(request):
 @login_required
 def album(request, album_id: int):
     album = selectors.album_for_user(request.user, album_id)
-    photos = selectors.photos_for_user(request.user, album=album)
-    page = Paginator(photos, PHOTOS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "search/album.html", {"album": album, "page": page})
+    page, months = _page(request, selectors.photos_for_user(request.user, album=album))
+    return render(
+        request,
+        "search/album.html",
+        {
+            "album": album,
+            "page": page,
+            "months": months,
+            "albums": selectors.albums_for_user(request.user),
+            "viewer_qs": f"in=album-{album.pk}",
+        },
+    )
 
 
 @login_required
@@ -59,21 +86,10 @@ def upload(request):
         request,
         "search/upload.html",
         {
-            "albums": selectors.albums_for_user(request.user),
+            "albums": selectors.albums_for_user(request.user).exclude(title="Uploads"),
             "chosen_album": chosen_album,
             "max_bytes": settings.UPLOAD_MAX_BYTES,
         },
-    )
-
-
-@login_required
-def photo_detail(request, photo_id: int):
-    photo = selectors.photo_for_user(request.user, photo_id)
-    faces = list(photo.faces.all())
-    return render(
-        request,
-        "search/photo.html",
-        {"photo": photo, "faces": faces, "named": people_selectors.people_on_faces(faces)},
     )
 
 

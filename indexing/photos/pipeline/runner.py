@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from ..models import Photo
 from .context import PhotoContext, Stop
-from .steps import STEPS
+from .steps import STEPS, load_original, make_thumbnail
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +46,7 @@ def index_photo_now(photo_id: int) -> Photo | None:
     """Claim and index one photo in this process; the photo ends indexed or failed with a reason."""
     photo, reclaimed = _claim(photo_id)
     if photo is None:
+        thumbnail_while_waiting(photo_id)
         return None
     ctx = PhotoContext(photo, reclaimed=reclaimed)
     try:
@@ -61,6 +62,23 @@ def index_photo_now(photo_id: int) -> Photo | None:
         _fail(photo, "An internal error stopped the indexing of this photo; retry it later.")
         raise
     return photo
+
+
+def thumbnail_while_waiting(photo_id: int) -> None:
+    """A pending photo that may not be indexed (face indexing off, owner banned) still gets its thumbnail,
+    so the gallery shows it; its faces wait for consent."""
+    photo = Photo.objects.filter(pk=photo_id, status=Photo.Status.PENDING, thumbnail="").first()
+    if photo is None:
+        return
+    ctx = PhotoContext(photo)
+    try:
+        load_original(ctx)
+        make_thumbnail(ctx)
+    except Stop as stop:
+        log.info("photo %s: no thumbnail while waiting (%s)", photo_id, stop)
+        return
+    if not Photo.objects.filter(pk=photo_id, thumbnail="").update(thumbnail=photo.thumbnail.name):
+        photo.thumbnail.storage.delete(photo.thumbnail.name)  # another run saved one first
 
 
 def _fail(photo: Photo, reason: str) -> None:

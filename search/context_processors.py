@@ -1,0 +1,11 @@
+"""`face_indexing_on` on every page: tiles and banners say "Face indexing is off" instead of a state
+that will not change (settings.TEMPLATES' context_processors)."""
+
+from indexing.account.services import indexing_allowed
+
+
+def face_indexing(request) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"face_indexing_on": False}
+    return {"face_indexing_on": indexing_allowed(user)}
