@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from indexing.photos.pipeline.runner import index_photo_now
 from indexing.photos.services import album_get_or_create, photo_create
 
@@ -35,3 +37,70 @@ def tab_to(page, selector: str, presses: int = 40) -> None:
         if page.evaluate("s => document.activeElement.matches(s)", selector):
             return
     raise AssertionError(f"{selector} is not reachable with the Tab key")
+
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+DESKTOP = {"viewport": {"width": 1280, "height": 860}}
+
+
+def axe_problems(page) -> list[str]:
+    """axe-core's serious and critical violations on the page as it is now (none is the goal)."""
+    if not AXE.exists():
+        raise AssertionError(f"{AXE} is missing: `make test` installs it (npm install axe-core@4)")
+    if not page.evaluate("() => !!window.axe"):
+        page.evaluate(AXE.read_text())  # evaluated through the DevTools protocol: the page's CSP stays on
+    return page.evaluate("""async () => {
+        const result = await axe.run(document, { resultTypes: ["violations"] });
+        return result.violations.filter(v => ["serious", "critical"].includes(v.impact))
+            .map(v => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(" | ")}`);
+    }""")
+
+
+def sideways_overflow(page) -> int:
+    """How many CSS pixels the page is wider than the screen (0: no sideways scroll)."""
+    return page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+
+
+def signed_in_page(browser, live_server, username: str, password: str, size: dict):
+    """A new browser window of `size` (DESKTOP or PHONE) logged in as `username`."""
+    context = browser.new_context(base_url=live_server.url, **size)
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/")
+    return page
+
+
+def swipe(page, selector: str, dx: int) -> None:
+    """A one-finger horizontal swipe of dx pixels over the element (touch events, as a phone sends them)."""
+    page.evaluate(
+        """([selector, dx]) => {
+            const el = document.querySelector(selector);
+            const r = el.getBoundingClientRect();
+            const at = (x) => new Touch({ identifier: 1, target: el, clientX: x, clientY: r.top + r.height / 2 });
+            const x0 = r.left + r.width / 2 - dx / 2;
+            const send = (type, touches, changed) =>
+                el.dispatchEvent(new TouchEvent(type, { touches, changedTouches: changed, bubbles: true }));
+            send("touchstart", [at(x0)], [at(x0)]);
+            send("touchend", [], [at(x0 + dx)]);
+        }""",
+        [selector, dx],
+    )
+
+
+LIBRARY = ["group_kit_rose.jpg", "kit_harington_1.jpg", "kit_harington_3.jpg", "rose_leslie_1.jpg"]
+
+
+def build_library(user, faces_dir) -> dict:
+    """Alice's album "Trip" of four indexed photos; Kit Harington named on kit_harington_1.jpg, and
+    "K. Harington" on kit_harington_3.jpg (the same man under two names, to merge)."""
+    from indexing.people.naming import name_face
+
+    photos = index_in_process(user, faces_dir, LIBRARY)
+    kit = name_face(user, photos["kit_harington_1.jpg"].faces.get(), "Kit Harington").person
+    other = name_face(user, photos["kit_harington_3.jpg"].faces.get(), "K. Harington").person
+    return {"photos": photos, "album": photos["group_kit_rose.jpg"].album, "kit": kit, "other": other}
