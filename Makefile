@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint bench install chromium clean
+.PHONY: run test lint bench install chromium axe screenshots clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,8 +30,19 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	  else echo "The browser tests need Chromium: sudo apt-get install chromium"; exit 1; fi; }
 
-test: $(VENV)/.installed lint chromium
+# axe-core (npm) checks every page in the browser tests; kept out of git in node_modules/.
+AXE := node_modules/axe-core/axe.min.js
+$(AXE):
+	npm install --no-save --no-package-lock --silent axe-core@4
+axe: $(AXE)
+
+test: $(VENV)/.installed lint chromium $(AXE)
 	$(VENV)/bin/pytest
+
+# PNGs of the gallery, viewer, person and upload pages at desktop and phone size, in var/screenshots/.
+screenshots: $(VENV)/.installed chromium $(AXE)
+	SCREENSHOTS_DIR=var/screenshots $(VENV)/bin/pytest tests/e2e/test_pages.py -q -p no:cacheprovider
+	@ls var/screenshots/*.png
 
 bench: $(VENV)/.installed
 	$(PY) bench/index_and_search.py
