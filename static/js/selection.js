@@ -4,6 +4,7 @@
   const form = document.getElementById("photo-selection");
   if (!form) return;
   const count = form.querySelector("[data-selected-count]");
+  form.classList.add("enhanced");  // with the script, the bar's buttons show once a photo is ticked
   const boxes = () => [...document.querySelectorAll('input.pick[form="photo-selection"]')];
   let last = null;
 

@@ -17,7 +17,8 @@ def collection(user, faces_dir):
 
 def test_browse_faces_shows_the_collections_faces_and_leads_to_their_matches(page, log_in, collection):
     log_in("alice", "pw-alice-123")
-    page.get_by_role("link", name="Faces").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="People").click()
+    page.get_by_role("link", name="All faces").click()  # "Faces" lives under People
     faces = page.locator("ul.faces a")
     expect(faces).to_have_count(5)  # one face in each single photo, two in the group
     assert_accessible(page)

@@ -4,6 +4,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from indexing.account.services import indexing_allowed
+
 pytestmark = pytest.mark.django_db
 
 
@@ -27,3 +29,15 @@ def test_a_weak_or_taken_sign_up_is_refused_with_reasons(client, user):
     )
     assert "already exists" in taken.content.decode()
     assert not get_user_model().objects.filter(username="dave").exists()
+
+
+def test_the_consent_box_of_the_sign_up_form_switches_face_indexing_on_and_is_never_preset(client):
+    form = client.get(reverse("signup")).content.decode()
+    assert 'name="face_indexing" value="on">' in form  # unticked
+    password = "a-long-pass-phrase-9"
+    client.post(reverse("signup"), {"username": "erin", "password1": password, "password2": password})
+    client.logout()
+    consent = {"username": "fred", "password1": password, "password2": password, "face_indexing": "on"}
+    client.post(reverse("signup"), consent)
+    users = get_user_model().objects
+    assert not indexing_allowed(users.get(username="erin")) and indexing_allowed(users.get(username="fred"))

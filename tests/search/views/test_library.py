@@ -1,0 +1,78 @@
+"""Library management over HTTP: move and delete a selection, rename and delete albums, the timeline,
+a hidden photo explained to its owner; another user's ids are never touched."""
+
+from datetime import datetime, timezone
+
+import pytest
+from django.urls import reverse
+
+from indexing.models import Album, Face, Photo
+from indexing.photos.services import album_get_or_create
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_selection_moves_to_a_new_album_and_covers_follow(client, user, other_user, indexed_photos):
+    client.force_login(user)
+    trip = Album.objects.get(owner=user, title="Trip")
+    chosen = [indexed_photos["barack_obama_1.jpg"].pk, indexed_photos["joe_biden_2.jpg"].pk]
+    stranger = album_get_or_create(other_user, "Bob's")
+    response = client.post(reverse("photos_selected"), {"photo": chosen, "new_album": "Leaders", "next": "/"})
+    assert response.status_code == 302
+    leaders = Album.objects.get(owner=user, title="Leaders")
+    assert set(leaders.photos.values_list("pk", flat=True)) == set(chosen)
+    assert leaders.featured_photo_id in chosen
+    trip.refresh_from_db()
+    assert trip.featured_photo_id == indexed_photos["barack_obama_2.jpg"].pk  # its own photo, not a moved one
+    assert client.post(reverse("photos_selected"), {"photo": chosen, "album": stranger.pk}).status_code == 404
+
+
+def test_a_selection_is_deleted_with_its_faces_and_other_users_ids_are_ignored(
+    client, user, other_user, indexed_photos, faces_dir
+):
+    from indexing.photos.services import photo_create
+
+    bobs = photo_create(other_user, (faces_dir / "joe_biden_2.jpg").read_bytes(), "b.jpg", enqueue=False).photo
+    client.force_login(user)
+    doomed = indexed_photos["barack_obama_1.jpg"]
+    assert doomed.faces.exists()
+    client.post(reverse("photos_selected"), {"photo": [doomed.pk, bobs.pk], "do": "delete"})
+    assert not Photo.objects.filter(pk=doomed.pk).exists() and not Face.objects.filter(photo_id=doomed.pk).exists()
+    assert Photo.objects.filter(pk=bobs.pk).exists()
+
+
+def test_an_album_is_renamed_unless_the_title_is_taken_and_deleted_keeping_its_photos(client, user, indexed_photos):
+    client.force_login(user)
+    trip = Album.objects.get(owner=user, title="Trip")
+    album_get_or_create(user, "Taken")
+    client.post(reverse("album_rename", args=[trip.pk]), {"title": "Taken"})
+    trip.refresh_from_db()
+    assert trip.title == "Trip"
+    client.post(reverse("album_rename", args=[trip.pk]), {"title": "  Summer   2024 "})
+    trip.refresh_from_db()
+    assert trip.title == "Summer 2024"
+    client.post(reverse("album_delete", args=[trip.pk]), {"photos": "keep"})  # not confirmed
+    assert Album.objects.filter(pk=trip.pk).exists()
+    client.post(reverse("album_delete", args=[trip.pk]), {"photos": "keep", "confirm": "yes"})
+    assert not Album.objects.filter(pk=trip.pk).exists()
+    assert Photo.objects.filter(owner=user, album=None).count() == 3
+
+
+def test_the_timeline_orders_by_date_taken_with_month_headings(client, user, indexed_photos):
+    old = indexed_photos["joe_biden_2.jpg"]
+    Photo.objects.filter(pk=old.pk).update(taken_at=datetime(2019, 7, 4, 12, tzinfo=timezone.utc))
+    client.force_login(user)
+    page = client.get(reverse("gallery")).content.decode()
+    assert "July 2019" in page
+    assert page.index("barack_obama_1.jpg") < page.index("July 2019") < page.index("joe_biden_2.jpg")
+
+
+def test_a_hidden_photo_is_explained_to_its_owner_only(client, user, other_user, indexed_photos):
+    photo = indexed_photos["joe_biden_2.jpg"]
+    Photo.objects.filter(pk=photo.pk).update(hidden=True)
+    client.force_login(user)
+    response = client.get(reverse("photo", args=[photo.pk]))
+    assert response.status_code == 404 and "A moderator hid this photo" in response.content.decode()
+    client.force_login(other_user)
+    response = client.get(reverse("photo", args=[photo.pk]))
+    assert response.status_code == 404 and "moderator" not in response.content.decode()
