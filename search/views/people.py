@@ -171,6 +171,9 @@ def event_undo(request, event_id: int):
         photo = event.payload.get("photo")
         if request.POST.get("next") == "photo" and photo:
             return redirect("photo", photo)
+        person = event.person
+        if request.POST.get("next") == "person" and person and person.merged_into_id is None:
+            return redirect("person", person.pk)
         return redirect("people_settings")
     return redirect("person", live[0].pk) if live else redirect("people")
 

@@ -49,6 +49,7 @@ def test_log_in_with_instagram_watch_the_crawl_and_click_a_face(page, emulator, 
     ]
     assert len(matches) >= 2 and all(m.startswith(("kit_harington", "group_kit_rose")) for m in matches[:2]), matches
 
+    page.locator("details.menu summary").click()  # the account menu holds "Log out"
     page.get_by_role("button", name="Log out").click()
     log_in_with_instagram(page, "kit.h", "pw-kit")  # logging in again reuses the account
     assert get_user_model().objects.count() == 1

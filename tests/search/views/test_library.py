@@ -4,9 +4,10 @@ a hidden photo explained to its owner; another user's ids are never touched."""
 from datetime import datetime, timezone
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
-from indexing.models import Album, Face, Photo
+from indexing.models import Album, Face, PeopleEvent, Photo
 from indexing.photos.services import album_get_or_create
 
 pytestmark = pytest.mark.django_db
@@ -76,3 +77,27 @@ def test_a_hidden_photo_is_explained_to_its_owner_only(client, user, other_user,
     client.force_login(other_user)
     response = client.get(reverse("photo", args=[photo.pk]))
     assert response.status_code == 404 and "moderator" not in response.content.decode()
+
+
+def test_not_a_face_is_undone_from_the_photo_and_back_on_it(client, user, indexed_photos):
+    client.force_login(user)
+    photo = indexed_photos["joe_biden_2.jpg"]
+    client.post(reverse("face_not_a_face", args=[photo.faces.get().pk]))
+    page = client.get(reverse("photo", args=[photo.pk])).content.decode()
+    assert "Undo “not a face”" in page
+    event = PeopleEvent.objects.get(owner=user, action="not_a_face")
+    response = client.post(reverse("people_undo", args=[event.pk]), {"next": "photo"})
+    assert response["Location"] == reverse("photo", args=[photo.pk])
+    event.refresh_from_db()
+    assert event.undone_at is not None
+    assert "Undo “not a face”" not in client.get(reverse("photo", args=[photo.pk])).content.decode()
+
+
+def test_errors_have_pages_of_their_own(client, user):
+    client.force_login(user)
+    missing = client.get("/photos/999999/")
+    assert missing.status_code == 404 and "There is nothing here" in missing.content.decode()
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(user)
+    refused = strict.post(reverse("album_create"), {"title": "x"})
+    assert refused.status_code == 403 and "That form had expired" in refused.content.decode()
