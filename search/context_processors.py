@@ -1,5 +1,6 @@
 """`face_indexing_on` on every page: tiles and banners say "Face indexing is off" instead of a state
-that will not change (settings.TEMPLATES' context_processors)."""
+that will not change (settings.TEMPLATES' context_processors). Asked once per request, however many
+tiles a status answer renders."""
 
 from indexing.account.services import indexing_allowed
 
@@ -8,4 +9,6 @@ def face_indexing(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"face_indexing_on": False}
-    return {"face_indexing_on": indexing_allowed(user)}
+    if not hasattr(request, "_face_indexing_on"):
+        request._face_indexing_on = indexing_allowed(user)
+    return {"face_indexing_on": request._face_indexing_on}

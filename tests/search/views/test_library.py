@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from indexing.account.services import face_indexing_disable
 from indexing.models import Album, Face, PeopleEvent, Photo
 from indexing.photos.services import album_get_or_create
 
@@ -101,3 +102,13 @@ def test_errors_have_pages_of_their_own(client, user):
     strict.force_login(user)
     refused = strict.post(reverse("album_create"), {"title": "x"})
     assert refused.status_code == 403 and "That form had expired" in refused.content.decode()
+
+
+def test_with_face_indexing_off_tiles_and_pages_say_so(client, user, indexed_photos):
+
+    face_indexing_disable(user)
+    client.force_login(user)
+    gallery = client.get(reverse("gallery")).content.decode()
+    assert gallery.count("Face indexing is off") >= 3 and "Indexed" not in gallery
+    faces = client.get(reverse("faces_browse")).content.decode()
+    assert "Face indexing is off, so no face is looked for" in faces and "No faces yet" not in faces
