@@ -1,15 +1,14 @@
-"""Fixtures for the real services: an embedded Redis-compatible server and a Celery worker."""
+"""Fixtures for the real services: the database (SQLite or PostgreSQL), an embedded valkey, Celery workers."""
 
 from __future__ import annotations
 
 import csv
-import os
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
+
+from tests.postgres import ON_POSTGRES, start_server, use_server
+from tests.workers import app_worker_env, start_celery_worker, stop_worker
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -72,48 +71,35 @@ def _fresh_engine():
 
 
 @pytest.fixture(scope="session")
-def celery_worker(redis_url, media_root, django_db_setup, django_db_blocker):
-    """A real Celery worker in a subprocess, on the test database file and media root."""
-    from django.db import connection
+def postgres_server():
+    """A throwaway PostgreSQL server for the session (TEST_DATABASE=postgres), stopped at its end."""
+    server = start_server()
+    yield server
+    server.stop()
 
-    db_path = connection.settings_dict["NAME"]
-    env = dict(
-        os.environ,
-        REDIS_URL=redis_url,
-        DATABASE_URL=f"sqlite:///{db_path}",
-        MEDIA_ROOT=str(media_root),
-        DJANGO_SETTINGS_MODULE="faceapp.settings",
-    )
-    log = open(media_root / "worker.log", "w")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "faceapp",
-            "worker",
-            "--pool",
-            "solo",
-            "--loglevel",
-            "INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.time() + 60
-    while "ready" not in (media_root / "worker.log").read_text():
-        if proc.poll() is not None or time.time() > deadline:
-            raise RuntimeError("the Celery worker did not start:\n" + (media_root / "worker.log").read_text())
-        time.sleep(0.2)
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(request):
+    """On TEST_DATABASE=postgres, the test database is created on the session's own PostgreSQL server."""
+    if ON_POSTGRES:
+        use_server(request.getfixturevalue("postgres_server"))
+
+
+@pytest.fixture(scope="session")
+def celery_worker(redis_url, media_root, django_db_setup, django_db_blocker):
+    """A real Celery worker in a subprocess, on the test database and media root."""
+    proc = start_celery_worker(app_worker_env(redis_url, media_root), media_root / "worker.log")
     yield proc
-    proc.terminate()
-    proc.wait(timeout=30)
+    stop_worker(proc)
+
+
+@pytest.fixture(scope="session")
+def second_celery_worker(celery_worker, redis_url, media_root):
+    """Another real worker on the same queues and database, to race the first one."""
+    env = app_worker_env(redis_url, media_root)
+    proc = start_celery_worker(env, media_root / "worker2.log", "-n", "worker2@%h")
+    yield proc
+    stop_worker(proc)
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,51 @@
+"""Real Celery worker subprocesses, on the test database of the run (SQLite file or PostgreSQL test_...)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.postgres import database_url
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def worker_command(*extra: str) -> list[str]:
+    return [sys.executable, "-m", "celery", "-A", "faceapp", "worker", "--pool", "solo", "--loglevel", "INFO"] + [
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+        *extra,
+    ]
+
+
+def start_celery_worker(env: dict, log_path: Path, *extra: str) -> subprocess.Popen:
+    """A real Celery worker subprocess (its environment over this one's); returns once it is ready."""
+    log = open(log_path, "w")
+    proc = subprocess.Popen(
+        worker_command(*extra), cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT
+    )
+    deadline = time.time() + 60
+    while "ready" not in log_path.read_text():
+        if proc.poll() is not None or time.time() > deadline:
+            raise RuntimeError("the Celery worker did not start:\n" + log_path.read_text())
+        time.sleep(0.2)
+    return proc
+
+
+def stop_worker(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+def app_worker_env(redis_url: str, media_root: Path) -> dict:
+    """The environment of a worker on the test database of this run (SQLite file or PostgreSQL test_...)."""
+    return {
+        "REDIS_URL": redis_url,
+        "DATABASE_URL": database_url(),
+        "MEDIA_ROOT": str(media_root),
+        "DJANGO_SETTINGS_MODULE": "faceapp.settings",
+    }
