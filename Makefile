@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint bench install chromium clean
+.PHONY: run test test-sqlite test-postgres lint bench install chromium postgresql clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,8 +28,21 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	  else echo "The browser tests need Chromium: sudo apt-get install chromium"; exit 1; fi; }
 
-test: $(VENV)/.installed lint chromium
-	$(VENV)/bin/pytest
+# PostgreSQL for the second run of the suite: Debian's server binaries, installed when missing and root (CI).
+# The tests start their own throwaway server from them (tests/postgres.py); no system service is used.
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || command -v postgres >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
+	  else echo "The PostgreSQL run needs PostgreSQL: sudo apt-get install postgresql"; exit 1; fi; }
+
+# The whole suite twice: on SQLite, then on PostgreSQL.
+test: lint test-sqlite test-postgres
+
+test-sqlite: $(VENV)/.installed chromium
+	TEST_DATABASE=sqlite $(VENV)/bin/pytest
+
+test-postgres: $(VENV)/.installed chromium postgresql
+	TEST_DATABASE=postgres $(VENV)/bin/pytest
 
 bench: $(VENV)/.installed
 	$(PY) bench/index_and_search.py

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.postgres import ON_POSTGRES, start_server, use_server
-from tests.workers import app_worker_env, start_celery_worker, stop_worker
+from tests.workers import DIRECT_QUEUES, app_worker_env, start_celery_worker, stop_worker
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -87,17 +87,21 @@ def django_db_modify_db_settings(request):
 
 @pytest.fixture(scope="session")
 def celery_worker(redis_url, media_root, django_db_setup, django_db_blocker):
-    """A real Celery worker in a subprocess, on the test database and media root."""
-    proc = start_celery_worker(app_worker_env(redis_url, media_root), media_root / "worker.log")
+    """A real Celery worker in a subprocess, on the test database and media root.
+
+    It reads the default queue, and its own queue DIRECT_QUEUES[0] (a test hands a task to it alone there).
+    """
+    env = app_worker_env(redis_url, media_root)
+    proc = start_celery_worker(env, media_root / "worker.log", "-Q", f"celery,{DIRECT_QUEUES[0]}")
     yield proc
     stop_worker(proc)
 
 
 @pytest.fixture(scope="session")
 def second_celery_worker(celery_worker, redis_url, media_root):
-    """Another real worker on the same queues and database, to race the first one."""
+    """Another real worker on the same database and default queue (and its own DIRECT_QUEUES[1]), to race the first."""
     env = app_worker_env(redis_url, media_root)
-    proc = start_celery_worker(env, media_root / "worker2.log", "-n", "worker2@%h")
+    proc = start_celery_worker(env, media_root / "worker2.log", "-n", "worker2@%h", "-Q", f"celery,{DIRECT_QUEUES[1]}")
     yield proc
     stop_worker(proc)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -11,6 +12,7 @@ from pathlib import Path
 from tests.postgres import database_url
 
 ROOT = Path(__file__).resolve().parents[1]
+DIRECT_QUEUES = ("worker1", "worker2")  # each app worker also reads its own: a test hands a task to one worker
 
 
 def worker_command(*extra: str) -> list[str]:
@@ -49,3 +51,18 @@ def app_worker_env(redis_url: str, media_root: Path) -> dict:
         "MEDIA_ROOT": str(media_root),
         "DJANGO_SETTINGS_MODULE": "faceapp.settings",
     }
+
+
+def finished_tasks(log_path: Path) -> set[str]:
+    """Ids of the tasks the worker writing this log has finished (succeeded or failed)."""
+    done = re.compile(r"Task [\w.]+\[([0-9a-f-]{36})\] (?:succeeded|raised)")
+    return set(done.findall(log_path.read_text()))
+
+
+def wait_for_tasks(task_ids, log_path: Path, timeout: float = 120) -> None:
+    """Wait until the worker writing this log has finished every task of task_ids."""
+    deadline = time.time() + timeout
+    while not set(task_ids) <= finished_tasks(log_path):
+        if time.time() > deadline:
+            raise AssertionError(f"{log_path.name}: tasks not finished in {timeout}s:\n" + log_path.read_text()[-3000:])
+        time.sleep(0.1)
