@@ -140,3 +140,7 @@ def user(django_user_model):
 @pytest.fixture
 def other_user(django_user_model):
     return consenting_user(django_user_model, "bob", "pw-bob-123")
+
+
+def pytest_report_header(config):
+    return f"database: {'PostgreSQL (a throwaway server, tests/postgres.py)' if ON_POSTGRES else 'SQLite'}"

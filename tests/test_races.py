@@ -7,10 +7,13 @@ start of a crawl and the compare-and-set of a crawl's cursor must still act once
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import pytest
 import redis
 import requests
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from indexing import tasks
 from indexing.engines import collection_id_for
@@ -35,9 +38,9 @@ CRAWL_QUEUE = "instagram-race"  # where the workers' own follow-up crawl tasks g
 CRAWL_DIRECT = (f"{CRAWL_QUEUE}.1", f"{CRAWL_QUEUE}.2")
 
 
-def to_both(task, *args) -> list[str]:
-    """The same task handed to the two workers at once; the ids of the two deliveries."""
-    return [task.apply_async(args, queue=queue).id for queue in DIRECT_QUEUES]
+def to_both(task, *args, at: datetime | None = None) -> list[str]:
+    """The same task handed to the two workers at once (both start it at `at`); the ids of the two deliveries."""
+    return [task.apply_async(args, queue=queue, eta=at).id for queue in DIRECT_QUEUES]
 
 
 def test_two_workers_given_the_same_photos_index_each_photo_once(
@@ -45,9 +48,10 @@ def test_two_workers_given_the_same_photos_index_each_photo_once(
 ):
     album = album_get_or_create(user, "Raced")
     photos = [photo_create(user, (faces_dir / n).read_bytes(), n, album=album, enqueue=False).photo for n in PHOTOS]
-    deliveries = [to_both(tasks.index_photo, photo.pk) for photo in photos]
-    wait_for_tasks([first for first, _ in deliveries], media_root / "worker.log")
-    wait_for_tasks([second for _, second in deliveries], media_root / "worker2.log")
+    for photo in photos:  # one photo at a time, both workers starting it at the same instant
+        first, second = to_both(tasks.index_photo, photo.pk, at=timezone.now() + timedelta(seconds=0.5))
+        wait_for_tasks([first], media_root / "worker.log")
+        wait_for_tasks([second], media_root / "worker2.log")
     for photo, name in zip(photos, PHOTOS, strict=True):
         photo.refresh_from_db()
         assert photo.status == Photo.Status.INDEXED, (name, photo.failure_reason)
@@ -55,16 +59,16 @@ def test_two_workers_given_the_same_photos_index_each_photo_once(
     engine_faces = EngineFace.objects.filter(collection__collection_id=collection_id_for(user))
     face_ids = list(Face.objects.filter(owner=user).values_list("engine_face_id", flat=True))
     assert len(face_ids) == sum(len(faces_manifest[n]) for n in PHOTOS)
-    assert sorted(engine_faces.values_list("face_id", flat=True)) == sorted(face_ids)  # no orphan, no duplicate
+    orphans = engine_faces.exclude(face_id__in=face_ids).values_list("external_image_id", "face_id")
+    assert not orphans, f"faces left in the engine with no Face row: {list(orphans)}"
+    assert engine_faces.count() == len(face_ids)
 
 
-@pytest.fixture
-def crawl_workers(emulator_server, redis_url, media_root, tmp_path, django_db_setup):
+@pytest.fixture(scope="module")
+def crawl_workers(emulator_server, redis_url, media_root, tmp_path_factory, django_db_setup):
     """Two real workers with the emulator's URLs, each on its own queue only; their follow-ups go unread."""
     env = {**app_worker_env(redis_url, media_root), **instagram_env(emulator_server, CRAWL_QUEUE)}
-    for queue in (CRAWL_QUEUE, *CRAWL_DIRECT):
-        purge_queue(redis_url, queue)
-    logs = [tmp_path / "crawl-worker1.log", tmp_path / "crawl-worker2.log"]
+    logs = [tmp_path_factory.mktemp("crawlers") / f"crawl-worker{n}.log" for n in (1, 2)]
     workers = []
     try:
         for n, (queue, log) in enumerate(zip(CRAWL_DIRECT, logs, strict=True), 1):
@@ -73,8 +77,16 @@ def crawl_workers(emulator_server, redis_url, media_root, tmp_path, django_db_se
     finally:
         for proc in workers:
             stop_worker(proc)
-        for queue in (CRAWL_QUEUE, *CRAWL_DIRECT):
-            purge_queue(redis_url, queue)
+
+
+@pytest.fixture
+def crawlers(crawl_workers, redis_url):
+    """The two crawl workers, their queues empty."""
+    for queue in (CRAWL_QUEUE, *CRAWL_DIRECT):
+        purge_queue(redis_url, queue)
+    yield crawl_workers
+    for queue in (CRAWL_QUEUE, *CRAWL_DIRECT):
+        purge_queue(redis_url, queue)
 
 
 def crawl_to_both(crawl_logs, task, *args) -> None:
@@ -83,11 +95,11 @@ def crawl_to_both(crawl_logs, task, *args) -> None:
         wait_for_tasks([task_id], log)
 
 
-def test_two_workers_recrawling_at_once_start_one_crawl_per_account(crawl_workers, redis_url, django_user_model):
+def test_two_workers_recrawling_at_once_start_one_crawl_per_account(crawlers, redis_url, django_user_model):
     users = [django_user_model.objects.create_user(f"insta{n}", password="pw-insta-123") for n in range(12)]
     for n, user in enumerate(users):
         InstagramAccount.objects.create(user=user, instagram_id=f"1784{n:04d}", username=f"insta{n}")
-    crawl_to_both(crawl_workers, tasks.instagram_recrawl)
+    crawl_to_both(crawlers, tasks.instagram_recrawl)
     for user in users:
         assert InstagramCrawl.objects.filter(owner=user, state__in=InstagramCrawl.ACTIVE).count() == 1, user
     assert InstagramCrawl.objects.count() == len(users)
@@ -96,7 +108,7 @@ def test_two_workers_recrawling_at_once_start_one_crawl_per_account(crawl_worker
 
 
 def test_two_workers_walking_the_same_crawl_record_each_page_once(
-    crawl_workers, live_server, emulator, idle_queue, redis_url
+    crawlers, live_server, emulator, idle_queue, redis_url
 ):
     account = emulator.add_account("kit.h", "pw-kit")
     for name in PHOTOS[1:6]:
@@ -106,7 +118,7 @@ def test_two_workers_walking_the_same_crawl_record_each_page_once(
     user = get_user_model().objects.get(instagram_account__username="kit.h")
     crawl = wait_for(lambda: InstagramCrawl.objects.filter(owner=user).first(), what="the crawl")
     for _ in range(3):  # 3 pages: each round both read the cursor; one records the page, the other finds it moved
-        crawl_to_both(crawl_workers, tasks.instagram_crawl_page, crawl.pk)
+        crawl_to_both(crawlers, tasks.instagram_crawl_page, crawl.pk)
     crawl.refresh_from_db()
     assert (crawl.state, crawl.posts_seen, crawl.next_url) == (InstagramCrawl.State.INDEXING, 6, "")
     media = InstagramMedia.objects.filter(owner=user)

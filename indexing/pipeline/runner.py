@@ -6,10 +6,10 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from ..models import Photo
+from ..models import AccountSettings, Photo
 from .context import PhotoContext, Stop
 from .steps import STEPS
 
@@ -30,7 +30,12 @@ def _claim(photo_id: int) -> tuple[Photo | None, bool]:
     """(the claimed photo, whether it was taken over from a run that died) or (None, False)."""
     now = timezone.now()
     stale = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
-    allowed = Q(owner__is_active=True, owner__account_settings__face_indexing_enabled=True)
+    # A subquery of its own, not a join: an UPDATE with a join becomes `WHERE id IN (SELECT ...)`, and on
+    # PostgreSQL a second worker blocked on the row then re-checks only that id, not the status the first
+    # one just changed, so both would claim the photo.
+    allowed = Exists(
+        AccountSettings.objects.filter(user=OuterRef("owner_id"), user__is_active=True, face_indexing_enabled=True)
+    )
     photos = Photo.objects.filter(allowed, pk=photo_id)
     if photos.filter(status=Photo.Status.PENDING).update(status=Photo.Status.PROCESSING, claimed_at=now):
         reclaimed = False
