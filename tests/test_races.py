@@ -7,17 +7,21 @@ start of a crawl and the compare-and-set of a crawl's cursor must still act once
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 import pytest
 import redis
 import requests
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.utils import timezone
 
 from indexing import tasks
 from indexing.engines import collection_id_for
 from indexing.models import EngineFace, Face, InstagramAccount, InstagramCrawl, InstagramMedia, Photo
+from indexing.pipeline.runner import claim
 from indexing.services import album_get_or_create, photo_create
 from tests.instagram_fixtures import instagram_env, oauth_login, purge_queue, wait_for
 from tests.postgres import only_on_postgres
@@ -34,6 +38,7 @@ PHOTOS = [
     "alex_lacamoire_2.jpg",
     "rose_leslie_1.jpg",
 ]
+CLAIMERS = 4
 CRAWL_QUEUE = "instagram-race"  # where the workers' own follow-up crawl tasks go: no worker reads it
 CRAWL_DIRECT = (f"{CRAWL_QUEUE}.1", f"{CRAWL_QUEUE}.2")
 
@@ -62,6 +67,26 @@ def test_two_workers_given_the_same_photos_index_each_photo_once(
     orphans = engine_faces.exclude(face_id__in=face_ids).values_list("external_image_id", "face_id")
     assert not orphans, f"faces left in the engine with no Face row: {list(orphans)}"
     assert engine_faces.count() == len(face_ids)
+
+
+def test_simultaneous_claims_of_a_photo_grant_it_once(user, faces_dir):
+    """The claim itself, at the same instant from several connections (a barrier), photo after photo."""
+    photos = [photo_create(user, (faces_dir / n).read_bytes(), n, enqueue=False).photo for n in PHOTOS]
+    for photo in photos:
+        barrier = threading.Barrier(CLAIMERS)
+
+        def attempt(_, photo_id=photo.pk, barrier=barrier) -> bool:
+            try:
+                connection.ensure_connection()  # connected before the barrier: the claims start together
+                barrier.wait(timeout=30)
+                return claim(photo_id) is not None
+            finally:
+                connection.close()
+
+        with ThreadPoolExecutor(CLAIMERS) as pool:
+            won = list(pool.map(attempt, range(CLAIMERS)))
+        assert won.count(True) == 1, f"photo {photo.file_name} claimed {won.count(True)} times"
+        assert Photo.objects.get(pk=photo.pk).status == Photo.Status.PROCESSING
 
 
 @pytest.fixture(scope="module")
