@@ -38,6 +38,19 @@ def _media_in_tmp(settings, media_root):
     settings.MEDIA_ROOT = str(media_root)
 
 
+@pytest.fixture
+def fresh_database_url(request, tmp_path):
+    """DATABASE_URL of a new, empty database of the run's kind, for commands run as an operator would."""
+    if not ON_POSTGRES:
+        yield f"sqlite:///{tmp_path / 'db.sqlite3'}"
+        return
+    server, name = request.getfixturevalue("postgres_server"), f"fresh_{tmp_path.name[-20:].lower()}"
+    name = "".join(c if c.isalnum() else "_" for c in name)
+    server.client("createdb", name)
+    yield server.url_for(name)
+    server.client("dropdb", "--if-exists", name)
+
+
 @pytest.fixture(scope="session")
 def redis_url() -> str:
     """An embedded valkey server for the whole run; Celery publishes to it."""

@@ -76,7 +76,15 @@ class PostgresServer:
 
     @property
     def url(self) -> str:
-        return f"postgres://{self.superuser}@127.0.0.1:{self.port}/faceapp"
+        return self.url_for("faceapp")
+
+    def url_for(self, database: str) -> str:
+        return f"postgres://{self.superuser}@127.0.0.1:{self.port}/{database}"
+
+    def client(self, program: str, *args: str) -> None:
+        """Run one of the server's client programs (createdb, dropdb...) against it."""
+        connect = ["-h", "127.0.0.1", "-p", str(self.port), "-U", self.superuser]
+        subprocess.run([self.bindir / program, *connect, *args], check=True, capture_output=True)
 
     def start(self, timeout: float = 60) -> PostgresServer:
         run_as = _run_as()
@@ -99,11 +107,7 @@ class PostgresServer:
             **run_as,
         )
         self._wait_ready(timeout)
-        subprocess.run(
-            [self.bindir / "createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", self.superuser, "faceapp"],
-            check=True,
-            capture_output=True,
-        )
+        self.client("createdb", "faceapp")
         return self
 
     def _wait_ready(self, timeout: float) -> None:
