@@ -92,10 +92,17 @@ def postgres_server():
 
 
 @pytest.fixture(scope="session")
-def django_db_modify_db_settings(request):
-    """On TEST_DATABASE=postgres, the test database is created on the session's own PostgreSQL server."""
+def django_db_modify_db_settings(request, tmp_path_factory):
+    """The test database: on the session's own PostgreSQL server, or a SQLite file of this run's own.
+
+    The SQLite file is in the run's temporary directory, not var/, so that two runs never share it.
+    """
     if ON_POSTGRES:
         use_server(request.getfixturevalue("postgres_server"))
+    else:
+        from django.conf import settings
+
+        settings.DATABASES["default"]["TEST"]["NAME"] = str(tmp_path_factory.mktemp("db") / "test_db.sqlite3")
 
 
 @pytest.fixture(scope="session")
