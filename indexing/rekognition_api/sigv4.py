@@ -48,6 +48,7 @@ def verify(request) -> ApiAccessKey:
             "The request signature we calculated does not match the signature you "
             "provided. Check your AWS Secret Access Key and signing method."
         )
+    key.signing_region = auth["region"]
     return key
 
 

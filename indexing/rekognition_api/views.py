@@ -37,7 +37,8 @@ def endpoint(request):
         if not target.startswith(TARGET_PREFIX) or operation not in operations.OPERATIONS:
             raise errors.ApiError("UnknownOperationException", f"Unknown operation {target or '(none)'}.")
         params = shapes.parse(operation, _json(request.body))
-        answer = operations.OPERATIONS[operation](local_engine(), key, params)
+        engine = local_engine().for_region(key.signing_region)  # ARNs name the region that signed
+        answer = operations.OPERATIONS[operation](engine, key, params)
     except EngineError as e:
         return _answer({"__type": e.code, "message": e.message}, e.http_status, request_id)
     except RequestDataTooBig:
