@@ -5,6 +5,7 @@ local model: Pose against known rotations, Rekognition-scale confidence, every l
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -102,3 +103,30 @@ def test_clear_faces_read_at_least_99_and_all_gives_every_landmark_inside_the_fa
     assert abs(points["leftPupil"][0] - points["eyeLeft"][0]) < 0.05 * box["Width"] + 0.01
     with pytest.raises(errors.Validation):
         local.detect_faces((faces_dir / "joe_biden_2.jpg").read_bytes(), ["EVERYTHING"])
+
+
+def _wheel_samples() -> list:
+    """The sample images of the scikit-image and scikit-learn wheels that show no person."""
+    import skimage
+    import sklearn
+
+    folders = [Path(skimage.__file__).parent / "data", Path(sklearn.__file__).parent / "datasets" / "images"]
+    people = ("astronaut", "camera")  # scikit-image's two photos of a person
+    return [
+        p
+        for folder in folders
+        for p in sorted(folder.iterdir())
+        if p.suffix in (".png", ".jpg") and not p.name.startswith(people)
+    ]
+
+
+def test_no_face_on_photos_without_people_and_every_annotated_face_kept(faces_dir, faces_manifest):
+    local = LocalEngine(MemoryStore())
+    samples = _wheel_samples()
+    assert {"chelsea.png", "coffee.png", "rocket.jpg", "horse.png", "china.jpg"} <= {p.name for p in samples}
+    assert {p.name: len(local.detect_faces(p.read_bytes())["FaceDetails"]) for p in samples} == {
+        p.name: 0 for p in samples
+    }
+    for name, people in faces_manifest.items():
+        found = local.detect_faces((faces_dir / name).read_bytes())["FaceDetails"]
+        assert len(found) >= len(people), name
