@@ -131,11 +131,3 @@ def test_the_aws_cli_compares_faces_and_detects_every_attribute(aws, user, faces
     assert code == 0, detected
     (face,) = detected["FaceDetails"]
     assert len(face["Landmarks"]) == 30 and set(face["Pose"]) == {"Roll", "Yaw", "Pitch"}
-    code, default = aws(alice, "detect-faces", "--image-bytes", f"fileb://{faces_dir / 'kit_harington_1.jpg'}")
-    assert code == 0 and [m["Type"] for m in default["FaceDetails"][0]["Landmarks"]] == [
-        "eyeLeft",
-        "eyeRight",
-        "nose",
-        "mouthLeft",
-        "mouthRight",
-    ]
