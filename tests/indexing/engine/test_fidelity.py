@@ -35,10 +35,12 @@ def test_compare_faces_matches_the_source_face_in_the_target(engine, faces_dir):
 
 
 def test_faces_carry_their_user_id_after_associate_faces(engine, collection, faces_dir):  # noqa: F811
-    ids = [
-        engine.index_faces(collection, (faces_dir / n).read_bytes())["FaceRecords"][0]["Face"]["FaceId"]
-        for n in ("barack_obama_1.jpg", "barack_obama_2.jpg")
+    records = [
+        engine.index_faces(collection, (faces_dir / n).read_bytes(), detection_attributes=attributes)["FaceRecords"][0]
+        for n, attributes in (("barack_obama_1.jpg", ["ALL"]), ("barack_obama_2.jpg", None))
     ]
+    assert [len(r["FaceDetail"]["Landmarks"]) for r in records] == [30, 5]  # DetectionAttributes honoured
+    ids = [r["Face"]["FaceId"] for r in records]
     engine.create_user(collection, "obama")
     engine.associate_faces(collection, "obama", ids[:1])
     listed = {f["FaceId"]: f.get("UserId") for f in engine.list_faces(collection)["Faces"]}
