@@ -250,6 +250,8 @@ CACHES = {
 # Rate limits (django-ratelimit, see faceapp/limits.py): per user, or per address when logged out.
 RATE_LIMIT_SEARCH = env.str("RATE_LIMIT_SEARCH", default="60/m")
 RATE_LIMIT_UPLOAD = env.str("RATE_LIMIT_UPLOAD", default="600/m")
+# Rekognition-compatible API: calls per access key and period, over it ThrottlingException (as AWS)
+RATE_LIMIT_REKOGNITION = env.str("RATE_LIMIT_REKOGNITION", default="600/m")
 RATELIMIT_VIEW = "faceapp.limits.too_many_requests"
 
 # Login throttling (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one username from one
