@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 
 import pytest
 from botocore.exceptions import ClientError
-from indexing.engines import collection_id_for
 
+from indexing.face_index import collection_id_for
 from indexing.rekognition_api.keys import key_issue
 from indexing.rekognition_api.shapes import service_model
 from tests.indexing.conftest import REGION, rekognition_client
