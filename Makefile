@@ -18,9 +18,11 @@ run: $(VENV)/.installed
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py runstack
 
+# Style, then which way imports may point (pyproject.toml [tool.importlinter], tools/import_contracts.py).
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 # The browser tests drive Debian's Chromium; installed here when missing and running as root (CI).
 chromium:

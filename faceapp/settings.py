@@ -75,6 +75,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "indexing.instagram.context_processors.instagram",
             ],
         },
     },
@@ -249,6 +250,8 @@ CACHES = {
 # Rate limits (django-ratelimit, see faceapp/limits.py): per user, or per address when logged out.
 RATE_LIMIT_SEARCH = env.str("RATE_LIMIT_SEARCH", default="60/m")
 RATE_LIMIT_UPLOAD = env.str("RATE_LIMIT_UPLOAD", default="600/m")
+# Rekognition-compatible API: calls per access key and period, over it ThrottlingException (as AWS)
+RATE_LIMIT_REKOGNITION = env.str("RATE_LIMIT_REKOGNITION", default="600/m")
 RATELIMIT_VIEW = "faceapp.limits.too_many_requests"
 
 # Login throttling (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one username from one
@@ -311,7 +314,7 @@ SOCIAL_AUTH_PIPELINE = (
     "social_core.pipeline.social_auth.associate_user",
     "social_core.pipeline.social_auth.load_extra_data",
     "social_core.pipeline.user.user_details",
-    "indexing.instagram.accounts.on_instagram_login",  # the saved token is there: start the crawl
+    "indexing.instagram.login.on_instagram_login",  # the saved token is there: start the crawl
 )
 INSTAGRAM_QUEUE = env.str("INSTAGRAM_QUEUE", default="celery")  # the Celery queue of the crawl tasks
 INSTAGRAM_PAGE_SIZE = env.int("INSTAGRAM_PAGE_SIZE", default=25)

@@ -7,7 +7,6 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("indexing.rekognition_api.urls")),
-    path("", include("indexing.account_urls")),
     path("", include("search.urls")),
 ]
 urlpatterns += [

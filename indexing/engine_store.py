@@ -8,7 +8,7 @@ from django.db.models import Count, F
 
 from .engine.errors import ResourceAlreadyExists, ResourceNotFound
 from .engine.store import CollectionInfo, EmbeddingStore, StoredFace, StoredUser, UserStore
-from .models import EngineCollection, EngineFace, EngineUser, EngineUserFace
+from .models.engine_store import EngineCollection, EngineFace, EngineUser, EngineUserFace
 
 
 def _info(c: EngineCollection) -> CollectionInfo:

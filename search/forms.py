@@ -1,9 +1,10 @@
-"""The small forms of the gallery: a new album, the similarity threshold of a search."""
+"""The small forms of the pages: a new album, the similarity threshold of a search, a report."""
 
 from django import forms
 from django.conf import settings
 
-from indexing.models import Album
+from indexing.moderation.models import Report
+from indexing.photos.models import Album
 
 
 class AlbumForm(forms.Form):
@@ -24,3 +25,8 @@ class ThresholdForm(forms.Form):
         if self.is_valid() and self.cleaned_data["threshold"] is not None:
             return self.cleaned_data["threshold"]
         return settings.FACE_MATCH_THRESHOLD
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(choices=Report.Reason.choices)
+    note = forms.CharField(required=False, max_length=2000)

@@ -74,7 +74,7 @@ def _broker(redis_url, settings):
 @pytest.fixture(autouse=True)
 def _fresh_engine():
     """Each test gets a new engine object (no embedding cache left from another test)."""
-    from indexing.engines import get_engine, local_engine
+    from indexing.face_index import get_engine, local_engine
 
     get_engine.cache_clear()
     local_engine.cache_clear()

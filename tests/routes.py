@@ -8,11 +8,11 @@ from dataclasses import dataclass
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from indexing import people
 from indexing.models import FaceCluster, InstagramCrawl, LivingAlbum, PeopleEvent, Report
-from indexing.pipeline import index_photo_now
+from indexing.people import naming
+from indexing.photos.pipeline.runner import index_photo_now
+from indexing.photos.services import album_get_or_create, photo_create
 from indexing.rekognition_api.keys import key_issue
-from indexing.services import album_get_or_create, photo_create
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ def user_objects(user, faces_dir) -> dict:
     face = photo.faces.get()
     report = Report.objects.create(reporter=user, owner=user, photo=photo, face=face, note="alice-report")
     api_key = key_issue(user, "alice-key").key
-    person = people.name_face(user, face, "alice-person").person
+    person = naming.name_face(user, face, "alice-person").person
     living_album = LivingAlbum.objects.create(owner=user, title="alice-living")
     living_album.people.add(person)
     return {

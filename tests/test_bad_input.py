@@ -16,10 +16,10 @@ import pytest
 from django.urls import reverse
 from PIL import Image
 
-from indexing.engines import collection_id_for, get_engine
+from indexing.face_index import collection_id_for, get_engine
 from indexing.models import Face, Photo, Report
-from indexing.pipeline import index_photo_now
-from indexing.services import PhotoRejected, photo_create
+from indexing.photos.pipeline.runner import index_photo_now
+from indexing.photos.services import PhotoRejected, photo_create
 from tests import imagefiles
 
 pytestmark = pytest.mark.django_db

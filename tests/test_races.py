@@ -18,11 +18,12 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
 
-from indexing import tasks
-from indexing.engines import collection_id_for
+from indexing.face_index import collection_id_for
+from indexing.instagram import tasks as crawl_tasks
 from indexing.models import EngineFace, Face, InstagramAccount, InstagramCrawl, InstagramMedia, Photo
-from indexing.pipeline.runner import claim
-from indexing.services import album_get_or_create, photo_create
+from indexing.photos import tasks as photo_tasks
+from indexing.photos.pipeline.runner import claim
+from indexing.photos.services import album_get_or_create, photo_create
 from tests.instagram_fixtures import instagram_env, oauth_login, purge_queue, wait_for
 from tests.postgres import only_on_postgres
 from tests.workers import DIRECT_QUEUES, app_worker_env, start_celery_worker, stop_worker, wait_for_tasks
@@ -54,7 +55,7 @@ def test_two_workers_given_the_same_photos_index_each_photo_once(
     album = album_get_or_create(user, "Raced")
     photos = [photo_create(user, (faces_dir / n).read_bytes(), n, album=album, enqueue=False).photo for n in PHOTOS]
     for photo in photos:  # one photo at a time, both workers starting it at the same instant
-        first, second = to_both(tasks.index_photo, photo.pk, at=timezone.now() + timedelta(seconds=0.5))
+        first, second = to_both(photo_tasks.index_photo, photo.pk, at=timezone.now() + timedelta(seconds=0.5))
         wait_for_tasks([first], media_root / "worker.log")
         wait_for_tasks([second], media_root / "worker2.log")
     for photo, name in zip(photos, PHOTOS, strict=True):
@@ -124,7 +125,7 @@ def test_two_workers_recrawling_at_once_start_one_crawl_per_account(crawlers, re
     users = [django_user_model.objects.create_user(f"insta{n}", password="pw-insta-123") for n in range(12)]
     for n, user in enumerate(users):
         InstagramAccount.objects.create(user=user, instagram_id=f"1784{n:04d}", username=f"insta{n}")
-    crawl_to_both(crawlers, tasks.instagram_recrawl)
+    crawl_to_both(crawlers, crawl_tasks.instagram_recrawl)
     for user in users:
         assert InstagramCrawl.objects.filter(owner=user, state__in=InstagramCrawl.ACTIVE).count() == 1, user
     assert InstagramCrawl.objects.count() == len(users)
@@ -143,7 +144,7 @@ def test_two_workers_walking_the_same_crawl_record_each_page_once(
     user = get_user_model().objects.get(instagram_account__username="kit.h")
     crawl = wait_for(lambda: InstagramCrawl.objects.filter(owner=user).first(), what="the crawl")
     for _ in range(3):  # 3 pages: each round both read the cursor; one records the page, the other finds it moved
-        crawl_to_both(crawlers, tasks.instagram_crawl_page, crawl.pk)
+        crawl_to_both(crawlers, crawl_tasks.instagram_crawl_page, crawl.pk)
     crawl.refresh_from_db()
     assert (crawl.state, crawl.posts_seen, crawl.next_url) == (InstagramCrawl.State.INDEXING, 6, "")
     media = InstagramMedia.objects.filter(owner=user)

@@ -50,15 +50,6 @@ class LoadedImage:
     exif_datetime: str | None
 
 
-def sniff_format(data: bytes) -> str | None:
-    """The image format the bytes really hold (the file name is never trusted), or None."""
-    try:
-        with Image.open(io.BytesIO(data)) as im:
-            return im.format
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
-        return None
-
-
 def load_image(
     data: bytes, max_pixels: int = MAX_PIXELS, long_side: int | None = DECODE_LONG_SIDE, max_bytes: int = MAX_BYTES
 ) -> LoadedImage:
@@ -124,3 +115,25 @@ def _to_rgb(im: Image.Image) -> Image.Image:
     if im.mode == "CMYK":  # Adobe CMYK JPEGs are stored inverted; Pillow handles both
         return im.convert("RGB")
     return im.convert("RGB")
+
+
+def crop_box(image: Image.Image, box: dict, margin: float = 0.0, max_side: int | None = None) -> Image.Image:
+    """The part of `image` inside `box` (ratios, as the engine gives them) grown by `margin` of the box
+    on each side, clipped to the image, at least one pixel; shrunk to `max_side` when given."""
+    w, h = image.size
+    mx, my = box["Width"] * margin, box["Height"] * margin
+    left, top = max(0.0, box["Left"] - mx), max(0.0, box["Top"] - my)
+    right, bottom = min(1.0, box["Left"] + box["Width"] + mx), min(1.0, box["Top"] + box["Height"] + my)
+    crop = image.crop(
+        (int(left * w), int(top * h), max(int(right * w), int(left * w) + 1), max(int(bottom * h), int(top * h) + 1))
+    )
+    if max_side:
+        crop.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    return crop
+
+
+def jpeg_bytes(image: Image.Image, quality: int, optimize: bool = False) -> bytes:
+    """`image` encoded as JPEG."""
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=quality, optimize=optimize)
+    return out.getvalue()

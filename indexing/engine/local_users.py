@@ -11,6 +11,7 @@ import re
 import numpy as np
 
 from .base import DEFAULT_ASSOCIATE_THRESHOLD, DEFAULT_USER_MATCH_THRESHOLD, MAX_FACES_PER_USER, FaceEngine
+from .details import check_quality_filter, face_detail, reasons
 from .errors import Conflict, InvalidParameter, ResourceNotFound, ServiceQuotaExceeded, Validation
 from .paging import decode_token, encode_token
 from .store import StoredUser, UserStore
@@ -201,20 +202,19 @@ class LocalUsers(FaceEngine):
         max_users=MAX_USER_RESULTS,
         quality_filter="NONE",
     ):
-        from .local import QUALITY_FILTERS, _face_detail, _reasons  # local.py imports this module
-
         self._collection(collection_id)
-        if quality_filter not in QUALITY_FILTERS:
-            raise Validation(f"QualityFilter must be one of {', '.join(QUALITY_FILTERS)}")
+        check_quality_filter(quality_filter)
         faces = self.detect(image_bytes)
-        usable = [f for f in faces if not _reasons(f, quality_filter)]
+        usable = [f for f in faces if not reasons(f, quality_filter)]
         if not usable:
             raise InvalidParameter(
-                "There are no faces in the image." if not faces else "No face of the image passes the quality filter."
+                "There are no faces in the image. Should be at least 1."
+                if not faces
+                else "No face of the image passes the quality filter."
             )
         searched = usable[0]
         unsearched = [
-            {"FaceDetails": _face_detail(f), "Reasons": _reasons(f, quality_filter) or ["FACE_NOT_LARGEST"]}
+            {"FaceDetails": face_detail(f), "Reasons": reasons(f, quality_filter) or ["FACE_NOT_LARGEST"]}
             for f in faces
             if f is not searched
         ]
@@ -223,7 +223,7 @@ class LocalUsers(FaceEngine):
                 collection_id, np.stack([searched.embedding]), user_match_threshold, max_users
             ),
             "FaceModelVersion": self.version,
-            "SearchedFace": {"FaceDetail": _face_detail(searched)},
+            "SearchedFace": {"FaceDetail": face_detail(searched)},
             "UnsearchedFaces": unsearched,
         }
 

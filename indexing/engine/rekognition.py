@@ -118,9 +118,7 @@ def _jpeg(picture: Image.Image, quality: int) -> bytes:
     if min(picture.size) < MIN_IMAGE_SIDE:
         scale = MIN_IMAGE_SIDE / min(picture.size)
         picture = picture.resize((round(picture.width * scale), round(picture.height * scale)))
-    out = io.BytesIO()
-    picture.save(out, "JPEG", quality=quality)
-    return out.getvalue()
+    return images.jpeg_bytes(picture, quality)
 
 
 class RekognitionEngine(FaceEngine):
@@ -162,13 +160,29 @@ class RekognitionEngine(FaceEngine):
         return answer
 
     # faces
-    def detect_faces(self, image_bytes):
-        answer = self._call("detect_faces", Image=self._image(image_bytes))
+    def detect_faces(self, image_bytes, attributes=None):
+        extra = {"Attributes": list(attributes)} if attributes else {}
+        answer = self._call("detect_faces", Image=self._image(image_bytes), **extra)
         answer["FaceDetails"].sort(key=lambda d: -_area(d["BoundingBox"]))
         return answer
 
+    def compare_faces(self, source_bytes, target_bytes, similarity_threshold=DEFAULT_THRESHOLD, quality_filter="NONE"):
+        return self._call(
+            "compare_faces",
+            SourceImage=self._image(source_bytes),
+            TargetImage=self._image(target_bytes),
+            SimilarityThreshold=similarity_threshold,
+            QualityFilter=quality_filter,
+        )
+
     def index_faces(
-        self, collection_id, image_bytes, external_image_id=None, max_faces=MAX_FACES_PER_IMAGE, quality_filter="AUTO"
+        self,
+        collection_id,
+        image_bytes,
+        external_image_id=None,
+        max_faces=MAX_FACES_PER_IMAGE,
+        quality_filter="AUTO",
+        detection_attributes=None,
     ):
         params = {
             "CollectionId": collection_id,
@@ -176,6 +190,8 @@ class RekognitionEngine(FaceEngine):
             "MaxFaces": max_faces,
             "QualityFilter": quality_filter,
         }
+        if detection_attributes:
+            params["DetectionAttributes"] = list(detection_attributes)
         if external_image_id:
             params["ExternalImageId"] = sanitize_external_image_id(external_image_id)
         answer = self._call("index_faces", **params)
@@ -194,16 +210,20 @@ class RekognitionEngine(FaceEngine):
             "search_faces", CollectionId=collection_id, FaceId=face_id, FaceMatchThreshold=threshold, MaxFaces=max_faces
         )
 
-    def search_faces_by_image(self, collection_id, image_bytes, threshold=DEFAULT_THRESHOLD, max_faces=4096):
-        return self._search_image(collection_id, self._image(image_bytes)["Bytes"], threshold, max_faces)
+    def search_faces_by_image(
+        self, collection_id, image_bytes, threshold=DEFAULT_THRESHOLD, max_faces=4096, quality_filter="NONE"
+    ):
+        sendable = self._image(image_bytes)["Bytes"]
+        return self._search_image(collection_id, sendable, threshold, max_faces, quality_filter)
 
-    def _search_image(self, collection_id, sendable: bytes, threshold, max_faces) -> dict:
+    def _search_image(self, collection_id, sendable: bytes, threshold, max_faces, quality_filter="NONE") -> dict:
         return self._call(
             "search_faces_by_image",
             CollectionId=collection_id,
             Image={"Bytes": sendable},
             FaceMatchThreshold=threshold,
             MaxFaces=max_faces,
+            QualityFilter=quality_filter,
         )
 
     def search_every_face_by_image(self, collection_id, image_bytes, threshold=DEFAULT_THRESHOLD, max_faces=4096):
@@ -219,7 +239,9 @@ class RekognitionEngine(FaceEngine):
         picture = images.load_image(sendable).image if len(details) > 1 else None
         answers = []
         for detail in details:
-            query = _jpeg(_crop(picture, detail["BoundingBox"]), 92) if picture else sendable
+            query = (
+                _jpeg(images.crop_box(picture, detail["BoundingBox"], SEARCH_CROP_MARGIN), 92) if picture else sendable
+            )
             try:
                 found = self._search_image(collection_id, query, threshold, max_faces)
             except errors.InvalidParameter:  # too small to be found again on its own
@@ -337,13 +359,3 @@ def _token(client_request_token: str | None) -> dict:
 
 def _area(box: dict) -> float:
     return box["Width"] * box["Height"]
-
-
-def _crop(picture: Image.Image, box: dict) -> Image.Image:
-    w, h = picture.size
-    mx, my = box["Width"] * SEARCH_CROP_MARGIN, box["Height"] * SEARCH_CROP_MARGIN
-    left, top = max(0.0, box["Left"] - mx), max(0.0, box["Top"] - my)
-    right, bottom = min(1.0, box["Left"] + box["Width"] + mx), min(1.0, box["Top"] + box["Height"] + my)
-    return picture.crop(
-        (int(left * w), int(top * h), max(int(right * w), int(left * w) + 1), max(int(bottom * h), int(top * h) + 1))
-    )

@@ -11,7 +11,7 @@ from social_core.exceptions import AuthCredentialError, SocialAuthBaseException
 from social_django.models import UserSocialAuth
 from social_django.utils import load_strategy
 
-from ..models import InstagramAccount
+from .models import InstagramAccount
 
 log = logging.getLogger(__name__)
 PROVIDER = "instagram"
@@ -19,30 +19,6 @@ PROVIDER = "instagram"
 
 def instagram_configured() -> bool:
     return bool(settings.SOCIAL_AUTH_INSTAGRAM_KEY and settings.SOCIAL_AUTH_INSTAGRAM_SECRET)
-
-
-def on_instagram_login(backend, user=None, social=None, response=None, **kwargs):
-    """Last step of the login pipeline: note the account, clear any relogin flag, start or resume the crawl."""
-    if backend.name != PROVIDER or user is None or social is None:
-        return None
-    profile = (response or {}).get("user") or {}
-    account, _ = InstagramAccount.objects.update_or_create(
-        user=user,
-        defaults={
-            "instagram_id": social.uid,
-            "username": profile.get("username", ""),
-            "needs_relogin": False,
-            "problem": "",
-        },
-    )
-    if backend.strategy.session_get("face_indexing") == "on":  # ticked beside the login button
-        from ..account import face_indexing_enable
-
-        face_indexing_enable(user)
-    from .crawl import crawl_start
-
-    crawl_start(user)
-    return {"instagram_account": account}
 
 
 def token_for(user) -> str | None:

@@ -8,7 +8,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from social_django import admin as social_admin  # imported first, so its UserSocialAuth admin can be replaced
 
-from ..models import InstagramAccount, InstagramCrawl, InstagramMedia
+from .models import InstagramAccount, InstagramCrawl, InstagramMedia
 from .progress import crawl_progress
 
 

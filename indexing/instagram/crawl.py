@@ -19,11 +19,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
-from .. import services
-from ..models import Album, InstagramAccount, InstagramCrawl, InstagramMedia, Photo
-from ..pipeline import index_photo_now
+from ..photos import services
+from ..photos.models import Album, Photo
 from .accounts import mark_needs_relogin, token_for
 from .client import GraphClient, InstagramError, MediaGone, RateLimited, TokenInvalid, image_url
+from .models import InstagramAccount, InstagramCrawl, InstagramMedia
+from .tasks import instagram_crawl_page, instagram_fetch_media
 
 log = logging.getLogger(__name__)
 State, Status = InstagramCrawl.State, InstagramMedia.Status
@@ -222,7 +223,7 @@ def media_fetch(media_pk: int) -> None:
             return _media_finished(media, Status.FAILED, str(e))
     if photo.status in (Photo.Status.PENDING, Photo.Status.PROCESSING):
         try:
-            index_photo_now(photo.pk)
+            services.photo_index_now(photo.pk)
         except (ConnectionError, TimeoutError):
             raise  # the photo is pending again: the task retries
         except Exception:  # the runner logged it and failed the photo with a reason
@@ -301,12 +302,8 @@ def resume_stalled() -> int:
 
 
 def enqueue_page(crawl_id: int, countdown: float = 0.0) -> None:
-    from ..tasks import instagram_crawl_page
-
     instagram_crawl_page.apply_async((crawl_id,), countdown=countdown or None, queue=settings.INSTAGRAM_QUEUE)
 
 
 def enqueue_media(media_pk: int, countdown: float = 0.0) -> None:
-    from ..tasks import instagram_fetch_media
-
     instagram_fetch_media.apply_async((media_pk,), countdown=countdown or None, queue=settings.INSTAGRAM_QUEUE)

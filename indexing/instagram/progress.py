@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.db.models import Count, Q
 from django.urls import reverse
 
-from ..models import Face, InstagramCrawl, InstagramMedia, Photo
+from ..photos.models import Face, Photo
+from .accounts import token_for
+from .models import InstagramCrawl, InstagramMedia
 
 Status = InstagramMedia.Status
 
@@ -65,3 +67,13 @@ def recent_faces(crawl: InstagramCrawl, limit: int = 24) -> list[dict]:
         {"id": f.pk, "crop": reverse("face_crop", args=[f.pk]), "matches": reverse("face_matches", args=[f.pk])}
         for f in faces
     ]
+
+
+def crawl_panel_for(user) -> dict:
+    """For the gallery's Instagram panel (_crawl_progress.html): the latest crawl with its progress
+    (None before any), and whether the user's Instagram token is there to fetch new posts."""
+    crawl = latest_crawl(user)
+    return {
+        "instagram_crawl": crawl_progress(crawl) if crawl else None,
+        "instagram_connected": bool(user.is_authenticated and token_for(user)),
+    }

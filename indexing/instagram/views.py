@@ -8,10 +8,10 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
-from ..models import InstagramCrawl
 from . import progress
 from .accounts import token_for
 from .crawl import crawl_start
+from .models import InstagramCrawl
 
 
 @login_required

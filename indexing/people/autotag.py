@@ -9,11 +9,13 @@ from django.db import transaction
 from kombu.exceptions import OperationalError
 
 from ..engine.errors import EngineError
-from ..models import Face, FaceDecision, PeopleSettings, Person, Photo
+from ..photos.models import Face, Photo
 from .common import iou, people_in_photos, people_settings, rejected_people, set_person, threshold_for
 from .edits import drop_faces
 from .engine_users import sync_engine_users
+from .models import FaceDecision, PeopleSettings, Person
 from .naming import similar_faces
+from .tasks import cluster_faces
 
 log = logging.getLogger(__name__)
 SAME_BOX_IOU = 0.5  # a face of a re-indexed photo is the one a decision was about from this overlap
@@ -121,8 +123,6 @@ def request_clustering(owner) -> None:
         return
     people_settings(owner)
     if PeopleSettings.objects.filter(owner=owner, clustering_due=False).update(clustering_due=True):
-        from ..tasks import cluster_faces
-
         try:
             cluster_faces.apply_async((owner.pk,), countdown=delay, retry=False)
         except OperationalError:  # no broker (a command run offline): the flag stays, cluster_if_due runs it

@@ -21,8 +21,9 @@ from django.db import transaction
 from scipy.sparse import csr_matrix
 from sklearn.cluster import DBSCAN
 
-from ..engines import collection_id_for, get_engine
-from ..models import Face, FaceCluster, PeopleSettings
+from ..face_index import collection_id_for, get_engine
+from ..photos.models import Face
+from .models import FaceCluster, PeopleSettings
 
 log = logging.getLogger(__name__)
 NOISE = -1

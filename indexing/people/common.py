@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db.models.functions import Lower
 
-from ..models import Face, FaceDecision, PeopleEvent, PeopleSettings, Person
+from ..photos.models import Face
+from .models import FaceDecision, PeopleEvent, PeopleSettings, Person
 
 MAX_NAME = 100
 

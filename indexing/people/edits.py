@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from ..models import Face, FaceDecision, LivingAlbum, PeopleEvent, Person
-from ..services import _delete_files, faces_remove_from_engine
+from ..face_index import faces_remove_from_engine
+from ..photos.files import files_delete
+from ..photos.models import Face
 from .common import PeopleError, clean_name, people_in_photos, person_get_or_create, person_named, record, set_person
 from .engine_users import sync_engine_users
+from .models import FaceDecision, LivingAlbum, PeopleEvent, Person
 from .naming import _take, reject_decision
 
 
@@ -150,4 +152,4 @@ def drop_faces(owner, faces: list[Face]) -> None:
     crops = [f.crop for f in faces]
     Person.objects.filter(cover_face__in=faces).update(cover_face=None)
     Face.objects.filter(pk__in=[f.pk for f in faces]).delete()
-    transaction.on_commit(lambda: _delete_files(crops))
+    transaction.on_commit(lambda: files_delete(crops))

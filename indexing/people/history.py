@@ -6,10 +6,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from ..models import Face, FaceCluster, FaceDecision, LivingAlbum, PeopleEvent, Person, Photo
-from ..services import photo_reindex
+from ..photos.models import Face, Photo
+from ..photos.services import photo_reindex
 from .common import PeopleError, person_named
 from .engine_users import delete_engine_user, sync_engine_users
+from .models import FaceCluster, FaceDecision, LivingAlbum, PeopleEvent, Person
 
 Action = PeopleEvent.Action
 

@@ -6,9 +6,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from ..engine.errors import InvalidParameter, ResourceNotFound
-from ..engines import collection_id_for, get_engine
-from ..models import Face, FaceCluster, FaceDecision, PeopleEvent, Person
+from ..face_index import Match, face_matches
+from ..photos.models import Face
 from .common import (
     PeopleError,
     people_in_photos,
@@ -19,6 +18,7 @@ from .common import (
     threshold_for,
 )
 from .engine_users import sync_engine_users
+from .models import FaceCluster, FaceDecision, PeopleEvent, Person
 
 
 @dataclass
@@ -31,15 +31,10 @@ class Named:
     event: PeopleEvent | None = None
 
 
-def similar_faces(owner, face: Face, threshold: float, limit: int = 4096) -> list[tuple[Face, float]]:
-    """The owner's faces that look like `face` (itself excluded), most similar first."""
-    try:
-        answer = get_engine().search_faces(collection_id_for(owner), face.engine_face_id, threshold, limit)
-    except (ResourceNotFound, InvalidParameter):  # the face left the collection
-        return []
-    similarity = {m["Face"]["FaceId"]: m["Similarity"] for m in answer["FaceMatches"]}
-    faces = Face.objects.filter(owner=owner, engine_face_id__in=similarity).select_related("photo")
-    return sorted(((f, similarity[f.engine_face_id]) for f in faces), key=lambda p: (-p[1], p[0].pk))
+def similar_faces(owner, face: Face, threshold: float, limit: int = 4096) -> list[Match]:
+    """The owner's faces that look like `face` (itself excluded), most similar first, hidden photos
+    included: people are named across every photo of their owner (face_index.face_matches)."""
+    return face_matches(owner, face, threshold, limit, include_hidden=True)
 
 
 def _take(face: Face, person: Person, states: list, removed: list) -> None:

@@ -11,7 +11,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from ..models import ApiAccessKey
+from .models import ApiAccessKey
 
 TOUCH_EVERY = timedelta(minutes=1)  # last_used_at is written at most this often per key
 

@@ -2,7 +2,7 @@
 
 from django import template
 
-from indexing.pipeline.steps import THUMBNAIL_SIZE
+from indexing.photos.pipeline.steps import THUMBNAIL_SIZE
 
 register = template.Library()
 

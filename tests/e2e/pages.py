@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from indexing.pipeline import index_photo_now
-from indexing.services import album_get_or_create, photo_create
+from indexing.photos.pipeline.runner import index_photo_now
+from indexing.photos.services import album_get_or_create, photo_create
 
 
 def index_in_process(user, faces_dir, names, album_title="Trip"):

@@ -5,9 +5,9 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from indexing.moderation import moderator_grant
-from indexing.pipeline import index_photo_now
-from indexing.services import photo_create
+from indexing.moderation.services import moderator_grant
+from indexing.photos.pipeline.runner import index_photo_now
+from indexing.photos.services import photo_create
 
 pytestmark = pytest.mark.django_db(transaction=True)
 NAMES = ("barack_obama_1.jpg", "barack_obama_2.jpg", "group_obama_biden_2.jpg")

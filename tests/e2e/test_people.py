@@ -2,8 +2,8 @@
 
 import pytest
 
-from indexing.pipeline import index_photo_now
-from indexing.services import photo_create
+from indexing.photos.pipeline.runner import index_photo_now
+from indexing.photos.services import photo_create
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from indexing.models import Photo
-from indexing.services import photo_create
+from indexing.photos.services import photo_create
 
 from .pages import assert_accessible
 
@@ -72,8 +72,8 @@ def test_a_new_user_uploads_photos_then_clicks_a_face_to_find_that_persons_photo
 def test_a_failed_photo_shows_its_reason_and_the_retry_button_gets_it_indexed(
     page, log_in, celery_worker, user, faces_dir
 ):
-    from indexing.pipeline import index_photo_now
-    from indexing.services import album_get_or_create
+    from indexing.photos.pipeline.runner import index_photo_now
+    from indexing.photos.services import album_get_or_create
 
     album = album_get_or_create(user, "Scans")
     photo = photo_create(

@@ -52,7 +52,7 @@ def engine_over_local_api(rekognition_url, service_key):
 @pytest.fixture
 def rekognition_engine_over_api(settings, rekognition_url, service_key):
     """FACE_ENGINE=rekognition pointed at the app's own API: the app talks to itself through boto3."""
-    from indexing.engines import get_engine
+    from indexing.face_index import get_engine
 
     settings.FACE_ENGINE = "rekognition"
     settings.AWS_REKOGNITION_ENDPOINT_URL = rekognition_url

@@ -14,20 +14,20 @@ import pytest
 from django.urls import reverse
 
 from indexing.engine.errors import ResourceNotFound
-from indexing.engines import collection_id_for, get_engine
-from indexing.pipeline import index_photo_now
-from indexing.services import photo_create, photo_delete, user_faces_delete
-from search.selectors import image_matches_for_user
-from tests.indexing.test_commands import (  # noqa: F401
-    test_bad_files_are_reported_and_the_rest_of_the_batch_goes_on,
-)
-from tests.indexing.test_services import (  # noqa: F401
+from indexing.face_index import collection_id_for, get_engine
+from indexing.photos.pipeline.runner import index_photo_now
+from indexing.photos.selectors import image_matches_for_user
+from indexing.photos.services import photo_create, photo_delete, user_faces_delete
+from tests.indexing.photos.test_services import (  # noqa: F401
     test_a_photo_is_claimed_once,
     test_a_photo_is_stored_pending_then_indexed_with_its_faces,
     test_deleting_a_photo_removes_its_faces_from_the_collection_and_its_files,
 )
+from tests.indexing.test_commands import (  # noqa: F401
+    test_bad_files_are_reported_and_the_rest_of_the_batch_goes_on,
+)
 from tests.search.conftest import indexed_photos  # noqa: F401
-from tests.search.test_views import (  # noqa: F401
+from tests.search.views.test_photos import (  # noqa: F401
     test_another_user_gets_404_for_every_id_of_the_first,
     test_the_owner_sees_every_page_of_a_photo_and_its_faces,
 )

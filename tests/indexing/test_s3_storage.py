@@ -11,8 +11,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.urls import reverse
 
-from indexing.pipeline import index_photo_now
-from indexing.services import photo_create, photo_delete
+from indexing.photos.pipeline.runner import index_photo_now
+from indexing.photos.services import photo_create, photo_delete
 
 pytestmark = pytest.mark.django_db
 

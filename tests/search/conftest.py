@@ -1,7 +1,7 @@
 import pytest
 
-from indexing.pipeline import index_photo_now
-from indexing.services import album_get_or_create, photo_create
+from indexing.photos.pipeline.runner import index_photo_now
+from indexing.photos.services import album_get_or_create, photo_create
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """runstack: the embedded Redis-compatible server, a Celery worker and beat, the web server, together.
 
-What `make run` ends with. Ctrl-C stops all three.
+What `make run` ends with. Ctrl-C stops them all.
 """
 
 from __future__ import annotations
@@ -16,9 +16,30 @@ import redis
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+# What runstack runs, by the name of the docker-compose.yml service that runs the same thing there
+# (tests/test_compose.py compares them): the broker, the Celery worker and beat, the web server.
+PROCESSES = ("redis", "worker", "beat", "web")
+
+
+def celery_commands(workers: int, var_dir) -> dict[str, list[str]]:
+    """The Celery processes' command lines, for runstack and (the same) for docker-compose.yml."""
+    return {
+        "worker": ["celery", "-A", "faceapp", "worker", "--loglevel", "INFO", "--concurrency", str(workers)],
+        "beat": [
+            "celery",
+            "-A",
+            "faceapp",
+            "beat",
+            "--loglevel",
+            "WARNING",
+            "--schedule",
+            f"{var_dir}/celerybeat-schedule",
+        ],
+    }
+
 
 class Command(BaseCommand):
-    help = "Run the embedded Redis-compatible server, a Celery worker and the web server until Ctrl-C."
+    help = "Run the embedded Redis-compatible server, a Celery worker and beat, and the web server until Ctrl-C."
 
     def add_arguments(self, parser):
         parser.add_argument("--addr", default=os.environ.get("RUN_ADDR", "127.0.0.1:8000"))
@@ -30,40 +51,8 @@ class Command(BaseCommand):
         procs = []
         try:
             env = self._instagram_env(procs)
-            procs.append(
-                subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "celery",
-                        "-A",
-                        "faceapp",
-                        "worker",
-                        "--loglevel",
-                        "INFO",
-                        "--concurrency",
-                        str(workers),
-                    ],
-                    env=env,
-                )
-            )
-            procs.append(
-                subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "celery",
-                        "-A",
-                        "faceapp",
-                        "beat",
-                        "--loglevel",
-                        "WARNING",
-                        "--schedule",
-                        str(settings.VAR_DIR / "celerybeat-schedule"),
-                    ],
-                    env=env,
-                )
-            )
+            for command in celery_commands(workers, settings.VAR_DIR).values():
+                procs.append(subprocess.Popen([sys.executable, "-m", *command], env=env))
             procs.append(subprocess.Popen([sys.executable, "manage.py", "runserver", addr, "--noreload"], env=env))
             self.stdout.write(self.style.SUCCESS(f"faceapp is running: http://{addr}/  (Ctrl-C stops it)"))
             self.stdout.write(

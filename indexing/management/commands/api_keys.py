@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from indexing.engines import collection_id_for
-from indexing.models import ApiAccessKey
+from indexing.face_index import collection_id_for
 from indexing.rekognition_api.keys import key_issue, key_revoke
+from indexing.rekognition_api.models import ApiAccessKey
 
 
 class Command(BaseCommand):

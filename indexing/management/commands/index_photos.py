@@ -9,11 +9,10 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from indexing.account import face_indexing_enable, indexing_allowed
-from indexing.models import Album, Photo
-from indexing.people import cluster_if_due
-from indexing.pipeline import index_photo_now
-from indexing.services import PhotoRejected, album_get_or_create, photo_create
+from indexing.account.services import face_indexing_enable, indexing_allowed
+from indexing.people.clusters import cluster_if_due
+from indexing.photos.models import Album, Photo
+from indexing.photos.services import PhotoRejected, album_get_or_create, photo_create, photo_index_now
 
 # Only used to pick files out of folders; a file named on the command line is always tried
 # (its content, not its name, decides whether it is an image).
@@ -76,7 +75,7 @@ class Command(BaseCommand):
             if queue:
                 queued += 1
                 continue
-            photo = index_photo_now(created.photo.pk)
+            photo = photo_index_now(created.photo.pk)
             if photo.status == Photo.Status.FAILED:
                 failures.append((path, photo.failure_reason))
             else:

@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from indexing.moderation import moderator_grant
+from indexing.moderation.services import moderator_grant
 
 
 class Command(BaseCommand):

@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from indexing.engine.errors import EngineError
-from search.selectors import image_matches_for_user
+from indexing.photos.selectors import image_matches_for_user
 
 
 class Command(BaseCommand):

@@ -15,8 +15,8 @@ from indexing.engine.rekognition import (
     sanitize_external_image_id,
 )
 from indexing.models import Photo
-from indexing.pipeline import index_photo_now
-from indexing.services import photo_create
+from indexing.photos.pipeline.runner import index_photo_now
+from indexing.photos.services import photo_create
 from tests import imagefiles
 from tests.indexing.conftest import REGION, free_port
 

@@ -199,7 +199,7 @@ def test_a_user_holds_at_most_100_faces(faces_dir):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_key_may_not_create_a_user_in_another_users_collection(rekognition_url, user, other_user, faces_dir):
-    from indexing.engines import collection_id_for
+    from indexing.face_index import collection_id_for
     from indexing.rekognition_api.keys import key_issue
 
     alice, bob = key_issue(user), key_issue(other_user)

@@ -4,7 +4,7 @@ import pytest
 import requests
 from django.contrib.auth import get_user_model
 
-from indexing.engines import collection_id_for
+from indexing.face_index import collection_id_for
 from indexing.models import Album, EngineFace, Face, InstagramAccount, InstagramCrawl, InstagramMedia, Photo
 from tests.instagram_fixtures import oauth_login, wait_for
 

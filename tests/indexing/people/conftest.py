@@ -9,8 +9,8 @@ import pytest
 from django.test import override_settings
 
 from indexing.models import Face, Photo
-from indexing.pipeline import index_photo_now
-from indexing.services import photo_create, user_faces_delete
+from indexing.photos.pipeline.runner import index_photo_now
+from indexing.photos.services import photo_create, user_faces_delete
 from tests.conftest import consenting_user
 
 

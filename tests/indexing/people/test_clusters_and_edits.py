@@ -2,8 +2,8 @@
 
 import pytest
 
-from indexing import people
 from indexing.models import Face, FaceCluster, PeopleEvent, PeopleSettings, Person
+from indexing.people import clusters, common, edits, history, naming
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +16,7 @@ def _groups(library) -> dict[int, list[str]]:
 
 
 def test_the_unnamed_faces_make_one_group_per_identity(library):
-    report = people.cluster_user_faces(library.owner)
+    report = clusters.cluster_user_faces(library.owner)
     groups = _groups(library)
     # purity: each group holds one identity; completeness: each identity is in one group
     assert all(len(set(members)) == 1 for members in groups.values()), groups
@@ -31,13 +31,13 @@ def test_the_unnamed_faces_make_one_group_per_identity(library):
 
 
 def test_group_ids_and_hidden_groups_stay_across_runs_and_naming_a_group_takes_it_whole(library):
-    people.cluster_user_faces(library.owner)
+    clusters.cluster_user_faces(library.owner)
     obama = Face.objects.get(pk=library.faces_of("barack_obama")[0].pk).cluster
     biden = Face.objects.get(pk=library.faces_of("joe_biden")[0].pk).cluster
     FaceCluster.objects.filter(pk=biden.pk).update(hidden=True)
-    named = people.name_cluster(library.owner, obama, "Barack")
+    named = naming.name_cluster(library.owner, obama, "Barack")
     assert named.confirmed == len(library.faces_of("barack_obama")) and named.skipped == 0
-    people.cluster_user_faces(library.owner)  # again, as after a crawl
+    clusters.cluster_user_faces(library.owner)  # again, as after a crawl
     assert FaceCluster.objects.get(pk=biden.pk).hidden
     assert {library.identity[f.pk] for f in FaceCluster.objects.get(pk=biden.pk).faces.all()} == {"joe_biden"}
     assert not FaceCluster.objects.filter(pk=obama.pk).exists()
@@ -45,7 +45,7 @@ def test_group_ids_and_hidden_groups_stay_across_runs_and_naming_a_group_takes_i
 
 
 def test_two_faces_of_one_photo_are_never_in_one_group():
-    labels = people.cluster_labels(
+    labels = clusters.cluster_labels(
         ["a", "b", "c"],
         {"a": 1, "b": 1, "c": 2},
         {"a": {"b": 99, "c": 95}, "b": {"a": 99, "c": 90}, "c": {"a": 95, "b": 90}},
@@ -62,25 +62,25 @@ def _accounted(library) -> dict[int, int | None]:
 def test_merge_and_split_keep_every_face_and_undo_puts_them_back(library):
     before = _accounted(library)
     obama = library.faces_of("barack_obama")
-    barack = people.name_face(library.owner, obama[0], "Barack").person
+    barack = naming.name_face(library.owner, obama[0], "Barack").person
     # a second name for the same man, on a face the first naming only suggested
-    president = people.name_face(library.owner, obama[1], "The President").person
+    president = naming.name_face(library.owner, obama[1], "The President").person
     after_naming = _accounted(library)
     assert set(after_naming) == set(before)
-    merge = people.merge_people(library.owner, president, barack)
+    merge = edits.merge_people(library.owner, president, barack)
     merged = _accounted(library)
     assert set(merged) == set(before) and not Face.objects.filter(person=president).exists()
     assert {f.pk for f in barack.faces.all()} == {f.pk for f in obama}
-    split = people.split_faces(library.owner, barack, [obama[2].pk, obama[3].pk], new_name="Someone else")
+    split = edits.split_faces(library.owner, barack, [obama[2].pk, obama[3].pk], new_name="Someone else")
     assert _accounted(library).keys() == before.keys()
     other = Person.objects.get(name="Someone else")
     assert set(other.faces.values_list("pk", flat=True)) == {obama[2].pk, obama[3].pk}
-    with pytest.raises(people.PeopleError, match="later change"):
-        people.undo(library.owner, merge)
-    people.undo(library.owner, split)
+    with pytest.raises(common.PeopleError, match="later change"):
+        history.undo(library.owner, merge)
+    history.undo(library.owner, split)
     assert not Person.objects.filter(name="Someone else").exists()
     assert _accounted(library) == merged
-    people.undo(library.owner, merge)
+    history.undo(library.owner, merge)
     assert _accounted(library) == after_naming
     assert Person.objects.get(pk=president.pk).merged_into is None
 
@@ -88,17 +88,17 @@ def test_merge_and_split_keep_every_face_and_undo_puts_them_back(library):
 def test_undo_of_naming_and_renaming(library):
     face = library.face("kit_harington_1.jpg")
     before = _accounted(library)
-    named = people.name_face(library.owner, face, "Kit")
-    rename = people.rename_person(library.owner, named.person, "Kit Harington")
-    with pytest.raises(people.PeopleError, match="merge"):
-        people.rename_person(
+    named = naming.name_face(library.owner, face, "Kit")
+    rename = edits.rename_person(library.owner, named.person, "Kit Harington")
+    with pytest.raises(common.PeopleError, match="merge"):
+        edits.rename_person(
             library.owner,
-            people.name_face(library.owner, library.face("rose_leslie_1.jpg"), "Rose").person,
+            naming.name_face(library.owner, library.face("rose_leslie_1.jpg"), "Rose").person,
             "kit harington",
         )
-    people.undo(library.owner, rename)
+    history.undo(library.owner, rename)
     assert Person.objects.get(pk=named.person.pk).name == "Kit"
-    people.undo(library.owner, named.event)
+    history.undo(library.owner, named.event)
     assert _accounted(library) == {**before, **{f.pk: p for f, p in _rose(library)}}
     assert not Person.objects.filter(pk=named.person.pk).exists()
     assert PeopleEvent.objects.get(pk=named.event.pk).undone_at is not None
@@ -109,11 +109,11 @@ def _rose(library):
 
 
 def test_clustering_runs_only_when_indexing_asked_for_it(library):
-    assert people.cluster_if_due(library.owner.pk) is None
+    assert clusters.cluster_if_due(library.owner.pk) is None
     PeopleSettings.objects.update_or_create(
         owner=library.owner, defaults={"match_threshold": 80, "clustering_due": True}
     )
-    assert people.cluster_if_due(library.owner.pk).groups == 5
+    assert clusters.cluster_if_due(library.owner.pk).groups == 5
     assert not PeopleSettings.objects.get(owner=library.owner).clustering_due
 
 

@@ -1,0 +1,97 @@
+"""The one app-side adapter to the face engine: which engine, which collection is a user's, engine
+matches as the owner's Face rows, and removing faces. Everything else reaches the engine through here."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import NamedTuple
+
+from django.conf import settings
+
+from .engine.base import FaceEngine
+from .engine.errors import InvalidParameter, ResourceNotFound
+from .engine.local import LocalEngine
+from .engine.rekognition import RekognitionEngine, make_client
+from .engine_store import DatabaseStore
+from .photos.models import Face
+
+REMOVE_BATCH = 4096
+
+
+@lru_cache(maxsize=1)
+def get_engine() -> FaceEngine:
+    """One engine per process, chosen by FACE_ENGINE (models load lazily on first use)."""
+    if settings.FACE_ENGINE == "local":
+        return local_engine()
+    if settings.FACE_ENGINE == "rekognition":
+        client = make_client(
+            endpoint_url=settings.AWS_REKOGNITION_ENDPOINT_URL,
+            region=settings.AWS_REKOGNITION_REGION,
+            access_key_id=settings.AWS_REKOGNITION_ACCESS_KEY_ID,
+            secret_access_key=settings.AWS_REKOGNITION_SECRET_ACCESS_KEY,
+            retry_mode=settings.AWS_RETRY_MODE,
+            max_attempts=settings.AWS_MAX_ATTEMPTS,
+        )
+        return RekognitionEngine(client, max_pixels=settings.UPLOAD_MAX_PIXELS, max_bytes=settings.UPLOAD_MAX_BYTES)
+    raise NotImplementedError(f"FACE_ENGINE={settings.FACE_ENGINE} is not available")
+
+
+@lru_cache(maxsize=1)
+def local_engine() -> FaceEngine:
+    """The local engine on the app's database: FACE_ENGINE=local, and what the Rekognition-compatible
+    API serves whatever FACE_ENGINE is."""
+    return LocalEngine(
+        DatabaseStore(),
+        model=settings.FACE_MODEL,
+        model_dir=settings.FACE_MODEL_DIR,
+        max_pixels=settings.UPLOAD_MAX_PIXELS,
+        max_bytes=settings.UPLOAD_MAX_BYTES,
+        small_faces=settings.FACE_SMALL_FACES,
+    )
+
+
+def collection_id_for(user) -> str:
+    """Each user's faces live in a collection of their own: `<FACE_COLLECTION_PREFIX><user id>`."""
+    return f"{settings.FACE_COLLECTION_PREFIX}{user.pk}"
+
+
+class Match(NamedTuple):
+    """One of the owner's faces and how much it looks like the searched face (0-100)."""
+
+    face: Face
+    similarity: float
+
+
+def matched_faces(owner, engine_matches: list[dict], *, include_hidden: bool = False) -> list[Match]:
+    """Engine FaceMatches as the owner's Face rows, most similar first; ids the owner does not own are
+    dropped, and so are faces of photos a moderator hid unless include_hidden (moderators, people)."""
+    similarity = {m["Face"]["FaceId"]: m["Similarity"] for m in engine_matches}
+    faces = Face.objects.filter(owner=owner) if include_hidden else Face.objects.visible_to(owner)
+    faces = faces.filter(engine_face_id__in=similarity).select_related("photo")
+    return sorted((Match(f, similarity[f.engine_face_id]) for f in faces), key=lambda m: (-m.similarity, m.face.pk))
+
+
+def face_matches(owner, face: Face, threshold: float, limit: int = 4096, *, include_hidden: bool = False):
+    """The owner's faces that look like `face` (itself excluded), most similar first (see matched_faces)."""
+    try:
+        answer = get_engine().search_faces(collection_id_for(owner), face.engine_face_id, threshold, limit)
+    except (ResourceNotFound, InvalidParameter):  # the face left the collection
+        return []
+    return matched_faces(owner, answer["FaceMatches"], include_hidden=include_hidden)
+
+
+def faces_remove_from_engine(owner, engine_face_ids: list[str]) -> None:
+    """Delete these faces from the owner's collection (missing ones are fine)."""
+    for start in range(0, len(engine_face_ids), REMOVE_BATCH):
+        try:
+            get_engine().delete_faces(collection_id_for(owner), engine_face_ids[start : start + REMOVE_BATCH])
+        except ResourceNotFound:
+            return
+
+
+def collection_delete(owner) -> None:
+    """Delete the owner's whole collection in the engine (missing is fine)."""
+    try:
+        get_engine().delete_collection(collection_id_for(owner))
+    except ResourceNotFound:
+        pass

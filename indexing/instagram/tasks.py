@@ -1,0 +1,43 @@
+"""Celery tasks of the Instagram crawl (indexing/instagram/crawl.py): thin, on settings.INSTAGRAM_QUEUE,
+ids in. Names are pinned to the ones queued messages and the beat schedule (faceapp/settings.py) carry."""
+
+from celery import shared_task
+from django.conf import settings
+
+
+@shared_task(name="indexing.tasks.instagram_crawl_page", acks_late=True)
+def instagram_crawl_page(crawl_id: int) -> None:
+    from . import crawl
+
+    crawl.crawl_page(crawl_id)
+
+
+@shared_task(name="indexing.tasks.instagram_fetch_media", acks_late=True)
+def instagram_fetch_media(media_pk: int) -> None:
+    from . import crawl
+
+    try:
+        crawl.media_fetch(media_pk)
+    except (crawl.PhotoBusy, ConnectionError, TimeoutError):  # the media stays pending: look again later
+        crawl.enqueue_media(media_pk, countdown=min(60, max(1, settings.CELERY_TASK_TIME_LIMIT // 2)))
+
+
+@shared_task(name="indexing.tasks.instagram_refresh_tokens")
+def instagram_refresh_tokens() -> dict:
+    from . import accounts
+
+    return accounts.refresh_tokens()
+
+
+@shared_task(name="indexing.tasks.instagram_recrawl")
+def instagram_recrawl() -> int:
+    from . import crawl
+
+    return crawl.recrawl_all()
+
+
+@shared_task(name="indexing.tasks.instagram_resume_stalled")
+def instagram_resume_stalled() -> int:
+    from . import crawl
+
+    return crawl.resume_stalled()

@@ -1,0 +1,185 @@
+"""Reads about people, always scoped to one owner."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, F, Q
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+
+from ..engine.errors import EngineError
+from ..face_index import collection_id_for, get_engine
+from ..photos.models import Face, Photo
+from .common import threshold_for
+from .models import FaceCluster, FaceDecision, LivingAlbum, PeopleEvent, Person
+
+CANDIDATES = 3
+
+
+@dataclass
+class Candidate:
+    person: Person
+    similarity: float
+
+
+def person_for_user(user, person_id: int) -> Person:
+    return get_object_or_404(Person, pk=person_id, owner=user, merged_into__isnull=True)
+
+
+def people_for_user(user, hidden: bool = False):
+    """The user's people with how many photos each, by name."""
+    return (
+        Person.objects.filter(owner=user, merged_into__isnull=True, hidden=hidden)
+        .annotate(photo_count=Count("faces__photo", distinct=True))
+        .select_related("cover_face")
+    )
+
+
+def cluster_for_user(user, cluster_id: int) -> FaceCluster:
+    return get_object_or_404(FaceCluster, pk=cluster_id, owner=user)
+
+
+def clusters_for_user(user, limit: int = 60) -> list[FaceCluster]:
+    """The groups of unnamed faces, largest first, each with up to six faces to show."""
+    clusters = list(
+        FaceCluster.objects.filter(owner=user, hidden=False)
+        .annotate(size=Count("faces"))
+        .filter(size__gt=0)
+        .order_by("-size", "pk")[:limit]
+    )
+    for cluster in clusters:
+        cluster.sample = list(cluster.faces.order_by("-quality", "pk")[:6])
+    return clusters
+
+
+def _newest_first(photos):
+    return photos.annotate(when=Coalesce("taken_at", "created_at")).order_by(F("when").desc(), "-id")
+
+
+def person_photos(user, person: Person):
+    """Every photo the person is on (confirmed or suggested), newest first."""
+    return _newest_first(Photo.objects.filter(owner=user, faces__person=person).distinct())
+
+
+def person_faces(person: Person, confirmed: bool | None = None):
+    faces = person.faces.select_related("photo").order_by("-person_confirmed", "-quality", "pk")
+    return faces if confirmed is None else faces.filter(person_confirmed=confirmed)
+
+
+def person_history(person: Person, limit: int = 50):
+    return PeopleEvent.objects.filter(
+        Q(person=person) | Q(payload__source=person.pk) | Q(payload__target=person.pk), owner=person.owner
+    )[:limit]
+
+
+def photos_with_people(user, people: list[Person], rule: str = LivingAlbum.Rule.ALL):
+    """Photos where any (rule 'any'), all ('all') or only ('only': nobody else, named or not) of these
+    people appear, newest first."""
+    photos = Photo.objects.filter(owner=user)
+    if not people:
+        return photos.none()
+    if rule == LivingAlbum.Rule.ANY:
+        photos = photos.filter(faces__person__in=people)
+    else:
+        for person in people:
+            photos = photos.filter(pk__in=Face.objects.filter(person=person).values("photo_id"))
+    if rule == LivingAlbum.Rule.ONLY:
+        others = Face.objects.filter(owner=user).filter(Q(person__isnull=True) | ~Q(person__in=people))
+        photos = photos.exclude(pk__in=others.values("photo_id"))
+    return _newest_first(photos.distinct())
+
+
+def parse_people_query(user, query: str) -> tuple[list[Person], list[str]]:
+    """The user's people named in `query` ('Mom, Dad', 'mom and dad', 'Barack Obama Joe Biden'),
+    longest names first, and the words left over that name nobody."""
+    words = [w for w in re.split(r"[\s,;+&]+", query) if w]
+    lowered, used, found = [w.lower() for w in words], [False] * len(words), []
+    people = Person.objects.filter(owner=user, merged_into__isnull=True)
+    for person in sorted(people, key=lambda p: -len(p.name)):
+        name = person.name.lower().split()
+        for start in range(len(words) - len(name) + 1):
+            span = range(start, start + len(name))
+            if lowered[start : start + len(name)] == name and not any(used[i] for i in span):
+                found.append(person)
+                for i in span:
+                    used[i] = True
+                break
+    leftover = [w for w, u in zip(words, used) if not u and w.lower() not in ("and", "with")]
+    return sorted(found, key=lambda p: p.name.lower()), leftover
+
+
+def _by_person(user_matches: list[dict]) -> dict[int, float]:
+    """{person id: similarity} from engine UserMatches (engine users are named person-<id>)."""
+    found = {}
+    for match in user_matches:
+        prefix, _, pk = match["User"]["UserId"].partition("-")
+        if prefix == "person" and pk.isdigit():
+            found[int(pk)] = match["Similarity"]
+    return found
+
+
+def candidates_for_face(user, face: Face, limit: int = CANDIDATES) -> list[Candidate]:
+    """Up to three people this unnamed face may be, most similar first (the engine's SearchUsers)."""
+    try:
+        answer = get_engine().search_users(
+            collection_id_for(user),
+            face_id=face.engine_face_id,
+            user_match_threshold=settings.PEOPLE_CANDIDATE_THRESHOLD,
+            max_users=20,
+        )
+    except (EngineError, NotImplementedError):
+        return []
+    similarity = _by_person(answer["UserMatches"])
+    rejected = set(
+        FaceDecision.objects.filter(face=face, kind=FaceDecision.Kind.REJECTED).values_list("person_id", flat=True)
+    )
+    in_photo = set(
+        Face.objects.filter(photo_id=face.photo_id, person__isnull=False)
+        .exclude(pk=face.pk)
+        .values_list("person_id", flat=True)
+    )
+    people = Person.objects.filter(owner=user, merged_into__isnull=True, pk__in=similarity)
+    found = [Candidate(p, similarity[p.pk]) for p in people if p.pk not in rejected | in_photo]
+    return sorted(found, key=lambda c: (-c.similarity, c.person.pk))[:limit]
+
+
+def who_is_in_image(user, image_bytes: bytes, threshold: float) -> list[dict]:
+    """The user's people matching the largest face of an image (SearchUsersByImage); nothing stored.
+
+    Raises EngineError subclasses for images that cannot be read or hold no face.
+    """
+    answer = get_engine().search_users_by_image(
+        collection_id_for(user), image_bytes, user_match_threshold=threshold, max_users=CANDIDATES
+    )
+    ids = _by_person(answer["UserMatches"])
+    people = Person.objects.filter(owner=user, merged_into__isnull=True, pk__in=ids)
+    return sorted(
+        ({"person_id": p.pk, "name": p.name, "similarity": ids[p.pk]} for p in people), key=lambda m: -m["similarity"]
+    )
+
+
+def living_album_for_user(user, album_id: int) -> LivingAlbum:
+    return get_object_or_404(LivingAlbum, pk=album_id, owner=user)
+
+
+def face_naming_for_user(user, face: Face, matches=()) -> dict:
+    """For _name_face_form.html: the user's people, this face's candidates, the matches above threshold."""
+    threshold = threshold_for(user)
+    return {
+        "people": people_for_user(user),
+        "threshold": threshold,
+        "candidates": [] if face.person_id else candidates_for_face(user, face),
+        "above": sum(1 for m in matches if m.similarity >= threshold),
+    }
+
+
+def people_on_faces(faces) -> list[dict]:
+    """For _face_names.html: the people on these faces, left to right, each once."""
+    seen = {}
+    for face in faces:
+        if face.person_id and face.person_id not in seen:
+            seen[face.person_id] = {"person": face.person, "face": face}
+    return list(seen.values())

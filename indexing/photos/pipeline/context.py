@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ...engine.images import LoadedImage
+from ..models import Photo
+
+
+class Stop(Exception):
+    """Ends the pipeline: the photo fails with this reason, which a person reads."""
+
+
+@dataclass
+class PhotoContext:
+    """What the steps hand on to each other while one photo is indexed."""
+
+    photo: Photo
+    reclaimed: bool = False  # taken over from a run that died: it may have left faces in the engine
+    data: bytes = b""
+    loaded: LoadedImage | None = None
+    face_records: list[dict] = field(default_factory=list)
+    unindexed: list[dict] = field(default_factory=list)
+    old_engine_face_ids: list[str] = field(default_factory=list)
+    people_before: list[dict] = field(default_factory=list)  # names on the old faces, by box

@@ -1,0 +1,78 @@
+"""The loop that runs the steps for one photo, and the claim that makes it safe to run twice."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from ..models import Photo
+from .context import PhotoContext, Stop
+from .steps import STEPS
+
+log = logging.getLogger(__name__)
+
+
+def claim(photo_id: int) -> Photo | None:
+    """Move the photo from pending to processing; None if another run has it (or it is done).
+
+    A photo left `processing` by a worker that died is claimable again once the task time
+    limit has passed. Photos of banned users, or of users whose face indexing is off, are not
+    claimed: they wait, pending, until the ban is lifted or face indexing is switched on.
+    """
+    return _claim(photo_id)[0]
+
+
+def _claim(photo_id: int) -> tuple[Photo | None, bool]:
+    """(the claimed photo, whether it was taken over from a run that died) or (None, False)."""
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    # A subquery of its own, not a join: an UPDATE with a join becomes `WHERE id IN (SELECT ...)`, and on
+    # PostgreSQL a second worker blocked on the row then re-checks only that id, not the status the first
+    # one just changed, so both would claim the photo.
+    allowed = Exists(
+        get_user_model().objects.filter(
+            pk=OuterRef("owner_id"), is_active=True, account_settings__face_indexing_enabled=True
+        )
+    )
+    photos = Photo.objects.filter(allowed, pk=photo_id)
+    if photos.filter(status=Photo.Status.PENDING).update(status=Photo.Status.PROCESSING, claimed_at=now):
+        reclaimed = False
+    elif photos.filter(status=Photo.Status.PROCESSING, claimed_at__lt=stale).update(claimed_at=now):
+        reclaimed = True
+        log.warning("photo %s: taking over the indexing a run left unfinished", photo_id)
+    else:
+        return None, False
+    return Photo.objects.select_related("owner").get(pk=photo_id), reclaimed
+
+
+def index_photo_now(photo_id: int) -> Photo | None:
+    """Claim and index one photo in this process; the photo ends indexed or failed with a reason."""
+    photo, reclaimed = _claim(photo_id)
+    if photo is None:
+        return None
+    ctx = PhotoContext(photo, reclaimed=reclaimed)
+    try:
+        for step in STEPS:
+            step(ctx)
+    except Stop as stop:
+        _fail(photo, str(stop))
+    except (ConnectionError, TimeoutError):  # transient: the task retries, so leave it claimable
+        Photo.objects.filter(pk=photo.pk).update(status=Photo.Status.PENDING, claimed_at=None)
+        raise
+    except Exception:
+        log.exception("indexing photo %s failed", photo_id)
+        _fail(photo, "An internal error stopped the indexing of this photo; retry it later.")
+        raise
+    return photo
+
+
+def _fail(photo: Photo, reason: str) -> None:
+    photo.status, photo.failure_reason = Photo.Status.FAILED, reason
+    Photo.objects.filter(pk=photo.pk).update(
+        status=photo.status, failure_reason=reason, thumbnail=photo.thumbnail.name or ""
+    )

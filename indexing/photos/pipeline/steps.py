@@ -1,0 +1,136 @@
+"""The steps of indexing one photo, in order. Each takes the context and may raise Stop."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from PIL import Image
+
+from ...engine import images
+from ...engine.errors import EngineError, ResourceNotFound
+from ...face_index import collection_id_for, faces_remove_from_engine, get_engine
+from ...people.autotag import remember_people, tag_people_step
+from ..files import files_delete
+from ..models import Face, Photo
+from .context import PhotoContext, Stop
+
+log = logging.getLogger(__name__)
+THUMBNAIL_SIZE = 640
+CROP_SIZE = 160
+CROP_MARGIN = 0.25  # of the face box on each side, so a crop shows hair and chin
+
+
+def load_original(ctx: PhotoContext) -> None:
+    try:
+        with ctx.photo.original.open("rb") as f:
+            ctx.data = f.read()
+    except OSError as e:
+        raise Stop("The original file is missing from storage.") from e
+    try:
+        ctx.loaded = images.load_image(
+            ctx.data, max_pixels=settings.UPLOAD_MAX_PIXELS, max_bytes=settings.UPLOAD_MAX_BYTES
+        )
+    except EngineError as e:
+        raise Stop(e.message) from e
+
+
+def make_thumbnail(ctx: PhotoContext) -> None:
+    thumb = ctx.loaded.image.copy()
+    thumb.thumbnail((THUMBNAIL_SIZE, THUMBNAIL_SIZE), Image.Resampling.LANCZOS)
+    old = ctx.photo.thumbnail.name
+    ctx.photo.thumbnail.save("thumbnail.jpg", ContentFile(images.jpeg_bytes(thumb, 82, optimize=True)), save=False)
+    if old and old != ctx.photo.thumbnail.name:
+        ctx.photo.thumbnail.storage.delete(old)
+
+
+def index_faces(ctx: PhotoContext) -> None:
+    engine, collection = get_engine(), collection_id_for(ctx.photo.owner)
+    ctx.old_engine_face_ids = list(ctx.photo.faces.values_list("engine_face_id", flat=True))
+    if ctx.reclaimed:
+        lost = _engine_faces_of(engine, collection, ctx.photo.external_image_id)
+        ctx.old_engine_face_ids = list(dict.fromkeys(ctx.old_engine_face_ids + lost))
+    try:
+        answer = engine.index_faces(collection, ctx.data, external_image_id=ctx.photo.external_image_id)
+    except ResourceNotFound:
+        engine.ensure_collection(collection)
+        answer = engine.index_faces(collection, ctx.data, external_image_id=ctx.photo.external_image_id)
+    except EngineError as e:
+        raise Stop(e.message) from e
+    ctx.face_records = answer["FaceRecords"]
+    ctx.unindexed = answer["UnindexedFaces"]
+
+
+def _engine_faces_of(engine, collection: str, external_image_id: str) -> list[str]:
+    """Every engine face indexed under this image id, found by listing the collection (rare: after a crash)."""
+    found, token = [], None
+    while True:
+        try:
+            answer = engine.list_faces(collection, next_token=token, max_results=4096)
+        except ResourceNotFound:
+            return found
+        found += [f["FaceId"] for f in answer["Faces"] if f.get("ExternalImageId") == external_image_id]
+        token = answer.get("NextToken")
+        if not token:
+            return found
+
+
+def save_faces(ctx: PhotoContext) -> None:
+    """Swap the photo's faces for the new ones in one transaction; undo the engine side on failure."""
+    photo, new_ids = ctx.photo, [r["Face"]["FaceId"] for r in ctx.face_records]
+    faces = [_face_row(ctx, r) for r in ctx.face_records]
+    old_crops = [f.crop for f in photo.faces.all()]
+    try:
+        with transaction.atomic():
+            photo.faces.all().delete()
+            Face.objects.bulk_create(faces)
+            photo.status, photo.failure_reason = Photo.Status.INDEXED, ""
+            photo.indexed_at = timezone.now()
+            photo.save(force_update=True)  # never re-insert a photo deleted meanwhile
+    except Exception:
+        faces_remove_from_engine(photo.owner, new_ids)
+        files_delete(f.crop for f in faces)
+        raise
+    faces_remove_from_engine(photo.owner, ctx.old_engine_face_ids)
+    files_delete(old_crops)
+
+
+def _face_row(ctx: PhotoContext, record: dict) -> Face:
+    box = record["Face"]["BoundingBox"]
+    detail = record["FaceDetail"]
+    face = Face(
+        owner=ctx.photo.owner,
+        photo=ctx.photo,
+        engine_face_id=record["Face"]["FaceId"],
+        left=box["Left"],
+        top=box["Top"],
+        width=box["Width"],
+        height=box["Height"],
+        confidence=record["Face"]["Confidence"],
+        quality=detail.get("Quality", {}).get("Sharpness", 0.0),
+    )
+    face.crop.save(
+        "crop.jpg",
+        ContentFile(
+            images.jpeg_bytes(images.crop_box(ctx.loaded.image, box, CROP_MARGIN, CROP_SIZE), 85, optimize=True)
+        ),
+        save=False,
+    )
+    return face
+
+
+def remember_names(ctx: PhotoContext) -> None:
+    """Before save_faces replaces the faces: the names they carry, to give back to the new ones."""
+    ctx.people_before = remember_people(ctx.photo)
+
+
+def tag_people(ctx: PhotoContext) -> None:
+    """Auto-tag the new faces with the owner's people (indexing/people/autotag.py)."""
+    tag_people_step(ctx.photo, ctx.people_before)
+
+
+# The order of indexing one photo, in one place.
+STEPS = [load_original, make_thumbnail, index_faces, remember_names, save_faces, tag_people]

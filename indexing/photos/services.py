@@ -1,0 +1,137 @@
+"""Writes: every photo enters through photo_create and leaves through photo_delete."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from ..engine import images
+from ..engine.errors import EngineError
+from ..face_index import collection_delete, faces_remove_from_engine
+from .files import clean_file_name, files_delete
+from .models import Album, Face, Photo
+from .pipeline.runner import index_photo_now
+from .tasks import index_photo
+
+log = logging.getLogger(__name__)
+
+
+class PhotoRejected(Exception):
+    """The bytes are not a photo we can take; `str(e)` is for the person who sent them."""
+
+
+@dataclass
+class PhotoCreated:
+    photo: Photo
+    created: bool  # False when the owner already had these exact bytes
+
+
+def album_get_or_create(owner, title: str, source: str = Album.Source.UPLOAD) -> Album:
+    album, _ = Album.objects.get_or_create(owner=owner, title=title, defaults={"source": source})
+    return album
+
+
+def photo_create(
+    owner, data: bytes, file_name: str, album: Album | None = None, source_id: str = "", enqueue: bool = True
+) -> PhotoCreated:
+    """Validate, store and save a photo as pending; enqueue its indexing once committed.
+
+    Raises PhotoRejected with a readable reason; nothing is stored then.
+    """
+    try:  # a full decode at low resolution finds truncated and hostile files cheaply
+        loaded = images.load_image(
+            data, max_pixels=settings.UPLOAD_MAX_PIXELS, long_side=256, max_bytes=settings.UPLOAD_MAX_BYTES
+        )
+    except EngineError as e:
+        raise PhotoRejected(e.message) from e
+    content_hash = hashlib.sha256(data).hexdigest()
+    existing = _existing(owner, content_hash, source_id)
+    if existing:
+        return PhotoCreated(existing, False)
+    photo = Photo(
+        owner=owner,
+        album=album,
+        file_name=clean_file_name(file_name),
+        format=loaded.format,
+        width=loaded.width,
+        height=loaded.height,
+        size_bytes=len(data),
+        content_hash=content_hash,
+        source_id=source_id,
+        taken_at=_taken_at(loaded.exif_datetime),
+    )
+    photo.original.save("original", ContentFile(data), save=False)
+    try:
+        with transaction.atomic():
+            photo.save()
+            if album and not album.featured_photo_id:
+                Album.objects.filter(pk=album.pk, featured_photo__isnull=True).update(featured_photo=photo)
+            if enqueue:
+                transaction.on_commit(lambda: photos_enqueue([photo.pk]))
+    except IntegrityError:  # the same bytes arrived at the same time through another door
+        photo.original.storage.delete(photo.original.name)  # storage gave this copy a name of its own
+        existing = _existing(owner, content_hash, source_id)
+        if existing:
+            return PhotoCreated(existing, False)
+        raise
+    return PhotoCreated(photo, True)
+
+
+def _existing(owner, content_hash: str, source_id: str) -> Photo | None:
+    qs = Photo.objects.filter(owner=owner, content_hash=content_hash)
+    if source_id:
+        qs = qs | Photo.objects.filter(owner=owner, source_id=source_id)
+    return qs.first()
+
+
+def _taken_at(exif_datetime: str | None):
+    if not exif_datetime:
+        return None
+    try:
+        return timezone.make_aware(datetime.strptime(exif_datetime[:19], "%Y:%m:%d %H:%M:%S"))
+    except ValueError:
+        return None
+
+
+def photos_enqueue(photo_ids) -> None:
+    """Queue the indexing of these photos (call it once committed: transaction.on_commit)."""
+    for photo_id in photo_ids:
+        index_photo.delay(photo_id)
+
+
+def photo_index_now(photo_id: int) -> Photo | None:
+    """Claim and index one photo in this process, not through a worker (commands, the tagging API)."""
+    return index_photo_now(photo_id)
+
+
+def photo_reindex(photo: Photo) -> None:
+    """Index the photo again (after a failure, or to refresh its faces)."""
+    with transaction.atomic():
+        Photo.objects.filter(pk=photo.pk).update(status=Photo.Status.PENDING, failure_reason="", claimed_at=None)
+        transaction.on_commit(lambda: photos_enqueue([photo.pk]))
+
+
+def photo_delete(photo: Photo) -> None:
+    """Delete a photo, its faces in the engine and every file it had."""
+    photo.refresh_from_db()  # the pipeline may have added files since this object was loaded
+    faces = list(photo.faces.all())
+    faces_remove_from_engine(photo.owner, [f.engine_face_id for f in faces])
+    files = [photo.original, photo.thumbnail, *(f.crop for f in faces)]
+    with transaction.atomic():
+        photo.delete()
+        transaction.on_commit(lambda: files_delete(files))
+
+
+def user_faces_delete(owner) -> None:
+    """Remove every face of a user: rows, crops and the engine collection."""
+    collection_delete(owner)
+    faces = list(Face.objects.filter(owner=owner))
+    Face.objects.filter(owner=owner).delete()
+    files_delete(f.crop for f in faces)

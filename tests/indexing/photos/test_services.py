@@ -1,0 +1,100 @@
+"""photo_create and photo_delete: validation, duplicates, files, and the engine side."""
+
+from pathlib import Path
+
+import pytest
+
+from indexing.face_index import collection_id_for, get_engine
+from indexing.models import Face, Photo
+from indexing.photos.pipeline.runner import index_photo_now
+from indexing.photos.services import PhotoRejected, album_get_or_create, photo_create, photo_delete, photo_reindex
+from tests import imagefiles
+
+pytestmark = pytest.mark.django_db
+
+
+def _files(media_root: Path) -> set[str]:
+    return {str(p.relative_to(media_root)) for p in media_root.rglob("*") if p.is_file() and p.suffix != ".log"}
+
+
+def test_a_photo_is_stored_pending_then_indexed_with_its_faces(user, faces_dir):
+    album = album_get_or_create(user, "Trip")
+    photo = photo_create(
+        user, (faces_dir / "group_kit_rose.jpg").read_bytes(), "group_kit_rose.jpg", album=album, enqueue=False
+    ).photo
+    assert photo.status == Photo.Status.PENDING and photo.width == 501 and photo.format == "JPEG"
+    index_photo_now(photo.pk)
+    photo.refresh_from_db()
+    assert photo.status == Photo.Status.INDEXED and photo.thumbnail
+    faces = list(photo.faces.all())
+    assert len(faces) == 2 and all(f.crop and f.owner == user for f in faces)
+    assert faces[0].left < faces[1].left
+    album.refresh_from_db()
+    assert album.featured_photo == photo
+
+
+def test_the_same_bytes_twice_make_one_photo(user, faces_dir):
+    data = (faces_dir / "joe_biden_2.jpg").read_bytes()
+    first = photo_create(user, data, "a.jpg", enqueue=False)
+    second = photo_create(user, data, "b.jpg", enqueue=False)
+    assert first.created and not second.created and second.photo == first.photo
+    assert Photo.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "data, reason",
+    [
+        (b"", "empty"),
+        (b"<svg xmlns='http://www.w3.org/2000/svg'/>", "not an image"),
+        (imagefiles.png_claiming_size(20_000, 10_000), "megapixels"),
+    ],
+)
+def test_bad_input_is_rejected_and_nothing_is_stored(user, media_root, data, reason):
+    before = _files(media_root)
+    with pytest.raises(PhotoRejected, match=reason):
+        photo_create(user, data, "evil.jpg", enqueue=False)
+    assert Photo.objects.count() == 0 and _files(media_root) == before
+
+
+def test_a_truncated_photo_is_rejected(user, faces_dir):
+    with pytest.raises(PhotoRejected, match="truncated"):
+        photo_create(user, imagefiles.truncated((faces_dir / "joe_biden_2.jpg").read_bytes()), "t.jpg", enqueue=False)
+
+
+def test_reindexing_replaces_faces_and_never_duplicates_them(user, faces_dir):
+    photo = photo_create(user, (faces_dir / "group_obama_biden_2.jpg").read_bytes(), "g.jpg", enqueue=False).photo
+    index_photo_now(photo.pk)
+    old_ids = set(photo.faces.values_list("engine_face_id", flat=True))
+    photo_reindex(photo)
+    index_photo_now(photo.pk)
+    new_ids = set(photo.faces.values_list("engine_face_id", flat=True))
+    assert len(new_ids) == 2 and not old_ids & new_ids
+    engine_ids = {f["FaceId"] for f in get_engine().list_faces(collection_id_for(user))["Faces"]}
+    assert engine_ids == new_ids
+
+
+def test_deleting_a_photo_removes_its_faces_from_the_collection_and_its_files(
+    user, faces_dir, media_root, django_capture_on_commit_callbacks
+):
+    before = _files(media_root)
+    keep = photo_create(user, (faces_dir / "barack_obama_1.jpg").read_bytes(), "keep.jpg", enqueue=False).photo
+    gone = photo_create(user, (faces_dir / "barack_obama_2.jpg").read_bytes(), "gone.jpg", enqueue=False).photo
+    index_photo_now(keep.pk)
+    index_photo_now(gone.pk)
+    keep_face = keep.faces.get()
+    assert get_engine().search_faces(collection_id_for(user), keep_face.engine_face_id)["FaceMatches"]
+    with django_capture_on_commit_callbacks(execute=True):
+        photo_delete(gone)
+    keep.refresh_from_db()
+    assert not Face.objects.filter(photo_id=gone.pk).exists()
+    assert get_engine().search_faces(collection_id_for(user), keep_face.engine_face_id)["FaceMatches"] == []
+    assert get_engine().describe_collection(collection_id_for(user))["FaceCount"] == 1
+    leftover = _files(media_root) - before
+    assert leftover == {keep.original.name, keep.thumbnail.name, keep_face.crop.name}
+
+
+def test_a_photo_is_claimed_once(user, faces_dir):
+    photo = photo_create(user, (faces_dir / "joe_biden_2.jpg").read_bytes(), "j.jpg", enqueue=False).photo
+    assert index_photo_now(photo.pk) is not None
+    assert index_photo_now(photo.pk) is None  # a second delivery of the task does nothing
+    assert photo.faces.count() == 1

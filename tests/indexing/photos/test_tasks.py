@@ -1,0 +1,46 @@
+"""The pipeline through a real Celery worker on a real Redis-compatible broker."""
+
+import time
+
+import pytest
+
+from indexing.models import Photo
+from indexing.photos.services import album_get_or_create, photo_create, photo_reindex
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
+
+
+def _wait_until_done(photo_ids, timeout=90):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        states = dict(Photo.objects.filter(pk__in=photo_ids).values_list("pk", "status"))
+        if all(s in (Photo.Status.INDEXED, Photo.Status.FAILED) for s in states.values()):
+            return states
+        time.sleep(0.2)
+    raise AssertionError(f"not indexed in time: {states}")
+
+
+def test_uploaded_photos_are_indexed_by_the_worker(celery_worker, user, faces_dir, faces_manifest):
+    album = album_get_or_create(user, "Queued")
+    names = ["group_kit_rose.jpg", "kit_harington_1.jpg", "rose_leslie_2.jpg"]
+    ids = [photo_create(user, (faces_dir / n).read_bytes(), n, album=album).photo.pk for n in names]
+    states = _wait_until_done(ids)
+    assert set(states.values()) == {Photo.Status.INDEXED}
+    for pk, name in zip(ids, names, strict=True):
+        assert Photo.objects.get(pk=pk).faces.count() == len(faces_manifest[name])
+
+
+def test_a_failed_photo_keeps_its_reason_and_a_retry_finishes_it(celery_worker, user, faces_dir):
+    photo = photo_create(user, (faces_dir / "joe_biden_2.jpg").read_bytes(), "j.jpg", enqueue=False).photo
+    original = photo.original.path
+    data = open(original, "rb").read()
+    open(original, "wb").write(data[:1000])  # the disk lost part of the file
+    photo_reindex(photo)
+    _wait_until_done([photo.pk])
+    photo.refresh_from_db()
+    assert photo.status == Photo.Status.FAILED and "truncated" in photo.failure_reason
+    open(original, "wb").write(data)  # restored from a backup
+    photo_reindex(photo)
+    _wait_until_done([photo.pk])
+    photo.refresh_from_db()
+    assert photo.status == Photo.Status.INDEXED and photo.failure_reason == "" and photo.faces.count() == 1
