@@ -99,7 +99,7 @@ class IndexFiles:
             index = Index.restore(path, view=True) if len(seqs) else None
         except (OSError, ValueError, KeyError, TypeError):
             return None
-        if len(ids) != len(seqs) or (index is not None and len(index) != len(seqs)):
+        if len(ids) != len(seqs) or (len(seqs) and (index is None or len(index) != len(seqs))):
             return None
         return Snapshot(seq, index, seqs, ids, path)
 

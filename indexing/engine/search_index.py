@@ -182,7 +182,8 @@ class CollectionIndex:
         while True:
             changes = self.store.changes_since(info.collection_id, seq, limit=BATCH)
             if len(changes.seqs):
-                index = index or self.params.new_index(changes.vectors.shape[1])
+                if index is None:
+                    index = self.params.new_index(changes.vectors.shape[1])
                 index.add(changes.seqs.astype(np.uint64), changes.vectors, threads=2)
                 seqs.append(changes.seqs)
                 ids.extend(changes.face_ids)
