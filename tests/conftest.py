@@ -37,6 +37,7 @@ def media_root(tmp_path_factory) -> Path:
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, media_root):
     settings.MEDIA_ROOT = str(media_root)
+    settings.FACE_INDEX_DIR = str(media_root / "face-index")
 
 
 @pytest.fixture(scope="session")
@@ -82,6 +83,7 @@ def celery_worker(redis_url, media_root, django_db_setup, django_db_blocker):
         REDIS_URL=redis_url,
         DATABASE_URL=f"sqlite:///{db_path}",
         MEDIA_ROOT=str(media_root),
+        FACE_INDEX_DIR=str(media_root / "face-index"),
         DJANGO_SETTINGS_MODULE="faceapp.settings",
     )
     log = open(media_root / "worker.log", "w")

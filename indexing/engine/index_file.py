@@ -25,7 +25,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import onnxruntime  # noqa: F401  before usearch: the other way round, importing onnxruntime crashes (below)
 from usearch.index import Index
+
+# usearch 2.26.6's extension loaded before onnxruntime 1.32.0's makes onnxruntime's import die of
+# SIGSEGV (in libstdc++'s codecvt); loaded after it, both work. tests/indexing/engine/
+# test_search_index.py checks the order holds for the engine's modules.
 
 FORMAT = 1
 

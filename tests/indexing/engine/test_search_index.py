@@ -7,6 +7,8 @@ synthetic unit vectors with small `exact_below` / `delta_limit` so that files ar
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import uuid
 
 import numpy as np
@@ -186,3 +188,10 @@ def test_a_deleted_collection_takes_its_index_files_with_it(two_processes, tmp_p
     a.create_collection("c")
     again = add(store, "c", unit_vectors(2, 8))
     assert found(a, again[0]) == [again[1]]
+
+
+def test_the_engine_modules_import_in_any_order_without_crashing():
+    """usearch loaded before onnxruntime crashes onnxruntime's import; index_file.py orders them."""
+    for first, then in [("indexing.engine.search_index", "onnxruntime"), ("indexing.engine.local", "onnxruntime")]:
+        run = subprocess.run([sys.executable, "-c", f"import {first}; import {then}"], capture_output=True)
+        assert run.returncode == 0, run.stderr.decode()[-2000:]
