@@ -20,11 +20,43 @@ import tempfile
 import time
 from pathlib import Path
 
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import numpy as np  # noqa: E402
 from embeddings import collection  # noqa: E402
 
 M, EF_ADD, EF_SEARCH, K, CANDIDATES = 16, 128, 64, 10, 32
+
+
+def tune(vectors, queries, exact_top, ms, efs, candidates) -> None:
+    """usearch alone: recall after the exact re-rank and latency for each M, ef and candidate count."""
+    from usearch.index import Index
+
+    for m in ms:
+        index = Index(ndim=vectors.shape[1], metric="cos", dtype="i8", connectivity=m, expansion_add=EF_ADD)
+        t0 = time.perf_counter()
+        index.add(np.arange(len(vectors), dtype=np.uint64), vectors, threads=2)
+        build = time.perf_counter() - t0
+        with tempfile.TemporaryDirectory() as tmp:
+            index.save(os.path.join(tmp, "i"))
+            disk = os.path.getsize(os.path.join(tmp, "i")) / 2**20
+        for ef in efs:
+            index.expansion_search = ef
+            for c in candidates:
+                hits, times = 0, []
+                for q, truth in zip(queries, exact_top):
+                    t0 = time.perf_counter()
+                    cand = index.search(q, c, threads=1).keys.astype(np.int64)
+                    times.append((time.perf_counter() - t0) * 1000)
+                    hits += len(set(cand[np.argsort(-(vectors[cand] @ q))[:K]].tolist()) & set(truth.tolist()))
+                p50, p99 = np.percentile(times, [50, 99])
+                print(
+                    f"{len(vectors):>9,} usearch i8 M={m:<2} ef={ef:<3} candidates={c:<3} recall@10 re-ranked "
+                    f"{hits / (K * len(queries)):.4f}  p50 {p50:.3f} ms p99 {p99:.3f} ms  build {build:6.1f} s"
+                    f"  file {disk:6.1f} MiB",
+                    flush=True,
+                )
 
 
 class Usearch:
@@ -123,12 +155,20 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="100000")
     ap.add_argument("--libs", default="usearch,faiss,hnswlib")
+    ap.add_argument("--tune", help="usearch alone, these M values (e.g. 8,12,16), with --efs and --candidates")
+    ap.add_argument("--efs", default="64,128")
+    ap.add_argument("--candidates", default="32,64")
     a = ap.parse_args()
     print(f"HNSW M={M} ef_construction={EF_ADD} ef_search={EF_SEARCH}; build on 2 threads, queries on 1")
     done = 0
     for size in [int(s) for s in a.sizes.split(",")]:
         vectors, queries = collection(size)
         exact_top = np.stack([np.argsort(-(vectors @ q))[:K] for q in queries])
+        if a.tune:
+            ints = [[int(x) for x in s.split(",")] for s in (a.tune, a.efs, a.candidates)]
+            tune(vectors, queries, exact_top, *ints)
+            done += 1
+            continue
         for name in a.libs.split(","):
             recall, recall_rr, p50, p99, build, memory, disk = measure(LIBS[name](), vectors, queries, exact_top)
             print(

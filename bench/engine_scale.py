@@ -14,6 +14,7 @@ the model and the memory-mapped index after searching it (as a worker would).
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import tempfile
@@ -21,6 +22,8 @@ import time
 import uuid
 from pathlib import Path
 
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"):  # one thread, as the targets say
+    os.environ.setdefault(_var, "1")
 sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parents[1])]
 import numpy as np  # noqa: E402
 from embeddings import collection  # noqa: E402

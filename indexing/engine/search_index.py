@@ -209,14 +209,23 @@ class CollectionIndex:
             top = np.argpartition(-cos, k - 1)[:k] if k < len(cos) else np.arange(len(cos))
             found += [(float(cos[r]), self.delta.ids[r], self.delta.vectors[r], None) for r in top]
         if self.snapshot is not None and self.snapshot.index is not None:
-            want = min(max(k, CANDIDATES) + len(self.removed), len(self.snapshot))
-            keys = self.snapshot.index.search(query, want, threads=1).keys.astype(np.int64)
-            if self.removed:
-                keys = keys[~np.isin(keys, np.fromiter(self.removed, np.int64, len(self.removed)))]
-            for face in fetch(self.snapshot.face_ids(keys)):
+            for face in fetch(self.snapshot.face_ids(self._candidates(query, max(k, CANDIDATES)))):
                 found.append((float(face.embedding @ query), face.face_id, face.embedding, face))
         found.sort(key=lambda f: -f[0])
         return [(face_id, vector, stored) for _, face_id, vector, stored in found[:k]]
+
+    def _candidates(self, query: np.ndarray, count: int) -> np.ndarray:
+        """Keys of the approximate nearest `count` faces of the snapshot, none of them deleted."""
+        want, size = count, len(self.snapshot)
+        gone = np.fromiter(self.removed, np.int64, len(self.removed)) if self.removed else None
+        while True:
+            want = min(want, size)
+            keys = self.snapshot.index.search(query, want, threads=1).keys.astype(np.int64)
+            if gone is not None:
+                keys = keys[~np.isin(keys, gone)]
+            if len(keys) >= count or want >= size:
+                return keys[:count]
+            want *= 4
 
 
 class FaceIndex:
