@@ -37,9 +37,9 @@ FORMAT = 1
 
 @dataclass(frozen=True)
 class HnswParams:
-    connectivity: int = 16  # M: neighbours per node (2M on the base layer)
+    connectivity: int = 12  # M: neighbours per node (2M on the base layer); bench/ann_compare.py --tune
     expansion_add: int = 128  # ef_construction
-    expansion_search: int = 64  # ef at query time (raised to k when k is larger)
+    expansion_search: int = 128  # ef at query time (raised to k when k is larger)
     dtype: str = "i8"  # how vectors are kept in the graph; the re-rank uses the store's float32
 
     def new_index(self, dim: int) -> Index:

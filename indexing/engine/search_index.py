@@ -26,7 +26,7 @@ import numpy as np
 from .index_file import HnswParams, IndexFiles, Snapshot
 from .store import Changes, CollectionInfo, EmbeddingStore, StoredFace
 
-EXACT_BELOW = 20_000  # faces: below this, exact search over the vectors in memory (no file)
+EXACT_BELOW = 5_000  # faces: below this, exact search over the vectors in memory (no file); measured
 DELTA_LIMIT = 4_096  # faces added or deleted since the file before a new generation is written
 CANDIDATES = 32  # approximate candidates re-ranked exactly, at least
 BATCH = 50_000  # faces per change-feed read
@@ -54,7 +54,7 @@ class Delta:
     def add(self, seqs: np.ndarray, ids: list[str], vectors: np.ndarray) -> None:
         n, size = len(self.seqs), len(self.seqs) + len(seqs)
         if size > len(self._vectors) or self._vectors.shape[1] != vectors.shape[1]:
-            grown = np.zeros((max(size, 2 * len(self._vectors), 64), vectors.shape[1]), np.float32)
+            grown = np.zeros((max(size + size // 4 + 64, 2 * len(self._vectors)), vectors.shape[1]), np.float32)
             if n:
                 grown[:n] = self._vectors[:n]
             self._vectors = grown
