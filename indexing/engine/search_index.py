@@ -220,7 +220,10 @@ class CollectionIndex:
         gone = np.fromiter(self.removed, np.int64, len(self.removed)) if self.removed else None
         while True:
             want = min(want, size)
-            keys = self.snapshot.index.search(query, want, threads=1).keys.astype(np.int64)
+            if want >= size:  # all of it (a graph search for every node may miss some)
+                keys = np.asarray(self.snapshot.seqs, np.int64)
+            else:
+                keys = self.snapshot.index.search(query, want, threads=1).keys.astype(np.int64)
             if gone is not None:
                 keys = keys[~np.isin(keys, gone)]
             if len(keys) >= count or want >= size:

@@ -143,7 +143,7 @@ def test_a_full_delta_writes_a_new_generation_that_the_other_process_adopts(two_
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "missing"])
 def test_a_corrupt_or_missing_index_file_is_rebuilt_from_the_store(two_processes, tmp_path, damage):
     store, a, _, ids = two_processes
-    before = found(a, ids[0], 10)
+    found(a, ids[0], 10)
     path = a.index.collection(store.get_collection("c")).snapshot.path
     if damage == "missing":
         path.unlink()
@@ -151,8 +151,13 @@ def test_a_corrupt_or_missing_index_file_is_rebuilt_from_the_store(two_processes
         data = path.read_bytes()
         path.write_bytes(b"not an index" * 100 if damage == "garbage" else data[: len(data) // 2])
     fresh = engine_on(store, tmp_path)  # a process starting now
-    assert found(fresh, ids[0], 10) == before
-    assert IndexFiles(tmp_path, "c").read(store.get_collection("c").created, 1000) is not None
+    assert len(found(fresh, ids[0], 10)) == 10
+    assert fresh.index.collection(store.get_collection("c")).snapshot.path.exists()
+    rebuilt = IndexFiles(tmp_path, "c").read(store.get_collection("c").created, 1000)
+    assert rebuilt is not None and len(rebuilt.index) == 1000 and rebuilt.path.read_bytes() != b"not an index" * 100
+    for n in (0, 500, 999):  # every face's own vector finds it (keys are sequence numbers 1..1000)
+        vector = store.get_faces("c", [ids[n]])[0].embedding
+        assert rebuilt.index.search(vector, 1).keys[0] == n + 1
 
 
 def test_recall_at_10_against_exact_search_on_clustered_faces(tmp_path):
@@ -195,3 +200,18 @@ def test_the_engine_modules_import_in_any_order_without_crashing():
     for first, then in [("indexing.engine.search_index", "onnxruntime"), ("indexing.engine.local", "onnxruntime")]:
         run = subprocess.run([sys.executable, "-c", f"import {first}; import {then}"], capture_output=True)
         assert run.returncode == 0, run.stderr.decode()[-2000:]
+
+
+def test_two_engines_on_the_database_store_share_a_file_and_catch_up(db, tmp_path):
+    from indexing.engine_store import DatabaseStore
+
+    a, b = engine_on(DatabaseStore(), tmp_path, exact_below=100), engine_on(DatabaseStore(), tmp_path, exact_below=100)
+    a.create_collection("c")
+    ids = add(a.store, "c", unit_vectors(300, 11))
+    assert len(found(a, ids[0])) == 299 and list(tmp_path.glob("c.*.json"))  # a built the file
+    more = add(a.store, "c", unit_vectors(3, 12))
+    a.delete_faces("c", ids[:10] + more[:1])
+    answer = found(b, ids[20])  # b opens a's file, then reads the 14 changes after it
+    assert not set(ids[:10] + more[:1]) & set(answer) and set(more[1:]) <= set(answer) and len(answer) == 291
+    held = b.index.collection(b.store.get_collection("c"))
+    assert held.snapshot.seq == 300 and held.delta.ids == more[1:] and len(held.removed) == 10
