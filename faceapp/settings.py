@@ -135,6 +135,8 @@ FACE_MODEL_DIR = env.str("FACE_MODEL_DIR", default="") or None
 FACE_SMALL_FACES = env.bool("FACE_SMALL_FACES", default=True)
 FACE_COLLECTION_PREFIX = env.str("FACE_COLLECTION_PREFIX", default="faceapp-user-")
 FACE_MATCH_THRESHOLD = env.float("FACE_MATCH_THRESHOLD", default=80.0)
+# The local engine's search index files, shared by the processes of one machine (memory-mapped).
+FACE_INDEX_DIR = env.str("FACE_INDEX_DIR", default="") or str(VAR_DIR / "face-index")
 
 # Celery on the Redis-compatible server that `make run` embeds (valkey on port 6390).
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6390/0")

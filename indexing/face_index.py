@@ -47,6 +47,7 @@ def local_engine() -> FaceEngine:
         max_pixels=settings.UPLOAD_MAX_PIXELS,
         max_bytes=settings.UPLOAD_MAX_BYTES,
         small_faces=settings.FACE_SMALL_FACES,
+        index_dir=settings.FACE_INDEX_DIR,
     )
 
 

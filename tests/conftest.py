@@ -36,6 +36,7 @@ def media_root(tmp_path_factory) -> Path:
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, media_root):
     settings.MEDIA_ROOT = str(media_root)
+    settings.FACE_INDEX_DIR = str(media_root / "face-index")
 
 
 @pytest.fixture

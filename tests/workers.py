@@ -49,6 +49,7 @@ def app_worker_env(redis_url: str, media_root: Path) -> dict:
         "REDIS_URL": redis_url,
         "DATABASE_URL": database_url(),
         "MEDIA_ROOT": str(media_root),
+        "FACE_INDEX_DIR": str(media_root / "face-index"),
         "DJANGO_SETTINGS_MODULE": "faceapp.settings",
     }
 

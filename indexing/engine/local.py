@@ -1,14 +1,15 @@
 """The local face engine: models run in this process, embeddings kept in an EmbeddingStore.
 
-Search is exact: one matrix product over the whole collection, from a per-process cache that
-is reloaded when the collection's version changes (another process indexed or deleted faces).
+Search goes through a FaceIndex (search_index.py): approximate candidates from an HNSW file
+shared by the processes of the machine, re-ranked with the faces' float32 embeddings, plus the
+faces added since that file, searched exactly; each process catches up with the collection's
+change feed, never reloading the whole collection. Small collections are searched exactly.
 """
 
 from __future__ import annotations
 
 import copy
 import re
-import threading
 import uuid
 
 import numpy as np
@@ -21,6 +22,7 @@ from .errors import InvalidParameter, ResourceNotFound, Validation
 from .local_users import LocalUsers
 from .models import DetectedFace, load_model, model_version
 from .paging import decode_token, encode_token
+from .search_index import DELTA_LIMIT, EXACT_BELOW, FaceIndex
 from .store import EmbeddingStore, StoredFace
 
 COLLECTION_ID = re.compile(r"^[a-zA-Z0-9_.\-]{1,255}$")
@@ -32,7 +34,8 @@ class LocalEngine(LocalCompare, LocalUsers, FaceEngine):
     """Rekognition's collection operations on a local model.
 
     `model` is 'arcface' or 'dlib'; each collection records the model that indexed it and
-    refuses to mix with another.
+    refuses to mix with another. `index_dir` holds the search index files that the processes of
+    one machine share (None: a private temporary directory, for an engine used alone).
     """
 
     def __init__(
@@ -45,6 +48,9 @@ class LocalEngine(LocalCompare, LocalUsers, FaceEngine):
         max_pixels: int = images.MAX_PIXELS,
         max_bytes: int = images.MAX_BYTES,
         small_faces: bool = True,
+        index_dir: str | None = None,
+        exact_below: int = EXACT_BELOW,
+        delta_limit: int = DELTA_LIMIT,
     ):
         self.store = store
         self.model_name = model
@@ -53,8 +59,7 @@ class LocalEngine(LocalCompare, LocalUsers, FaceEngine):
         self.version = model_version(model)
         self.region, self.account = region, account
         self.max_pixels, self.max_bytes = max_pixels, max_bytes
-        self._cache: dict[str, tuple[int, list[str], np.ndarray]] = {}
-        self._lock = threading.Lock()
+        self.index = FaceIndex(store, index_dir, exact_below=exact_below, delta_limit=delta_limit)
 
     @property
     def model(self):
@@ -94,7 +99,7 @@ class LocalEngine(LocalCompare, LocalUsers, FaceEngine):
         _check_collection_id(collection_id)
         if not self.store.delete_collection(collection_id):
             raise ResourceNotFound(f"The collection id: {collection_id} does not exist")
-        self._cache.pop(collection_id, None)
+        self.index.forget(collection_id)
         return {"StatusCode": 200}
 
     def list_collections(self, next_token=None, max_results=1000):
@@ -211,15 +216,14 @@ class LocalEngine(LocalCompare, LocalUsers, FaceEngine):
         }
 
     # search
-    def _vectors(self, collection_id: str) -> tuple[list[str], np.ndarray]:
+    def _nearest(self, collection_id: str, query: np.ndarray, k: int):
+        """(face ids, float32 vectors, {face id: stored face fetched on the way}) of the k nearest."""
         info = self._collection(collection_id)
-        cached = self._cache.get(collection_id)
-        if cached and cached[0] == info.version:
-            return cached[1], cached[2]
-        with self._lock:
-            ids, matrix = self.store.load_vectors(collection_id)
-            self._cache[collection_id] = (info.version, ids, matrix)
-        return ids, matrix
+        index = self.index.collection(info)
+        with index.lock:
+            found = index.nearest(query, k, lambda ids: self.store.get_faces(collection_id, ids))
+        vectors = np.stack([v for _, v, _ in found]) if found else np.zeros((0, len(query)), np.float32)
+        return [i for i, _, _ in found], vectors, {i: s for i, _, s in found if s is not None}
 
     def _matches(
         self, collection_id: str, query: np.ndarray, threshold: float, max_faces: int, exclude: str | None = None
@@ -228,14 +232,19 @@ class LocalEngine(LocalCompare, LocalUsers, FaceEngine):
             raise Validation("FaceMatchThreshold must be between 0 and 100")
         if not 1 <= max_faces <= 4096:
             raise Validation("MaxFaces must be between 1 and 4096")
-        ids, matrix = self._vectors(collection_id)
-        if not ids:
-            return []
-        sims = self.model.similarity(query, matrix)
+        k = min(max_faces + 1, 64)
+        while True:  # until the k-th nearest is below the threshold, or k covers what is asked
+            ids, vectors, stored = self._nearest(collection_id, query, k)
+            sims = self.model.similarity(query, vectors)
+            if len(ids) < k or sims[-1] < threshold or k > max_faces:
+                break
+            k = min(4 * k, max_faces + 1)
         keep = np.flatnonzero(sims >= threshold)
         keep = keep[np.argsort(-sims[keep], kind="stable")]
         chosen = [(ids[i], float(sims[i])) for i in keep if ids[i] != exclude][:max_faces]
-        found = self.store.get_faces(collection_id, [i for i, _ in chosen])
+        missing = [i for i, _ in chosen if i not in stored]
+        stored.update({f.face_id: f for f in self.store.get_faces(collection_id, missing)} if missing else {})
+        found = [stored[i] for i, _ in chosen if i in stored]
         faces = {f["FaceId"]: f for f in self.faces_of(collection_id, found)}
         return [{"Similarity": round(sim, 4), "Face": faces[i]} for i, sim in chosen if i in faces]
 

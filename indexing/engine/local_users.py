@@ -153,13 +153,13 @@ class LocalUsers(FaceEngine):
         _check_threshold(threshold)
         _user_limit(max_users, "MaxUsers")
         owners = self.users.face_users(collection_id)
-        ids, matrix = self._vectors(collection_id)
-        rows = [i for i, face_id in enumerate(ids) if owners.get(face_id) not in (None, exclude_user)]
+        faces = self._faces(collection_id, [f for f, u in owners.items() if u != exclude_user])
         best: dict[str, float] = {}
-        if rows and len(queries):
-            sims = np.max([self.model.similarity(q, matrix[rows]) for q in queries], axis=0)
-            for row, sim in zip(rows, sims):
-                user_id = owners[ids[row]]
+        if faces and len(queries):
+            matrix = np.stack([f.embedding for f in faces])
+            sims = np.max([self.model.similarity(q, matrix) for q in queries], axis=0)
+            for face, sim in zip(faces, sims):
+                user_id = owners[face.face_id]
                 best[user_id] = max(best.get(user_id, 0.0), float(sim))
         ranked = sorted(((s, u) for u, s in best.items() if s >= threshold), key=lambda p: (-p[0], p[1]))
         return [
@@ -227,11 +227,19 @@ class LocalUsers(FaceEngine):
             "UnsearchedFaces": unsearched,
         }
 
+    def _faces(self, collection_id: str, face_ids: list[str], chunk: int = 10_000) -> list:
+        """store.get_faces in chunks (a database bounds the parameters of one query)."""
+        return [
+            f
+            for i in range(0, len(face_ids), chunk)
+            for f in self.store.get_faces(collection_id, face_ids[i : i + chunk])
+        ]
+
     def face_similarities(self, collection_id, face_ids, threshold):
-        ids, matrix = self._vectors(collection_id)
-        row_of = {face_id: i for i, face_id in enumerate(ids)}
-        wanted = [f for f in dict.fromkeys(face_ids) if f in row_of]
-        sub = matrix[[row_of[f] for f in wanted]] if wanted else matrix[:0]
+        self._collection(collection_id)
+        faces = self._faces(collection_id, list(dict.fromkeys(face_ids)))
+        wanted = [f.face_id for f in faces]
+        sub = np.stack([f.embedding for f in faces]) if faces else np.zeros((0, 0), np.float32)
         answer = {}
         for i, face_id in enumerate(wanted):
             sims = self.model.similarity(sub[i], sub)
