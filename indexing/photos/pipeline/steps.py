@@ -57,11 +57,23 @@ def index_faces(ctx: PhotoContext) -> None:
         answer = engine.index_faces(collection, ctx.data, external_image_id=ctx.photo.external_image_id)
     except ResourceNotFound:
         engine.ensure_collection(collection)
-        answer = engine.index_faces(collection, ctx.data, external_image_id=ctx.photo.external_image_id)
+        answer = _index_again(ctx, engine, collection)
     except EngineError as e:
         raise Stop(e.message) from e
     ctx.face_records = answer["FaceRecords"]
     ctx.unindexed = answer["UnindexedFaces"]
+
+
+def _index_again(ctx: PhotoContext, engine, collection: str) -> dict:
+    try:
+        return engine.index_faces(collection, ctx.data, external_image_id=ctx.photo.external_image_id)
+    except ResourceNotFound as e:  # deleted again meanwhile: consent withdrawn or the data erased
+        if _still_wanted(ctx.photo):
+            raise Stop("The face collection was deleted while this photo was indexed; retry it.") from e
+        _undo(ctx, [], [])
+        raise Abandon(f"photo {ctx.photo.pk}: the collection went while indexing (consent withdrawn)") from e
+    except EngineError as e:
+        raise Stop(e.message) from e
 
 
 def _engine_faces_of(engine, collection: str, external_image_id: str) -> list[str]:
