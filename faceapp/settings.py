@@ -250,6 +250,11 @@ CACHES = {
 # Rate limits (django-ratelimit, see faceapp/limits.py): per user, or per address when logged out.
 RATE_LIMIT_SEARCH = env.str("RATE_LIMIT_SEARCH", default="60/m")
 RATE_LIMIT_UPLOAD = env.str("RATE_LIMIT_UPLOAD", default="600/m")
+RATE_LIMIT_TAGGING = env.str("RATE_LIMIT_TAGGING", default="60/m")  # tagging API calls per token
+RATE_LIMIT_WEBHOOK = env.str("RATE_LIMIT_WEBHOOK", default="30/m")  # notifications per webhook
+# A search image whose decode would cost more pixels than this is refused from its header (JPEGs count
+# at 1/64: the decoder reads them at 1/8 scale); a 12-megapixel photo in any format passes.
+SEARCH_MAX_DECODE_PIXELS = env.int("SEARCH_MAX_DECODE_PIXELS", default=24_000_000)
 RATELIMIT_VIEW = "faceapp.limits.too_many_requests"
 
 # Login throttling (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one username from one

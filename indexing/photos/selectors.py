@@ -89,9 +89,11 @@ def image_matches_for_user(
     engine, collection = get_engine(), collection_id_for(user)
     try:
         answers = engine.search_every_face_by_image(collection, image_bytes, threshold, limit)
-    except ResourceNotFound:  # the user has no collection yet: find the faces, match nothing
-        engine.ensure_collection(collection)
-        answers = engine.search_every_face_by_image(collection, image_bytes, threshold, limit)
+    except ResourceNotFound:  # no collection (yet, or consent withdrawn): find the faces, match nothing, store nothing
+        answers = [
+            {"SearchedFaceBoundingBox": d["BoundingBox"], "SearchedFaceConfidence": d["Confidence"], "FaceMatches": []}
+            for d in engine.detect_faces(image_bytes)["FaceDetails"]
+        ]
     faces = [
         SearchedFace(a["SearchedFaceBoundingBox"], a["SearchedFaceConfidence"], matched_faces(user, a["FaceMatches"]))
         for a in answers
