@@ -24,14 +24,19 @@ class SearchedFace:
     matches: list[Match]
 
 
-def albums_for_user(user) -> QuerySet[Album]:
-    """The user's albums, newest first, with their featured photo and photo count."""
-    return (
+def albums_for_user(user) -> list[Album]:
+    """The user's albums, newest first, with their featured photo (none when a moderator hid it) and
+    how many photos they can see."""
+    albums = list(
         Album.objects.filter(owner=user)
         .select_related("featured_photo")
         .annotate(photo_count=Count("photos", filter=Q(photos__hidden=False)))
         .order_by("-created_at", "-id")
     )
+    for album in albums:
+        if album.featured_photo is not None and album.featured_photo.hidden:
+            album.featured_photo = None
+    return albums
 
 
 def album_for_user(user, album_id: int) -> Album:

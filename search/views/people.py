@@ -29,7 +29,7 @@ def people_list(request):
         request,
         "search/person_list.html",
         {
-            "people": sel.people_for_user(request.user, hidden=hidden),
+            "people": sel.people_list_for_user(request.user, hidden=hidden),
             "hidden": hidden,
             "clusters": sel.clusters_for_user(request.user, limit=12),
         },
@@ -38,7 +38,7 @@ def people_list(request):
 
 @login_required
 def person_detail(request, person_id: int):
-    person = sel.person_for_user(request.user, person_id)
+    person = sel.person_page_for_user(request.user, person_id)
     photos = sel.person_photos(request.user, person)
     return render(
         request,
