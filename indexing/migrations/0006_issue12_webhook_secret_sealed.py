@@ -1,4 +1,5 @@
-"""Webhook signing secrets are kept sealed (indexing/sealed.py) instead of in plain text."""
+"""Webhook signing secrets and the OAuth tokens of UserSocialAuth.extra_data are kept sealed
+(indexing/sealed.py) instead of in plain text."""
 
 from django.db import migrations, models
 
@@ -13,8 +14,18 @@ def seal_existing(apps, schema_editor):
             credential.save(update_fields=["webhook_secret"])
 
 
+def seal_social_tokens(apps, schema_editor):
+    from indexing.sealed import _sealed_tokens
+
+    social = apps.get_model("social_django", "UserSocialAuth")  # the historical model: no signals
+    for row in social.objects.all():
+        sealed = _sealed_tokens(row.extra_data or {})
+        if sealed != row.extra_data:
+            social.objects.filter(pk=row.pk).update(extra_data=sealed)
+
+
 class Migration(migrations.Migration):
-    dependencies = [("indexing", "0005_people")]
+    dependencies = [("indexing", "0005_people"), ("social_django", "__latest__")]
 
     operations = [
         migrations.AlterField(
@@ -26,4 +37,5 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(seal_existing, migrations.RunPython.noop),
+        migrations.RunPython(seal_social_tokens, migrations.RunPython.noop),
     ]

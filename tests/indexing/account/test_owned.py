@@ -80,3 +80,21 @@ def test_the_export_holds_people_with_their_faces_and_photos_and_no_secret(user,
     ):
         assert secret not in text
     assert "embedding" not in text.lower()
+
+
+@pytest.mark.django_db
+def test_instagram_tokens_are_sealed_at_rest_and_open_for_the_app(user):
+    from social_django.models import UserSocialAuth
+
+    from indexing.instagram.accounts import token_for
+
+    social = UserSocialAuth.objects.create(
+        user=user, provider="instagram", uid="17", extra_data={"access_token": "IGQ-plain", "auth_time": 1}
+    )
+    raw = json.dumps(list(UserSocialAuth.objects.values_list("extra_data", flat=True)))
+    assert "IGQ-plain" not in raw and "sealed:" in raw
+    assert social.extra_data["access_token"] == "IGQ-plain", "open in memory after the save"
+    assert token_for(user) == "IGQ-plain" and UserSocialAuth.objects.get().extra_data["auth_time"] == 1
+    type(user).objects.filter(pk=user.pk).update(is_active=False)
+    user.refresh_from_db()
+    assert token_for(user) is None, "a banned user's token is refused"
