@@ -7,19 +7,13 @@ The fixture gives the user a row in every owned model, so a model added later mu
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
-import time
-from pathlib import Path
 
 import pytest
 from botocore.exceptions import ClientError
 from django.test import Client
 from django.urls import reverse
-from social_django.models import UserSocialAuth
 
-from indexing.account import owned
 from indexing.account import services as account
 from indexing.face_index import collection_id_for, get_engine, user_collection_ids
 from indexing.instagram.accounts import token_for
@@ -27,82 +21,15 @@ from indexing.models import (
     EngineCollection,
     Face,
     FaceCluster,
-    FaceDecision,
-    InstagramAccount,
-    InstagramCrawl,
-    InstagramMedia,
-    LivingAlbum,
     Person,
     Photo,
-    Report,
     WebhookDelivery,
 )
-from indexing.people.naming import name_face
-from indexing.photos.pipeline.runner import index_photo_now
-from indexing.photos.services import album_get_or_create, photo_create
-from indexing.rekognition_api.keys import key_issue
 from indexing.tagging import services as tagging
-from tests.indexing.conftest import rekognition_client
+
+from .helpers import indexed, owned_counts, signed, user_files
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _indexed(user, faces_dir: Path, name: str, album=None) -> Photo:
-    photo = photo_create(user, (faces_dir / name).read_bytes(), name, album=album, enqueue=False).photo
-    index_photo_now(photo.pk)
-    photo.refresh_from_db()
-    return photo
-
-
-def user_files(media_root: Path, user) -> list[str]:
-    return sorted(
-        str(p.relative_to(media_root))
-        for prefix in account.USER_FILE_PREFIXES
-        for p in (media_root / prefix / str(user.pk)).rglob("*")
-        if p.is_file()
-    )
-
-
-def owned_counts(user) -> dict[str, int]:
-    """Rows of every owned model that still hold something of the user (kept rows count when not emptied)."""
-    counts = {}
-    for link in owned.owner_links():
-        rows = link.rows_of(user)
-        if link.label in owned.KEPT_SCRUBBED:
-            rows = rows.exclude(**owned.KEPT_SCRUBBED[link.label][0])
-        counts[link.label] = counts.get(link.label, 0) + rows.count()
-    return counts
-
-
-def _signed(secret: str, body: bytes) -> dict:
-    when = int(time.time())
-    digest = hmac.new(secret.encode(), f"{when}.".encode() + body, hashlib.sha256).hexdigest()
-    return {"HTTP_X_FACEAPP_TIMESTAMP": str(when), "HTTP_X_FACEAPP_SIGNATURE": f"sha256={digest}"}
-
-
-@pytest.fixture
-def everything(user, faces_dir, rekognition_url):
-    """The user with a row in every owned model, every kind of credential, an API-made collection, files."""
-    album = album_get_or_create(user, "Trip")
-    group = _indexed(user, faces_dir, "group_obama_biden_2.jpg", album)
-    _indexed(user, faces_dir, "joe_biden_2.jpg")
-    named = name_face(user, group.faces.first(), "Barack")  # Person, PeopleEvent, PeopleSettings
-    FaceCluster.objects.create(owner=user).faces.add(group.faces.last())
-    FaceDecision.objects.create(owner=user, photo=group, kind="not_a_face", left=0, top=0, width=0.1, height=0.1)
-    LivingAlbum.objects.create(owner=user, title="Barack").people.add(named.person)
-    Report.objects.create(reporter=user, owner=user, photo=group)
-    crawl = InstagramCrawl.objects.create(owner=user, state="done")
-    InstagramAccount.objects.create(user=user, instagram_id="1789", username="alice")
-    InstagramMedia.objects.create(owner=user, media_id="m1", post_id="m1", media_type="IMAGE", crawl=crawl)
-    UserSocialAuth.objects.create(user=user, provider="instagram", uid="1789", extra_data={"access_token": "IGQ-x"})
-    credential = tagging.credentials_create(user)
-    WebhookDelivery.objects.create(owner=user, signature="s", url="https://example.com/a.jpg")
-    key = key_issue(user, "laptop")
-    api = rekognition_client(rekognition_url, key.key.access_key_id, key.secret)
-    api_collection = collection_id_for(user) + "-private"
-    api.create_collection(CollectionId=api_collection)
-    api.index_faces(CollectionId=api_collection, Image={"Bytes": (faces_dir / "barack_obama_1.jpg").read_bytes()})
-    return {"api": api, "api_collection": api_collection, "tagging": credential}
 
 
 def _credentials_refused(user, everything) -> None:
@@ -114,8 +41,8 @@ def _credentials_refused(user, everything) -> None:
     assert client.post(reverse("tagging_identify"), "{}", content_type="application/json", **headers).status_code == 401
     body = json.dumps({"url": "https://example.com/b.jpg"}).encode()
     hook = reverse("tagging_webhook", args=[everything["tagging"].credential.webhook_id])
-    signed = _signed(everything["tagging"].webhook_secret, body)
-    assert client.post(hook, body, content_type="application/json", **signed).status_code == 404
+    headers_signed = signed(everything["tagging"].webhook_secret, body)
+    assert client.post(hook, body, content_type="application/json", **headers_signed).status_code == 404
     assert token_for(user) is None
 
 
@@ -124,7 +51,7 @@ def test_the_fixture_fills_every_owned_model(user, everything):
 
 
 def test_erasure_leaves_no_row_file_collection_or_credential(user, other_user, everything, faces_dir, media_root):
-    bobs = _indexed(other_user, faces_dir, "kit_harington_3.jpg")
+    bobs = indexed(other_user, faces_dir, "kit_harington_3.jpg")
     before_bob = (owned_counts(other_user), user_files(media_root, other_user))
     assert user_files(media_root, user) and len(user_collection_ids(user, get_engine())) == 2
 
@@ -175,7 +102,18 @@ def test_with_indexing_off_no_path_stores_a_face_template(user, everything, face
     assert answer.status_code == 403 and "Face indexing is off" in answer.json()["error"]
     body = json.dumps({"url": "https://example.com/b.jpg"}).encode()
     hook = reverse("tagging_webhook", args=[everything["tagging"].credential.webhook_id])
-    signed = _signed(everything["tagging"].webhook_secret, body)
-    refused = client.post(hook, body, content_type="application/json", **signed)
+    headers_signed = signed(everything["tagging"].webhook_secret, body)
+    refused = client.post(hook, body, content_type="application/json", **headers_signed)
     assert refused.status_code == 403 and "Face indexing is off" in refused.json()["error"]
     assert user_collection_ids(user, get_engine()) == [] and not Face.objects.filter(owner=user).exists()
+
+
+def test_a_banned_users_keys_tokens_and_webhooks_are_refused(user, everything):
+    from indexing.moderation.services import user_ban
+
+    pending = WebhookDelivery.objects.create(owner=user, signature="t", url="https://example.com/c.jpg")
+    user_ban(None, user)
+    _credentials_refused(user, everything)
+    tagging.webhook_process(pending.pk)
+    pending.refresh_from_db()
+    assert pending.status == "failed" and "banned" in pending.detail, "nothing is fetched for them"

@@ -15,8 +15,6 @@ from django.urls import reverse
 
 from indexing.account import export, owned
 
-from .test_erasure import everything  # noqa: F401  (the fixture: a row in every owned model)
-
 
 def test_every_link_to_a_user_is_an_owner_link_or_a_declared_exception():
     assert owned.unclassified_links() == []
@@ -48,7 +46,7 @@ def test_every_owned_model_is_exported_or_left_out_knowingly():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_export_holds_people_with_their_faces_and_photos_and_no_secret(user, everything):  # noqa: F811
+def test_the_export_holds_people_with_their_faces_and_photos_and_no_secret(user, everything):
     from django.test import Client
 
     from indexing.models import ApiAccessKey, Face, Person, TaggingCredential

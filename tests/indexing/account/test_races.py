@@ -12,7 +12,7 @@ from indexing.face_index import get_engine, user_collection_ids
 from indexing.models import Face, Photo
 from indexing.photos.services import photo_create
 
-from .test_erasure import owned_counts, user_files
+from .helpers import owned_counts, user_files
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 NAMES = [
