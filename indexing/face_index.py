@@ -55,15 +55,6 @@ def collection_id_for(user) -> str:
     return f"{settings.FACE_COLLECTION_PREFIX}{user.pk}"
 
 
-def collection_owner_id(collection_id: str) -> int | None:
-    """The id of the user whose collection this is (`<prefix><id>` or `<prefix><id>-<name>`), else None."""
-    prefix = settings.FACE_COLLECTION_PREFIX
-    if not collection_id.startswith(prefix):
-        return None
-    number = collection_id[len(prefix) :].partition("-")[0]
-    return int(number) if number.isdigit() else None
-
-
 class Match(NamedTuple):
     """One of the owner's faces and how much it looks like the searched face (0-100)."""
 

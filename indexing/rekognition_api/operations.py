@@ -8,13 +8,11 @@ collection id is refused with AccessDeniedException, whether it exists or not.
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
-
 from ..account.services import FaceIndexingOff, indexing_allowed
 from ..engine.base import DEFAULT_ASSOCIATE_THRESHOLD, DEFAULT_USER_MATCH_THRESHOLD
 from ..engine.errors import AccessDenied, InvalidParameter, InvalidS3Object
 from ..engine.paging import decode_token, encode_token
-from ..face_index import collection_id_for, collection_owner_id
+from ..face_index import collection_id_for
 from ..models.engine_store import EngineCollection
 from .models import ApiAccessKey
 
@@ -188,17 +186,16 @@ OPERATIONS = {
     "SearchUsersByImage": search_users_by_image,
 }
 
-# Operations that store face templates (or make room for them): refused for a user whose face indexing is
-# off (or who is banned), whichever key signs them, with the account page's reason.
+# Operations that store face templates (or make room for them): refused to an owner key while its owner's
+# face indexing is off (or the owner is banned), with the account page's reason. A service key is an app
+# server's, whose user ids are its own (the app's pipeline checks consent itself before it writes).
 STORING = ("CreateCollection", "IndexFaces", "CreateUser", "AssociateFaces")
 
 
 def _consent_required(operation):
     def checked(engine, key, p):
-        collection_id = _collection(key, p)  # ownership first: a key learns nothing of others' accounts
-        owner_id = collection_owner_id(collection_id)
-        owner = key.owner if owner_id == key.owner_id else get_user_model().objects.filter(pk=owner_id).first()
-        if owner is not None and not indexing_allowed(owner):
+        _collection(key, p)  # ownership first: a key learns nothing of others' accounts
+        if key.scope == ApiAccessKey.Scope.OWNER and not indexing_allowed(key.owner):
             raise AccessDenied(str(FaceIndexingOff()))
         return operation(engine, key, p)
 
