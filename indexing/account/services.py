@@ -52,7 +52,7 @@ def face_indexing_enable(user) -> None:
 class FaceIndexingOff(Exception):
     """Face indexing is off for this user: nothing may store a face template for them."""
 
-    def __init__(self, user=None):
+    def __init__(self):
         super().__init__(
             "Face indexing is off for this account, so faceapp stores no face of it. "
             "Its owner can switch face indexing on at /account/."
@@ -62,7 +62,7 @@ class FaceIndexingOff(Exception):
 def face_indexing_required(user) -> None:
     """Raise FaceIndexingOff unless the pipeline (or an API) may store face templates for this user now."""
     if not indexing_allowed(user):
-        raise FaceIndexingOff(user)
+        raise FaceIndexingOff()
 
 
 def face_indexing_disable(user) -> None:
