@@ -254,6 +254,11 @@ RATE_LIMIT_SEARCH = env.str("RATE_LIMIT_SEARCH", default="60/m")
 RATE_LIMIT_UPLOAD = env.str("RATE_LIMIT_UPLOAD", default="600/m")
 # Rekognition-compatible API: calls per access key and period, over it ThrottlingException (as AWS)
 RATE_LIMIT_REKOGNITION = env.str("RATE_LIMIT_REKOGNITION", default="600/m")
+RATE_LIMIT_TAGGING = env.str("RATE_LIMIT_TAGGING", default="60/m")  # tagging API calls per token
+RATE_LIMIT_WEBHOOK = env.str("RATE_LIMIT_WEBHOOK", default="30/m")  # notifications per webhook
+# A search image whose decode would cost more pixels than this is refused from its header (JPEGs count
+# at 1/64: the decoder reads them at 1/8 scale); a 12-megapixel photo in any format passes.
+SEARCH_MAX_DECODE_PIXELS = env.int("SEARCH_MAX_DECODE_PIXELS", default=24_000_000)
 RATELIMIT_VIEW = "faceapp.limits.too_many_requests"
 
 # Login throttling (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one username from one

@@ -8,6 +8,7 @@ collection id is refused with AccessDeniedException, whether it exists or not.
 
 from __future__ import annotations
 
+from ..account.services import FaceIndexingOff, indexing_allowed
 from ..engine.base import DEFAULT_ASSOCIATE_THRESHOLD, DEFAULT_USER_MATCH_THRESHOLD
 from ..engine.errors import AccessDenied, InvalidParameter, InvalidS3Object
 from ..engine.paging import decode_token, encode_token
@@ -199,3 +200,22 @@ OPERATIONS = {
     "SearchUsers": search_users,
     "SearchUsersByImage": search_users_by_image,
 }
+
+# Operations that store face templates (or make room for them): refused to an owner key while its owner's
+# face indexing is off (or the owner is banned), with the account page's reason. A service key is an app
+# server's, whose user ids are its own (the app's pipeline checks consent itself before it writes).
+STORING = ("CreateCollection", "IndexFaces", "CreateUser", "AssociateFaces")
+
+
+def _consent_required(operation):
+    def checked(engine, key, p):
+        _collection(key, p)  # ownership first: a key learns nothing of others' accounts
+        if key.scope == ApiAccessKey.Scope.OWNER and not indexing_allowed(key.owner):
+            raise AccessDenied(str(FaceIndexingOff()))
+        return operation(engine, key, p)
+
+    return checked
+
+
+for _name in STORING:
+    OPERATIONS[_name] = _consent_required(OPERATIONS[_name])

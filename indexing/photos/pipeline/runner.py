@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from ..models import Photo
-from .context import PhotoContext, Stop
+from .context import Abandon, PhotoContext, Stop
 from .steps import STEPS
 
 log = logging.getLogger(__name__)
@@ -59,6 +59,9 @@ def index_photo_now(photo_id: int) -> Photo | None:
     try:
         for step in STEPS:
             step(ctx)
+    except Abandon as gone:  # the step undid its writes
+        log.info("%s", gone)
+        return None
     except Stop as stop:
         _fail(photo, str(stop))
     except (ConnectionError, TimeoutError):  # transient: the task retries, so leave it claimable
@@ -73,6 +76,8 @@ def index_photo_now(photo_id: int) -> Photo | None:
 
 def _fail(photo: Photo, reason: str) -> None:
     photo.status, photo.failure_reason = Photo.Status.FAILED, reason
-    Photo.objects.filter(pk=photo.pk).update(
+    updated = Photo.objects.filter(pk=photo.pk).update(
         status=photo.status, failure_reason=reason, thumbnail=photo.thumbnail.name or ""
     )
+    if not updated and photo.thumbnail.name:  # deleted while it was indexed: no file of it may stay
+        photo.thumbnail.storage.delete(photo.thumbnail.name)
