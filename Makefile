@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint bench install chromium axe screenshots clean
+.PHONY: run test test-sqlite test-postgres lint bench install chromium postgresql axe screenshots clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,8 +36,22 @@ $(AXE):
 	npm install --no-save --no-package-lock --silent axe-core@4
 axe: $(AXE)
 
-test: $(VENV)/.installed lint chromium $(AXE)
-	$(VENV)/bin/pytest
+# PostgreSQL for the second run of the suite: Debian's server binaries, installed when missing and root (CI).
+# The tests start their own throwaway server from them (tests/postgres.py); no system service is used.
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || command -v postgres >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
+	  else echo "The PostgreSQL run needs PostgreSQL: sudo apt-get install postgresql"; exit 1; fi; }
+
+# The whole suite twice: on SQLite, then on PostgreSQL.
+test: lint test-sqlite test-postgres
+
+test-sqlite: $(VENV)/.installed chromium $(AXE)
+	TEST_DATABASE=sqlite $(VENV)/bin/pytest
+
+test-postgres: $(VENV)/.installed chromium postgresql $(AXE)
+	TEST_DATABASE=postgres $(VENV)/bin/pytest
+
 
 # PNGs of the gallery, viewer, person and upload pages at desktop and phone size, in var/screenshots/.
 screenshots: $(VENV)/.installed chromium $(AXE)

@@ -136,6 +136,8 @@ FACE_MODEL_DIR = env.str("FACE_MODEL_DIR", default="") or None
 FACE_SMALL_FACES = env.bool("FACE_SMALL_FACES", default=True)
 FACE_COLLECTION_PREFIX = env.str("FACE_COLLECTION_PREFIX", default="faceapp-user-")
 FACE_MATCH_THRESHOLD = env.float("FACE_MATCH_THRESHOLD", default=80.0)
+# The local engine's search index files, shared by the processes of one machine (memory-mapped).
+FACE_INDEX_DIR = env.str("FACE_INDEX_DIR", default="") or str(VAR_DIR / "face-index")
 
 # Celery on the Redis-compatible server that `make run` embeds (valkey on port 6390).
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6390/0")
@@ -251,6 +253,13 @@ CACHES = {
 # Rate limits (django-ratelimit, see faceapp/limits.py): per user, or per address when logged out.
 RATE_LIMIT_SEARCH = env.str("RATE_LIMIT_SEARCH", default="60/m")
 RATE_LIMIT_UPLOAD = env.str("RATE_LIMIT_UPLOAD", default="600/m")
+# Rekognition-compatible API: calls per access key and period, over it ThrottlingException (as AWS)
+RATE_LIMIT_REKOGNITION = env.str("RATE_LIMIT_REKOGNITION", default="600/m")
+RATE_LIMIT_TAGGING = env.str("RATE_LIMIT_TAGGING", default="60/m")  # tagging API calls per token
+RATE_LIMIT_WEBHOOK = env.str("RATE_LIMIT_WEBHOOK", default="30/m")  # notifications per webhook
+# A search image whose decode would cost more pixels than this is refused from its header (JPEGs count
+# at 1/64: the decoder reads them at 1/8 scale); a 12-megapixel photo in any format passes.
+SEARCH_MAX_DECODE_PIXELS = env.int("SEARCH_MAX_DECODE_PIXELS", default=24_000_000)
 RATELIMIT_VIEW = "faceapp.limits.too_many_requests"
 
 # Login throttling (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one username from one

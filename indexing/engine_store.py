@@ -7,8 +7,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F
 
 from .engine.errors import ResourceAlreadyExists, ResourceNotFound
-from .engine.store import CollectionInfo, EmbeddingStore, StoredFace, StoredUser, UserStore
-from .models.engine_store import EngineCollection, EngineFace, EngineUser, EngineUserFace
+from .engine.store import CollectionInfo, EmbeddingStore, StoredFace, StoredUser, UserStore, changes, cut
+from .models.engine_store import EngineCollection, EngineFace, EngineFaceTombstone, EngineUser, EngineUserFace
 
 
 def _info(c: EngineCollection) -> CollectionInfo:
@@ -53,9 +53,16 @@ class DatabaseStore(EmbeddingStore):
             qs = qs.filter(collection_id__gt=after)
         return [_info(c) for c in qs[:limit]]
 
+    def _locked(self, collection_id: str) -> EngineCollection:
+        """The collection's row, locked until the transaction ends: sequence numbers commit in order."""
+        try:
+            return EngineCollection.objects.select_for_update().get(collection_id=collection_id)
+        except EngineCollection.DoesNotExist:
+            raise ResourceNotFound(f"The collection id: {collection_id} does not exist") from None
+
     def add_faces(self, collection_id, faces):
         with transaction.atomic():
-            c = self._row(collection_id)
+            c = self._locked(collection_id)
             EngineFace.objects.bulk_create(
                 EngineFace(
                     collection=c,
@@ -66,10 +73,11 @@ class DatabaseStore(EmbeddingStore):
                     confidence=f.confidence,
                     model=c.model,
                     embedding=np.asarray(f.embedding, np.float32).tobytes(),
+                    seq=c.version + n,
                 )
-                for f in faces
+                for n, f in enumerate(faces, start=1)
             )
-            self._touch(c)
+            self._touch(c, len(faces))
 
     def list_faces(self, collection_id, after, limit):
         qs = self._row(collection_id).faces.order_by("face_id")
@@ -83,12 +91,16 @@ class DatabaseStore(EmbeddingStore):
 
     def delete_faces(self, collection_id, face_ids):
         with transaction.atomic():
-            c = self._row(collection_id)
+            c = self._locked(collection_id)
             qs = c.faces.filter(face_id__in=face_ids)
-            gone = list(qs.values_list("face_id", flat=True))
+            gone = dict(qs.values_list("face_id", "seq"))
             qs.delete()
-            self._touch(c)
-        return gone
+            EngineFaceTombstone.objects.bulk_create(
+                EngineFaceTombstone(collection=c, face_id=i, face_seq=s, seq=c.version + n)
+                for n, (i, s) in enumerate(gone.items(), start=1)
+            )
+            self._touch(c, len(gone))
+        return list(gone)
 
     def load_vectors(self, collection_id):
         rows = list(self._row(collection_id).faces.order_by("id").values_list("face_id", "embedding"))
@@ -97,14 +109,24 @@ class DatabaseStore(EmbeddingStore):
         matrix = np.frombuffer(b"".join(bytes(e) for _, e in rows), dtype=np.float32).reshape(len(rows), -1)
         return [i for i, _ in rows], matrix
 
+    def changes_since(self, collection_id, seq, limit=None):
+        c = self._row(collection_id)  # read before the events: they hold at least every number up to it
+        adds = c.faces.filter(seq__gt=seq).order_by("seq").values_list("seq", "face_id", "embedding")
+        tombs = c.tombstones.filter(seq__gt=seq).order_by("seq").values_list("seq", "face_id", "face_seq")
+        adds, tombs = (list(adds[:limit]), list(tombs[:limit])) if limit is not None else (list(adds), list(tombs))
+        adds, tombs, upto = cut(adds, tombs, limit)
+        added = [(s, i, np.frombuffer(bytes(e), dtype=np.float32)) for s, i, e in adds]
+        reached = max([c.version, seq] + [a[0] for a in adds] + [t[0] for t in tombs])
+        return changes(added, {i: s for _, i, s in tombs}, upto or reached, upto is not None)
+
     @property
     def users(self) -> DatabaseUserStore:
         return DatabaseUserStore(self)
 
     @staticmethod
-    def _touch(c: EngineCollection) -> None:
+    def _touch(c: EngineCollection, events: int) -> None:
         EngineCollection.objects.filter(pk=c.pk).update(
-            version=F("version") + 1, face_count=EngineFace.objects.filter(collection=c).count()
+            version=F("version") + events, face_count=EngineFace.objects.filter(collection=c).count()
         )
 
 

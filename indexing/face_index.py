@@ -47,6 +47,7 @@ def local_engine() -> FaceEngine:
         max_pixels=settings.UPLOAD_MAX_PIXELS,
         max_bytes=settings.UPLOAD_MAX_BYTES,
         small_faces=settings.FACE_SMALL_FACES,
+        index_dir=settings.FACE_INDEX_DIR,
     )
 
 
@@ -95,3 +96,29 @@ def collection_delete(owner) -> None:
         get_engine().delete_collection(collection_id_for(owner))
     except ResourceNotFound:
         pass
+
+
+def user_collection_ids(owner, engine: FaceEngine) -> list[str]:
+    """Every collection of the owner in this engine: the app's `collection_id_for(owner)` and the ones
+    made through the Rekognition API, `<that id>-<name>` (see rekognition_api/operations.py)."""
+    own, found, token = collection_id_for(owner), [], None
+    while True:
+        answer = engine.list_collections(next_token=token, max_results=1000)
+        found += [c for c in answer["CollectionIds"] if c == own or c.startswith(own + "-")]
+        token = answer.get("NextToken")
+        if not token:
+            return found
+
+
+def user_collections_delete(owner) -> list[str]:
+    """Delete every collection of the owner (their face templates) from the app's engine and from the
+    local engine the Rekognition API serves (the same one when FACE_ENGINE=local). Answers their ids."""
+    deleted = []
+    for engine in {id(e): e for e in (get_engine(), local_engine())}.values():
+        for collection_id in user_collection_ids(owner, engine):
+            try:
+                engine.delete_collection(collection_id)
+            except ResourceNotFound:
+                pass
+            deleted.append(collection_id)
+    return deleted

@@ -1,15 +1,14 @@
-"""Fixtures for the real services: an embedded Redis-compatible server and a Celery worker."""
+"""Fixtures for the real services: the database (SQLite or PostgreSQL), an embedded valkey, Celery workers."""
 
 from __future__ import annotations
 
 import csv
-import os
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
+
+from tests.postgres import ON_POSTGRES, start_server, use_server
+from tests.workers import DIRECT_QUEUES, app_worker_env, start_celery_worker, stop_worker
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -37,6 +36,20 @@ def media_root(tmp_path_factory) -> Path:
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, media_root):
     settings.MEDIA_ROOT = str(media_root)
+    settings.FACE_INDEX_DIR = str(media_root / "face-index")
+
+
+@pytest.fixture
+def fresh_database_url(request, tmp_path):
+    """DATABASE_URL of a new, empty database of the run's kind, for commands run as an operator would."""
+    if not ON_POSTGRES:
+        yield f"sqlite:///{tmp_path / 'db.sqlite3'}"
+        return
+    server, name = request.getfixturevalue("postgres_server"), f"fresh_{tmp_path.name[-20:].lower()}"
+    name = "".join(c if c.isalnum() else "_" for c in name)
+    server.client("createdb", name)
+    yield server.url_for(name)
+    server.client("dropdb", "--if-exists", name)
 
 
 @pytest.fixture(scope="session")
@@ -72,48 +85,46 @@ def _fresh_engine():
 
 
 @pytest.fixture(scope="session")
-def celery_worker(redis_url, media_root, django_db_setup, django_db_blocker):
-    """A real Celery worker in a subprocess, on the test database file and media root."""
-    from django.db import connection
+def postgres_server():
+    """A throwaway PostgreSQL server for the session (TEST_DATABASE=postgres), stopped at its end."""
+    server = start_server()
+    yield server
+    server.stop()
 
-    db_path = connection.settings_dict["NAME"]
-    env = dict(
-        os.environ,
-        REDIS_URL=redis_url,
-        DATABASE_URL=f"sqlite:///{db_path}",
-        MEDIA_ROOT=str(media_root),
-        DJANGO_SETTINGS_MODULE="faceapp.settings",
-    )
-    log = open(media_root / "worker.log", "w")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "faceapp",
-            "worker",
-            "--pool",
-            "solo",
-            "--loglevel",
-            "INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.time() + 60
-    while "ready" not in (media_root / "worker.log").read_text():
-        if proc.poll() is not None or time.time() > deadline:
-            raise RuntimeError("the Celery worker did not start:\n" + (media_root / "worker.log").read_text())
-        time.sleep(0.2)
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(request, tmp_path_factory):
+    """The test database: on the session's own PostgreSQL server, or a SQLite file of this run's own.
+
+    The SQLite file is in the run's temporary directory, not var/, so that two runs never share it.
+    """
+    if ON_POSTGRES:
+        use_server(request.getfixturevalue("postgres_server"))
+    else:
+        from django.conf import settings
+
+        settings.DATABASES["default"]["TEST"]["NAME"] = str(tmp_path_factory.mktemp("db") / "test_db.sqlite3")
+
+
+@pytest.fixture(scope="session")
+def celery_worker(redis_url, media_root, django_db_setup, django_db_blocker):
+    """A real Celery worker in a subprocess, on the test database and media root.
+
+    It reads the default queue, and its own queue DIRECT_QUEUES[0] (a test hands a task to it alone there).
+    """
+    env = app_worker_env(redis_url, media_root)
+    proc = start_celery_worker(env, media_root / "worker.log", "-Q", f"celery,{DIRECT_QUEUES[0]}")
     yield proc
-    proc.terminate()
-    proc.wait(timeout=30)
+    stop_worker(proc)
+
+
+@pytest.fixture(scope="session")
+def second_celery_worker(celery_worker, redis_url, media_root):
+    """Another real worker on the same database and default queue (and its own DIRECT_QUEUES[1]), to race the first."""
+    env = app_worker_env(redis_url, media_root)
+    proc = start_celery_worker(env, media_root / "worker2.log", "-n", "worker2@%h", "-Q", f"celery,{DIRECT_QUEUES[1]}")
+    yield proc
+    stop_worker(proc)
 
 
 @pytest.fixture(autouse=True)
@@ -150,3 +161,7 @@ def user(django_user_model):
 @pytest.fixture
 def other_user(django_user_model):
     return consenting_user(django_user_model, "bob", "pw-bob-123")
+
+
+def pytest_report_header(config):
+    return f"database: {'PostgreSQL (a throwaway server, tests/postgres.py)' if ON_POSTGRES else 'SQLite'}"

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import copy
 import html
-import os
 import re
 import subprocess
-import sys
 import time
 from pathlib import Path
 from urllib.parse import urljoin
@@ -21,6 +19,7 @@ import pytest
 import requests
 
 from indexing.instagram.emulator import EmulatorServer, PhotoLibrary, World
+from tests.workers import app_worker_env, start_celery_worker, stop_worker
 
 ROOT = Path(__file__).resolve().parents[1]
 FACES = ROOT.parent / "shared" / "faces"
@@ -97,50 +96,12 @@ def purge_queue(redis_url: str, queue: str) -> None:
 
 
 def start_worker(env: dict, log_path: Path, *extra: str) -> subprocess.Popen:
-    """A real Celery worker subprocess; returns once it is ready."""
-    log = open(log_path, "w")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "faceapp",
-            "worker",
-            "--pool",
-            "solo",
-            "--loglevel",
-            "INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "-Q",
-            env["INSTAGRAM_QUEUE"],
-            *extra,
-        ],
-        cwd=ROOT,
-        env={**os.environ, **env},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.time() + 60
-    while "ready" not in log_path.read_text():
-        if proc.poll() is not None or time.time() > deadline:
-            raise RuntimeError("the Celery worker did not start:\n" + log_path.read_text())
-        time.sleep(0.2)
-    return proc
+    """A real Celery worker on the crawl queue (env["INSTAGRAM_QUEUE"]); returns once it is ready."""
+    return start_celery_worker(env, log_path, "-Q", env["INSTAGRAM_QUEUE"], *extra)
 
 
 def worker_env(redis_url: str, media_root: Path, server: EmulatorServer, queue: str = QUEUE) -> dict:
-    from django.db import connection
-
-    return {
-        "REDIS_URL": redis_url,
-        "DATABASE_URL": f"sqlite:///{connection.settings_dict['NAME']}",
-        "MEDIA_ROOT": str(media_root),
-        "DJANGO_SETTINGS_MODULE": "faceapp.settings",
-        **instagram_env(server, queue),
-    }
+    return {**app_worker_env(redis_url, media_root), **instagram_env(server, queue)}
 
 
 @pytest.fixture(scope="session")
@@ -148,8 +109,7 @@ def instagram_worker(redis_url, media_root, emulator_server, django_db_setup):
     """A real worker on the crawl queue, with the emulator's URLs in its environment."""
     proc = start_worker(worker_env(redis_url, media_root, emulator_server), media_root / "instagram-worker.log")
     yield proc
-    proc.terminate()
-    proc.wait(timeout=30)
+    stop_worker(proc)
 
 
 def oauth_login(

@@ -67,6 +67,23 @@ def test_another_users_ids_answer_404(client, alices, other_user, route):
     assert tried, f"no method of {route.route} was tried"
 
 
+def test_a_moderator_is_refused_every_route_of_a_users_data_like_anyone(client, alices, django_user_model):
+    """Moderating happens in the admin only: on the app's own routes a moderator is just another user."""
+    from indexing.moderation.services import moderator_grant
+
+    moderator = django_user_model.objects.create_user("mod", password="pw-mod-123")
+    moderator_grant(moderator)
+    before, refused = _snapshot(alices["user"]), []
+    client.force_login(moderator)
+    for route in ROUTES_WITH_IDS:
+        for url, method in itertools.product(urls_for(route, alices), ("get", "post")):
+            status = getattr(client, method)(url).status_code
+            if status != 405:
+                assert status == 404, f"a moderator's {method.upper()} {url} answered {status}"
+                refused.append(url)
+    assert refused and _snapshot(alices["user"]) == before
+
+
 @pytest.mark.parametrize("route", [r for r in ROUTES if not r.params], ids=[r.route for r in ROUTES if not r.params])
 def test_pages_without_ids_show_another_user_nothing_of_the_first(client, alices, other_user, route):
     client.force_login(other_user)

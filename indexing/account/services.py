@@ -1,25 +1,23 @@
-"""A user's own account: consent to face indexing, export of their data, deletion of their data."""
+"""A user's own account: consent to face indexing and its withdrawal, erasure of their data (both walk
+the owned models of owned.py); the export is export.py."""
 
 from __future__ import annotations
 
-import json
 import logging
-import tempfile
-import zipfile
-from typing import IO, Callable
 
-from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
-from ..face_index import collection_delete
-from ..moderation.models import Report
-from ..photos.files import clean_file_name, files_delete, tree_delete
-from ..photos.models import Album, Face, Photo
-from ..photos.services import photos_enqueue, user_faces_delete
+from ..face_index import user_collections_delete
+from ..photos.files import files_delete, tree_delete
+from ..photos.models import Photo
+from ..photos.services import photos_enqueue
+from . import owned
+from .export import export_archive
 from .models import AccountSettings
 
 log = logging.getLogger(__name__)
+__all__ = ["export_archive"]  # the account page's export, kept reachable here
 
 # What the account page says before anyone switches face indexing on.
 FACE_INDEXING_NOTICE = (
@@ -51,118 +49,78 @@ def face_indexing_enable(user) -> None:
         transaction.on_commit(lambda: photos_enqueue(photo_ids))
 
 
+class FaceIndexingOff(Exception):
+    """Face indexing is off for this user: nothing may store a face template for them."""
+
+    def __init__(self):
+        super().__init__(
+            "Face indexing is off for this account, so faceapp stores no face of it. "
+            "Its owner can switch face indexing on at /account/."
+        )
+
+
+def face_indexing_required(user) -> None:
+    """Raise FaceIndexingOff unless the pipeline (or an API) may store face templates for this user now."""
+    if not indexing_allowed(user):
+        raise FaceIndexingOff()
+
+
 def face_indexing_disable(user) -> None:
-    """Withdraw consent: every face, crop and the engine collection go; the photos stay."""
+    """Withdraw consent: every face template goes (faces, crops, groups, every engine collection of the
+    user, the app's and the API-made ones, on both engines); the photos, people and albums stay.
+
+    Consent is switched off and committed first: from then on the pipeline's last check (photos/pipeline,
+    save_faces) refuses to write and undoes its engine write, so a photo being indexed leaves nothing.
+    """
+    _switch_off(user)
+    face_templates_delete(user)
+    log.info("face indexing switched off for user %s: every face template deleted", user.pk)
+
+
+def _switch_off(user) -> None:
     with transaction.atomic():
         row = AccountSettings.objects.select_for_update().get_or_create(user=user)[0]
         row.face_indexing_enabled, row.face_indexing_withdrawn_at = False, timezone.now()
         row.save()
-    user_faces_delete(user)
-    log.info("face indexing switched off for user %s: faces and collection deleted", user.pk)
 
 
-# Sections of the export's data.json beyond albums, photos and faces: name -> function(user) -> list.
-# The people work adds "people" here.
-EXPORT_SECTIONS: dict[str, Callable[[object], list]] = {"people": lambda user: []}
-
-
-def export_archive(user) -> IO[bytes]:
-    """A zip of the user's photos (originals) and data.json (albums, photos, faces with boxes, people).
-
-    Face templates (embeddings) are never exported. The file is temporary: read it, then close it.
-    """
-    photos = list(Photo.objects.visible_to(user).select_related("album").order_by("pk"))
-    out = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:  # photos are compressed already
-        entries = {}
-        for photo in photos:
-            entries[photo.pk] = f"photos/{photo.pk}-{clean_file_name(photo.file_name, portable=True)}"
-            try:
-                with photo.original.open("rb") as f:
-                    archive.writestr(entries[photo.pk], f.read())
-            except OSError:
-                log.warning("export of user %s: the original of photo %s is missing", user.pk, photo.pk)
-                entries[photo.pk] = None
-        data = _export_data(user, photos, entries)
-        archive.writestr("data.json", json.dumps(data, indent=2, ensure_ascii=False))
-    out.seek(0)
-    return out
-
-
-def _export_data(user, photos: list[Photo], entries: dict[int, str | None]) -> dict:
-    faces = Face.objects.visible_to(user).order_by("photo_id", "left", "pk")
-    row = AccountSettings.objects.filter(user=user).first()
-    data = {
-        "exported_at": timezone.now().isoformat(),
-        "user": {"username": user.get_username(), "date_joined": user.date_joined.isoformat()},
-        "face_indexing": {
-            "enabled": bool(row and row.face_indexing_enabled),
-            "consented_at": _iso(row and row.face_indexing_consented_at),
-        },
-        "albums": [
-            {"id": a.pk, "title": a.title, "source": a.source, "created_at": _iso(a.created_at)}
-            for a in Album.objects.filter(owner=user).order_by("pk")
-        ],
-        "photos": [
-            {
-                "id": p.pk,
-                "file": entries.get(p.pk),
-                "file_name": p.file_name,
-                "album_id": p.album_id,
-                "format": p.format,
-                "width": p.width,
-                "height": p.height,
-                "size_bytes": p.size_bytes,
-                "taken_at": _iso(p.taken_at),
-                "created_at": _iso(p.created_at),
-                "status": p.status,
-                "source_id": p.source_id,
-            }
-            for p in photos
-        ],
-        "faces": [
-            {"id": f.pk, "photo_id": f.photo_id, "box": f.box, "confidence": f.confidence, "quality": f.quality}
-            for f in faces
-        ],
-    }
-    for name, section in EXPORT_SECTIONS.items():
-        data[name] = section(user)
-    return data
-
-
-def _iso(value) -> str | None:
-    return value.isoformat() if value else None
+def face_templates_delete(user) -> None:
+    """Every face-derived row and file of the user (owned.FACE_DERIVED) and every engine collection."""
+    user_collections_delete(user)
+    crops = owned.owned_files(user, set(owned.FACE_DERIVED))
+    with transaction.atomic():
+        for link in owned.owner_links():
+            if link.label in owned.FACE_DERIVED:
+                link.rows_of(user).delete()
+        for key, empty in owned.FACE_DERIVED_FIELDS.items():
+            label, field = key.rsplit(".", 1)
+            for link in owned.owner_links():
+                if link.label == label:
+                    link.rows_of(user).update(**{field: empty})
+        transaction.on_commit(lambda: files_delete(crops))
+    tree_delete(f"faces/{user.pk}")
 
 
 def account_data_delete(user) -> None:
     """Delete everything faceapp holds for `user` except the login itself.
 
-    Photos and their files, faces and crops, albums, their reports, the engine collection and the
-    Instagram token. Face indexing goes back to off first, so no queued work indexes anything again.
+    Walks every owned model (owned.py): their rows go (photos, faces, albums, people, decisions, the undo
+    log, living albums, settings, reports made, crawls, API keys, tagging credentials and webhook
+    deliveries), kept rows are emptied (the Instagram tokens), every engine collection of the user goes
+    (both engines) and every file under their media prefixes. Consent is switched off and committed
+    first, so the pipeline writes nothing more for them (see face_indexing_disable).
     """
-    AccountSettings.objects.filter(user=user).update(face_indexing_enabled=False)
-    collection_delete(user)
-    files = [f.crop for f in Face.objects.filter(owner=user)]
-    for photo in Photo.objects.filter(owner=user):
-        files += [photo.original, photo.thumbnail]
+    _switch_off(user)
+    user_collections_delete(user)
+    files = owned.owned_files(user)
     with transaction.atomic():
-        Face.objects.filter(owner=user).delete()
-        Photo.objects.filter(owner=user).delete()
-        Album.objects.filter(owner=user).delete()
-        Report.objects.filter(reporter=user).delete()
-        AccountSettings.objects.filter(user=user).delete()
-        _social_tokens_delete(user)
+        for link in owned.owner_links():
+            if link.label in owned.KEPT_SCRUBBED:
+                link.rows_of(user).update(**owned.KEPT_SCRUBBED[link.label][0])
+            else:
+                link.rows_of(user).delete()
         transaction.on_commit(lambda: _files_delete(user, files))
     log.info("all data of user %s deleted", user.pk)
-
-
-def _social_tokens_delete(user) -> None:
-    """Forget the OAuth tokens (the link to the Instagram account stays, so logging in again works)."""
-    if not apps.is_installed("social_django"):
-        return
-    from social_django.models import UserSocialAuth
-
-    UserSocialAuth.objects.filter(user=user).update(extra_data={})
 
 
 def _files_delete(user, files) -> None:

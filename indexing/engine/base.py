@@ -44,11 +44,12 @@ class FaceEngine(ABC):
         external_image_id: str | None = None,
         max_faces: int = MAX_FACES_PER_IMAGE,
         quality_filter: str = "AUTO",
+        detection_attributes: list[str] | None = None,
     ) -> dict:
         """{FaceRecords: [{Face, FaceDetail}], UnindexedFaces: [{Reasons, FaceDetail}], FaceModelVersion}.
 
-        Faces are largest first; FaceDetail carries BoundingBox, Confidence and Quality
-        ({Brightness, Sharpness}).
+        Faces are largest first; FaceDetail carries BoundingBox, Confidence, Landmarks, Pose and
+        Quality ({Brightness, Sharpness}); detection_attributes ["ALL"] asks for every attribute.
         """
 
     @abstractmethod
@@ -66,10 +67,16 @@ class FaceEngine(ABC):
 
     @abstractmethod
     def search_faces_by_image(
-        self, collection_id: str, image_bytes: bytes, threshold: float = DEFAULT_THRESHOLD, max_faces: int = 4096
+        self,
+        collection_id: str,
+        image_bytes: bytes,
+        threshold: float = DEFAULT_THRESHOLD,
+        max_faces: int = 4096,
+        quality_filter: str = "NONE",
     ) -> dict:
         """Rekognition's answer for the largest face: {SearchedFaceBoundingBox,
-        SearchedFaceConfidence, FaceMatches, FaceModelVersion}; InvalidParameter if no face."""
+        SearchedFaceConfidence, FaceMatches, FaceModelVersion}; InvalidParameter if no face, or if
+        the largest face does not pass quality_filter."""
 
     @abstractmethod
     def search_every_face_by_image(
@@ -82,9 +89,23 @@ class FaceEngine(ABC):
     def delete_faces(self, collection_id: str, face_ids: list[str]) -> dict:
         """{DeletedFaces, UnsuccessfulFaceDeletions}."""
 
-    def detect_faces(self, image_bytes: bytes) -> dict:
-        """Rekognition's DetectFaces: {FaceDetails: [FaceDetail]} largest first, no collection involved."""
+    def detect_faces(self, image_bytes: bytes, attributes: list[str] | None = None) -> dict:
+        """Rekognition's DetectFaces: {FaceDetails: [FaceDetail]} largest first, no collection involved.
+        attributes ["ALL"] asks for every attribute (["DEFAULT"] or None: the default ones)."""
         raise NotImplementedError
+
+    def compare_faces(
+        self,
+        source_bytes: bytes,
+        target_bytes: bytes,
+        similarity_threshold: float = DEFAULT_THRESHOLD,
+        quality_filter: str = "NONE",
+    ) -> dict:
+        """Rekognition's CompareFaces: the largest face of the source against each face of the
+        target: {SourceImageFace: {BoundingBox, Confidence}, FaceMatches: [{Similarity, Face:
+        ComparedFace}] highest first, UnmatchedFaces: [ComparedFace]}; InvalidParameter when either
+        image has no face (that passes quality_filter)."""
+        raise NotImplementedError("compare_faces")
 
     def ensure_collection(self, collection_id: str) -> None:
         """Create the collection unless it exists."""

@@ -137,3 +137,23 @@ def jpeg_bytes(image: Image.Image, quality: int, optimize: bool = False) -> byte
     out = io.BytesIO()
     image.save(out, "JPEG", quality=quality, optimize=optimize)
     return out.getvalue()
+
+
+def refuse_costly_decode(data: bytes, max_pixels: int) -> None:
+    """Refuse, from the header alone, an image whose decode would cost more than `max_pixels` pixels.
+
+    JPEGs count at 1/64 of their size (load_image decodes large ones at 1/8 scale, draft mode); other
+    formats count in full, since they are decoded whole before they can be shrunk. What is not an image
+    is left for load_image to refuse with its own message.
+    """
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            fmt, (w, h) = im.format, im.size
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError):
+        return
+    cost = w * h / 64 if fmt == "JPEG" else w * h
+    if cost > max_pixels:
+        raise ImageTooLarge(
+            f"The picture is {w}x{h} ({w * h / 1e6:.0f} megapixels) in {fmt}: too costly to search. "
+            "Send a smaller picture or a JPEG."
+        )

@@ -1,42 +1,41 @@
 """The local face engine: models run in this process, embeddings kept in an EmbeddingStore.
 
-Search is exact: one matrix product over the whole collection, from a per-process cache that
-is reloaded when the collection's version changes (another process indexed or deleted faces).
+Search goes through a FaceIndex (search_index.py): approximate candidates from an HNSW file
+shared by the processes of the machine, re-ranked with the faces' float32 embeddings, plus the
+faces added since that file, searched exactly; each process catches up with the collection's
+change feed, never reloading the whole collection. Small collections are searched exactly.
 """
 
 from __future__ import annotations
 
+import copy
 import re
-import threading
 import uuid
 
 import numpy as np
 
 from . import images
 from .base import DEFAULT_THRESHOLD, MAX_FACES_PER_IMAGE, FaceEngine
+from .compare import LocalCompare
+from .details import box_dict, check_quality_filter, face_detail, reasons, wants_all
 from .errors import InvalidParameter, ResourceNotFound, Validation
 from .local_users import LocalUsers
 from .models import DetectedFace, load_model, model_version
 from .paging import decode_token, encode_token
+from .search_index import DELTA_LIMIT, EXACT_BELOW, FaceIndex
 from .store import EmbeddingStore, StoredFace
 
 COLLECTION_ID = re.compile(r"^[a-zA-Z0-9_.\-]{1,255}$")
 EXTERNAL_IMAGE_ID = re.compile(r"^[a-zA-Z0-9_.\-:]{1,255}$")
-QUALITY_FILTERS = ("NONE", "AUTO", "LOW", "MEDIUM", "HIGH")
-# Faces below this quality are filtered by LOW / MEDIUM / HIGH (AUTO uses the model's reasons).
-QUALITY_FLOORS = {"LOW": 10.0, "MEDIUM": 30.0, "HIGH": 60.0}
+NO_FACE = "There are no faces in the image. Should be at least 1."  # Rekognition's words
 
 
-def box_dict(box: tuple[float, float, float, float]) -> dict:
-    left, top, width, height = box
-    return {"Width": float(width), "Height": float(height), "Left": float(left), "Top": float(top)}
-
-
-class LocalEngine(LocalUsers, FaceEngine):
+class LocalEngine(LocalCompare, LocalUsers, FaceEngine):
     """Rekognition's collection operations on a local model.
 
     `model` is 'arcface' or 'dlib'; each collection records the model that indexed it and
-    refuses to mix with another.
+    refuses to mix with another. `index_dir` holds the search index files that the processes of
+    one machine share (None: a private temporary directory, for an engine used alone).
     """
 
     def __init__(
@@ -49,6 +48,9 @@ class LocalEngine(LocalUsers, FaceEngine):
         max_pixels: int = images.MAX_PIXELS,
         max_bytes: int = images.MAX_BYTES,
         small_faces: bool = True,
+        index_dir: str | None = None,
+        exact_below: int = EXACT_BELOW,
+        delta_limit: int = DELTA_LIMIT,
     ):
         self.store = store
         self.model_name = model
@@ -57,12 +59,20 @@ class LocalEngine(LocalUsers, FaceEngine):
         self.version = model_version(model)
         self.region, self.account = region, account
         self.max_pixels, self.max_bytes = max_pixels, max_bytes
-        self._cache: dict[str, tuple[int, list[str], np.ndarray]] = {}
-        self._lock = threading.Lock()
+        self.index = FaceIndex(store, index_dir, exact_below=exact_below, delta_limit=delta_limit)
 
     @property
     def model(self):
         return load_model(self.model_name, self.model_dir, self.small_faces)
+
+    def for_region(self, region: str) -> LocalEngine:
+        """This engine answering ARNs of `region` (the API's: the region that signed the request);
+        the store, models and caches are shared."""
+        if region == self.region:
+            return self
+        other = copy.copy(self)
+        other.region = region
+        return other
 
     # collections
     def _arn(self, collection_id: str) -> str:
@@ -89,7 +99,7 @@ class LocalEngine(LocalUsers, FaceEngine):
         _check_collection_id(collection_id)
         if not self.store.delete_collection(collection_id):
             raise ResourceNotFound(f"The collection id: {collection_id} does not exist")
-        self._cache.pop(collection_id, None)
+        self.index.forget(collection_id)
         return {"StatusCode": 200}
 
     def list_collections(self, next_token=None, max_results=1000):
@@ -115,33 +125,42 @@ class LocalEngine(LocalUsers, FaceEngine):
         }
 
     # faces
-    def detect(self, image_bytes: bytes) -> list[DetectedFace]:
-        """Every face of the image, largest first (no collection involved)."""
+    def detect(self, image_bytes: bytes, all_attributes: bool = False) -> list[DetectedFace]:
+        """Every face of the image, largest first (no collection involved); with every landmark
+        type when `all_attributes`."""
         loaded = images.load_image(image_bytes, max_pixels=self.max_pixels, max_bytes=self.max_bytes)
-        return self.model.analyze(loaded.image, max_faces=MAX_FACES_PER_IMAGE)
+        faces = self.model.analyze(loaded.image, max_faces=MAX_FACES_PER_IMAGE)
+        if all_attributes and faces:
+            self.model.add_landmarks(loaded.image, faces)
+        return faces
 
-    def detect_faces(self, image_bytes):
-        return {"FaceDetails": [_face_detail(face) for face in self.detect(image_bytes)]}
+    def detect_faces(self, image_bytes, attributes=None):
+        return {"FaceDetails": [face_detail(face) for face in self.detect(image_bytes, wants_all(attributes))]}
 
     def index_faces(
-        self, collection_id, image_bytes, external_image_id=None, max_faces=MAX_FACES_PER_IMAGE, quality_filter="AUTO"
+        self,
+        collection_id,
+        image_bytes,
+        external_image_id=None,
+        max_faces=MAX_FACES_PER_IMAGE,
+        quality_filter="AUTO",
+        detection_attributes=None,
     ):
         self._collection(collection_id)
         if external_image_id is not None and not EXTERNAL_IMAGE_ID.match(external_image_id):
             raise Validation("ExternalImageId must match [a-zA-Z0-9_.\\-:]+ (1-255 characters)")
-        if quality_filter not in QUALITY_FILTERS:
-            raise Validation(f"QualityFilter must be one of {', '.join(QUALITY_FILTERS)}")
+        check_quality_filter(quality_filter)
         if max_faces < 1:
             raise Validation("MaxFaces must be at least 1")
-        faces = self.detect(image_bytes)
+        faces = self.detect(image_bytes, wants_all(detection_attributes))
         image_id = str(uuid.uuid4())
         records, unindexed, stored = [], [], []
         for face in faces:
-            reasons = _reasons(face, quality_filter)
-            if not reasons and len(records) >= max_faces:
-                reasons = ["EXCEEDS_MAX_FACES"]
-            if reasons:
-                unindexed.append({"Reasons": reasons, "FaceDetail": _face_detail(face)})
+            why = reasons(face, quality_filter)
+            if not why and len(records) >= max_faces:
+                why = ["EXCEEDS_MAX_FACES"]
+            if why:
+                unindexed.append({"Reasons": why, "FaceDetail": face_detail(face)})
                 continue
             s = StoredFace(
                 str(uuid.uuid4()),
@@ -152,12 +171,12 @@ class LocalEngine(LocalUsers, FaceEngine):
                 face.embedding.astype(np.float32),
             )
             stored.append(s)
-            records.append({"Face": self._face(s), "FaceDetail": _face_detail(face)})
+            records.append({"Face": self._face(s), "FaceDetail": face_detail(face)})
         if stored:
             self.store.add_faces(collection_id, stored)
         return {"FaceRecords": records, "UnindexedFaces": unindexed, "FaceModelVersion": self.version}
 
-    def _face(self, s: StoredFace) -> dict:
+    def _face(self, s: StoredFace, user_id: str | None = None) -> dict:
         face = {
             "FaceId": s.face_id,
             "BoundingBox": s.box,
@@ -167,13 +186,20 @@ class LocalEngine(LocalUsers, FaceEngine):
         }
         if s.external_image_id:
             face["ExternalImageId"] = s.external_image_id
+        if user_id:
+            face["UserId"] = user_id
         return face
+
+    def faces_of(self, collection_id: str, stored: list[StoredFace]) -> list[dict]:
+        """Rekognition's Face of each stored face, with the UserId of those associated to a user."""
+        owners = self.users.face_users(collection_id, [s.face_id for s in stored]) if stored else {}
+        return [self._face(s, owners.get(s.face_id)) for s in stored]
 
     def list_faces(self, collection_id, next_token=None, max_results=1000):
         self._collection(collection_id)
         limit = _limit(max_results)
         faces = self.store.list_faces(collection_id, decode_token(next_token), limit + 1)
-        answer = {"Faces": [self._face(f) for f in faces[:limit]], "FaceModelVersion": self.version}
+        answer = {"Faces": self.faces_of(collection_id, faces[:limit]), "FaceModelVersion": self.version}
         if len(faces) > limit:
             answer["NextToken"] = encode_token(faces[limit - 1].face_id)
         return answer
@@ -190,15 +216,14 @@ class LocalEngine(LocalUsers, FaceEngine):
         }
 
     # search
-    def _vectors(self, collection_id: str) -> tuple[list[str], np.ndarray]:
+    def _nearest(self, collection_id: str, query: np.ndarray, k: int):
+        """(face ids, float32 vectors, {face id: stored face fetched on the way}) of the k nearest."""
         info = self._collection(collection_id)
-        cached = self._cache.get(collection_id)
-        if cached and cached[0] == info.version:
-            return cached[1], cached[2]
-        with self._lock:
-            ids, matrix = self.store.load_vectors(collection_id)
-            self._cache[collection_id] = (info.version, ids, matrix)
-        return ids, matrix
+        index = self.index.collection(info)
+        with index.lock:
+            found = index.nearest(query, k, lambda ids: self.store.get_faces(collection_id, ids))
+        vectors = np.stack([v for _, v, _ in found]) if found else np.zeros((0, len(query)), np.float32)
+        return [i for i, _, _ in found], vectors, {i: s for i, _, s in found if s is not None}
 
     def _matches(
         self, collection_id: str, query: np.ndarray, threshold: float, max_faces: int, exclude: str | None = None
@@ -207,15 +232,21 @@ class LocalEngine(LocalUsers, FaceEngine):
             raise Validation("FaceMatchThreshold must be between 0 and 100")
         if not 1 <= max_faces <= 4096:
             raise Validation("MaxFaces must be between 1 and 4096")
-        ids, matrix = self._vectors(collection_id)
-        if not ids:
-            return []
-        sims = self.model.similarity(query, matrix)
+        k = min(max_faces + 1, 64)
+        while True:  # until the k-th nearest is below the threshold, or k covers what is asked
+            ids, vectors, stored = self._nearest(collection_id, query, k)
+            sims = self.model.similarity(query, vectors)
+            if len(ids) < k or sims[-1] < threshold or k > max_faces:
+                break
+            k = min(4 * k, max_faces + 1)
         keep = np.flatnonzero(sims >= threshold)
         keep = keep[np.argsort(-sims[keep], kind="stable")]
         chosen = [(ids[i], float(sims[i])) for i in keep if ids[i] != exclude][:max_faces]
-        stored = {f.face_id: f for f in self.store.get_faces(collection_id, [i for i, _ in chosen])}
-        return [{"Similarity": round(sim, 4), "Face": self._face(stored[i])} for i, sim in chosen if i in stored]
+        missing = [i for i, _ in chosen if i not in stored]
+        stored.update({f.face_id: f for f in self.store.get_faces(collection_id, missing)} if missing else {})
+        found = [stored[i] for i, _ in chosen if i in stored]
+        faces = {f["FaceId"]: f for f in self.faces_of(collection_id, found)}
+        return [{"Similarity": round(sim, 4), "Face": faces[i]} for i, sim in chosen if i in faces]
 
     def search_faces(self, collection_id, face_id, threshold=DEFAULT_THRESHOLD, max_faces=4096):
         self._collection(collection_id)
@@ -237,40 +268,23 @@ class LocalEngine(LocalUsers, FaceEngine):
             for face in self.detect(image_bytes)
         ]
 
-    def search_faces_by_image(self, collection_id, image_bytes, threshold=DEFAULT_THRESHOLD, max_faces=4096):
+    def search_faces_by_image(
+        self, collection_id, image_bytes, threshold=DEFAULT_THRESHOLD, max_faces=4096, quality_filter="NONE"
+    ):
         self._collection(collection_id)
+        check_quality_filter(quality_filter)
         faces = self.detect(image_bytes)
         if not faces:
-            raise InvalidParameter("There are no faces in the image.")
-        face = faces[0]
+            raise InvalidParameter(NO_FACE)
+        face = faces[0]  # the largest face, as Rekognition; the filter applies to it
+        if reasons(face, quality_filter):
+            raise InvalidParameter(f"The largest face of the image does not pass QualityFilter {quality_filter}.")
         return {
             "SearchedFaceBoundingBox": box_dict(face.box),
             "SearchedFaceConfidence": face.confidence,
             "FaceMatches": self._matches(collection_id, face.embedding, threshold, max_faces),
             "FaceModelVersion": self.version,
         }
-
-
-def _reasons(face: DetectedFace, quality_filter: str) -> list[str]:
-    if quality_filter == "NONE":
-        return []
-    if quality_filter == "AUTO":
-        return list(face.unusable_reasons)
-    return list(face.unusable_reasons) or (
-        ["LOW_FACE_QUALITY"] if face.quality < QUALITY_FLOORS[quality_filter] else []
-    )
-
-
-def _face_detail(face: DetectedFace) -> dict:
-    return {
-        "BoundingBox": box_dict(face.box),
-        "Confidence": face.confidence,
-        "Landmarks": [
-            {"Type": t, "X": x, "Y": y}
-            for t, (x, y) in zip(("eyeLeft", "eyeRight", "nose", "mouthLeft", "mouthRight"), face.landmarks)
-        ],
-        "Quality": {"Sharpness": face.quality},
-    }
 
 
 def _check_collection_id(collection_id: str) -> None:

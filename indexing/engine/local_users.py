@@ -11,6 +11,7 @@ import re
 import numpy as np
 
 from .base import DEFAULT_ASSOCIATE_THRESHOLD, DEFAULT_USER_MATCH_THRESHOLD, MAX_FACES_PER_USER, FaceEngine
+from .details import check_quality_filter, face_detail, reasons
 from .errors import Conflict, InvalidParameter, ResourceNotFound, ServiceQuotaExceeded, Validation
 from .paging import decode_token, encode_token
 from .store import StoredUser, UserStore
@@ -152,13 +153,13 @@ class LocalUsers(FaceEngine):
         _check_threshold(threshold)
         _user_limit(max_users, "MaxUsers")
         owners = self.users.face_users(collection_id)
-        ids, matrix = self._vectors(collection_id)
-        rows = [i for i, face_id in enumerate(ids) if owners.get(face_id) not in (None, exclude_user)]
+        faces = self._faces(collection_id, [f for f, u in owners.items() if u != exclude_user])
         best: dict[str, float] = {}
-        if rows and len(queries):
-            sims = np.max([self.model.similarity(q, matrix[rows]) for q in queries], axis=0)
-            for row, sim in zip(rows, sims):
-                user_id = owners[ids[row]]
+        if faces and len(queries):
+            matrix = np.stack([f.embedding for f in faces])
+            sims = np.max([self.model.similarity(q, matrix) for q in queries], axis=0)
+            for face, sim in zip(faces, sims):
+                user_id = owners[face.face_id]
                 best[user_id] = max(best.get(user_id, 0.0), float(sim))
         ranked = sorted(((s, u) for u, s in best.items() if s >= threshold), key=lambda p: (-p[0], p[1]))
         return [
@@ -201,20 +202,19 @@ class LocalUsers(FaceEngine):
         max_users=MAX_USER_RESULTS,
         quality_filter="NONE",
     ):
-        from .local import QUALITY_FILTERS, _face_detail, _reasons  # local.py imports this module
-
         self._collection(collection_id)
-        if quality_filter not in QUALITY_FILTERS:
-            raise Validation(f"QualityFilter must be one of {', '.join(QUALITY_FILTERS)}")
+        check_quality_filter(quality_filter)
         faces = self.detect(image_bytes)
-        usable = [f for f in faces if not _reasons(f, quality_filter)]
+        usable = [f for f in faces if not reasons(f, quality_filter)]
         if not usable:
             raise InvalidParameter(
-                "There are no faces in the image." if not faces else "No face of the image passes the quality filter."
+                "There are no faces in the image. Should be at least 1."
+                if not faces
+                else "No face of the image passes the quality filter."
             )
         searched = usable[0]
         unsearched = [
-            {"FaceDetails": _face_detail(f), "Reasons": _reasons(f, quality_filter) or ["FACE_NOT_LARGEST"]}
+            {"FaceDetails": face_detail(f), "Reasons": reasons(f, quality_filter) or ["FACE_NOT_LARGEST"]}
             for f in faces
             if f is not searched
         ]
@@ -223,15 +223,23 @@ class LocalUsers(FaceEngine):
                 collection_id, np.stack([searched.embedding]), user_match_threshold, max_users
             ),
             "FaceModelVersion": self.version,
-            "SearchedFace": {"FaceDetail": _face_detail(searched)},
+            "SearchedFace": {"FaceDetail": face_detail(searched)},
             "UnsearchedFaces": unsearched,
         }
 
+    def _faces(self, collection_id: str, face_ids: list[str], chunk: int = 10_000) -> list:
+        """store.get_faces in chunks (a database bounds the parameters of one query)."""
+        return [
+            f
+            for i in range(0, len(face_ids), chunk)
+            for f in self.store.get_faces(collection_id, face_ids[i : i + chunk])
+        ]
+
     def face_similarities(self, collection_id, face_ids, threshold):
-        ids, matrix = self._vectors(collection_id)
-        row_of = {face_id: i for i, face_id in enumerate(ids)}
-        wanted = [f for f in dict.fromkeys(face_ids) if f in row_of]
-        sub = matrix[[row_of[f] for f in wanted]] if wanted else matrix[:0]
+        self._collection(collection_id)
+        faces = self._faces(collection_id, list(dict.fromkeys(face_ids)))
+        wanted = [f.face_id for f in faces]
+        sub = np.stack([f.embedding for f in faces]) if faces else np.zeros((0, 0), np.float32)
         answer = {}
         for i, face_id in enumerate(wanted):
             sims = self.model.similarity(sub[i], sub)

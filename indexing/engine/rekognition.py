@@ -160,13 +160,29 @@ class RekognitionEngine(FaceEngine):
         return answer
 
     # faces
-    def detect_faces(self, image_bytes):
-        answer = self._call("detect_faces", Image=self._image(image_bytes))
+    def detect_faces(self, image_bytes, attributes=None):
+        extra = {"Attributes": list(attributes)} if attributes else {}
+        answer = self._call("detect_faces", Image=self._image(image_bytes), **extra)
         answer["FaceDetails"].sort(key=lambda d: -_area(d["BoundingBox"]))
         return answer
 
+    def compare_faces(self, source_bytes, target_bytes, similarity_threshold=DEFAULT_THRESHOLD, quality_filter="NONE"):
+        return self._call(
+            "compare_faces",
+            SourceImage=self._image(source_bytes),
+            TargetImage=self._image(target_bytes),
+            SimilarityThreshold=similarity_threshold,
+            QualityFilter=quality_filter,
+        )
+
     def index_faces(
-        self, collection_id, image_bytes, external_image_id=None, max_faces=MAX_FACES_PER_IMAGE, quality_filter="AUTO"
+        self,
+        collection_id,
+        image_bytes,
+        external_image_id=None,
+        max_faces=MAX_FACES_PER_IMAGE,
+        quality_filter="AUTO",
+        detection_attributes=None,
     ):
         params = {
             "CollectionId": collection_id,
@@ -174,6 +190,8 @@ class RekognitionEngine(FaceEngine):
             "MaxFaces": max_faces,
             "QualityFilter": quality_filter,
         }
+        if detection_attributes:
+            params["DetectionAttributes"] = list(detection_attributes)
         if external_image_id:
             params["ExternalImageId"] = sanitize_external_image_id(external_image_id)
         answer = self._call("index_faces", **params)
@@ -192,16 +210,20 @@ class RekognitionEngine(FaceEngine):
             "search_faces", CollectionId=collection_id, FaceId=face_id, FaceMatchThreshold=threshold, MaxFaces=max_faces
         )
 
-    def search_faces_by_image(self, collection_id, image_bytes, threshold=DEFAULT_THRESHOLD, max_faces=4096):
-        return self._search_image(collection_id, self._image(image_bytes)["Bytes"], threshold, max_faces)
+    def search_faces_by_image(
+        self, collection_id, image_bytes, threshold=DEFAULT_THRESHOLD, max_faces=4096, quality_filter="NONE"
+    ):
+        sendable = self._image(image_bytes)["Bytes"]
+        return self._search_image(collection_id, sendable, threshold, max_faces, quality_filter)
 
-    def _search_image(self, collection_id, sendable: bytes, threshold, max_faces) -> dict:
+    def _search_image(self, collection_id, sendable: bytes, threshold, max_faces, quality_filter="NONE") -> dict:
         return self._call(
             "search_faces_by_image",
             CollectionId=collection_id,
             Image={"Bytes": sendable},
             FaceMatchThreshold=threshold,
             MaxFaces=max_faces,
+            QualityFilter=quality_filter,
         )
 
     def search_every_face_by_image(self, collection_id, image_bytes, threshold=DEFAULT_THRESHOLD, max_faces=4096):

@@ -7,6 +7,7 @@ engine used alone and for benchmarks). The app's database store lives outside th
 
 from __future__ import annotations
 
+import bisect
 import threading
 import time
 from abc import ABC, abstractmethod
@@ -34,7 +35,40 @@ class CollectionInfo:
     model: str
     created: float  # epoch seconds
     face_count: int
-    version: int  # changes whenever the collection's faces change
+    version: int  # the collection's change sequence: +1 per face added or deleted (see changes_since)
+
+
+@dataclass
+class Changes:
+    """What happened to a collection after a sequence number (`EmbeddingStore.changes_since`).
+
+    Every face added gets the next sequence number of its collection, every deletion too (a
+    tombstone); the collection's version is the last number given.
+    """
+
+    seqs: np.ndarray  # int64, ascending: the numbers of the faces added (and still there)
+    face_ids: list[str]
+    vectors: np.ndarray  # (len(seqs), dim) float32
+    removed: dict[str, int]  # face id -> the number it was added with, for each face deleted
+    seq: int  # the number these changes reach: ask again from there
+    more: bool = False  # the limit cut the answer short: ask again from `seq`
+
+
+def changes(added: list[tuple[int, str, np.ndarray]], removed: dict[str, int], seq: int, more: bool) -> Changes:
+    vectors = (
+        np.stack([v for _, _, v in added]).astype(np.float32, copy=False) if added else np.zeros((0, 0), np.float32)
+    )
+    return Changes(np.array([s for s, _, _ in added], np.int64), [i for _, i, _ in added], vectors, removed, seq, more)
+
+
+def cut(adds: list, tombs: list, limit: int | None) -> tuple[list, list, int | None]:
+    """Both lists (ascending by their first item, each at most `limit` long) cut where neither can
+    miss an event: at the last number of a list that reached the limit. Returns the cut too."""
+    full = [lst[-1][0] for lst in (adds, tombs) if limit is not None and len(lst) >= limit]
+    if not full:
+        return adds, tombs, None
+    upto = min(full)
+    return [a for a in adds if a[0] <= upto], [t for t in tombs if t[0] <= upto], upto
 
 
 class EmbeddingStore(ABC):
@@ -70,6 +104,10 @@ class EmbeddingStore(ABC):
     def load_vectors(self, collection_id: str) -> tuple[list[str], np.ndarray]:
         """Every face id of the collection and its embeddings as one (n, dim) float32 matrix."""
 
+    @abstractmethod
+    def changes_since(self, collection_id: str, seq: int, limit: int | None = None) -> Changes:
+        """The faces added and deleted after `seq` (at most `limit` of each; `more` says to ask again)."""
+
     @property
     def users(self) -> UserStore:
         """The users of this store's collections (Rekognition's user operations)."""
@@ -80,6 +118,13 @@ class EmbeddingStore(ABC):
 class _MemoryCollection:
     info: CollectionInfo
     faces: dict[str, StoredFace] = field(default_factory=dict)
+    seq_of: dict[str, int] = field(default_factory=dict)  # face id -> its sequence number
+    added: list[tuple[int, str]] = field(default_factory=list)  # (seq, face id), ascending
+    tombs: list[tuple[int, str, int]] = field(default_factory=list)  # (seq, face id, its added seq)
+
+    def next_seq(self) -> int:
+        self.info.version += 1
+        return self.info.version
 
 
 class MemoryStore(EmbeddingStore):
@@ -119,8 +164,12 @@ class MemoryStore(EmbeddingStore):
         with self._lock:
             c = self._get(collection_id)
             for f in faces:
+                if f.face_id in c.faces:  # replaced: the old one is deleted
+                    c.tombs.append((c.next_seq(), f.face_id, c.seq_of[f.face_id]))
                 c.faces[f.face_id] = f
-            self._touch(c)
+                c.seq_of[f.face_id] = c.next_seq()
+                c.added.append((c.info.version, f.face_id))
+            c.info.face_count = len(c.faces)
 
     def list_faces(self, collection_id, after, limit):
         c = self._get(collection_id)
@@ -134,8 +183,10 @@ class MemoryStore(EmbeddingStore):
     def delete_faces(self, collection_id, face_ids):
         with self._lock:
             c = self._get(collection_id)
-            gone = [i for i in face_ids if c.faces.pop(i, None) is not None]
-            self._touch(c)
+            gone = [i for i in dict.fromkeys(face_ids) if c.faces.pop(i, None) is not None]
+            for i in gone:
+                c.tombs.append((c.next_seq(), i, c.seq_of.pop(i)))
+            c.info.face_count = len(c.faces)
             return gone
 
     def load_vectors(self, collection_id):
@@ -145,14 +196,20 @@ class MemoryStore(EmbeddingStore):
             return [], np.zeros((0, 0), np.float32)
         return ids, np.stack([c.faces[i].embedding for i in ids]).astype(np.float32, copy=False)
 
+    def changes_since(self, collection_id, seq, limit=None):
+        with self._lock:
+            c = self._get(collection_id)
+            start = bisect.bisect_right(c.added, (seq, "\uffff"))
+            adds = [(s, i) for s, i in c.added[start:] if c.seq_of.get(i) == s]
+            tombs = c.tombs[bisect.bisect_right(c.tombs, (seq, "\uffff", 0)) :]
+            adds, tombs = (adds[:limit], tombs[:limit]) if limit is not None else (adds, tombs)
+            adds, tombs, upto = cut(adds, tombs, limit)
+            added = [(s, i, c.faces[i].embedding) for s, i in adds]
+            return changes(added, {i: s for _, i, s in tombs}, upto or c.info.version, upto is not None)
+
     @cached_property
     def users(self) -> MemoryUserStore:
         return MemoryUserStore(self)
-
-    @staticmethod
-    def _touch(c: _MemoryCollection) -> None:
-        c.info.version += 1
-        c.info.face_count = len(c.faces)
 
 
 @dataclass

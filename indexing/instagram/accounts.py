@@ -22,6 +22,9 @@ def instagram_configured() -> bool:
 
 
 def token_for(user) -> str | None:
+    """The user's Instagram token (opened from its sealed form, indexing/sealed.py); none for a banned user."""
+    if not user.is_active:
+        return None
     social = UserSocialAuth.objects.filter(user=user, provider=PROVIDER).order_by("-modified").first()
     token = social.extra_data.get("access_token") if social else None
     return token if isinstance(token, str) and token else None
@@ -41,7 +44,7 @@ def refresh_tokens() -> dict[str, int]:
     Tokens Instagram refuses mark their account as needing a new login; outages are tried next time.
     """
     strategy, counts = load_strategy(), {"refreshed": 0, "refused": 0, "unavailable": 0}
-    for social in UserSocialAuth.objects.filter(provider=PROVIDER).select_related("user"):
+    for social in UserSocialAuth.objects.filter(provider=PROVIDER, user__is_active=True).select_related("user"):
         left = social.expiration_timedelta()
         if left is not None and left <= timedelta(0):
             counts["refused"] += 1

@@ -2,6 +2,7 @@
 media items; the OAuth token is never shown."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -67,6 +68,8 @@ class InstagramCrawlAdmin(admin.ModelAdmin):
         return [path("<int:crawl_id>/progress/", view, name="indexing_instagramcrawl_progress"), *super().get_urls()]
 
     def progress_json(self, request, crawl_id: int):
+        if not self.has_view_permission(request):  # admin_view only checks is_staff
+            raise PermissionDenied
         return JsonResponse(crawl_progress(get_object_or_404(InstagramCrawl, pk=crawl_id)))
 
 

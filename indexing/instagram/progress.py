@@ -25,7 +25,7 @@ def crawl_progress(crawl: InstagramCrawl) -> dict:
         indexed=Count("pk", filter=Q(status=Status.DONE, photo__status=Photo.Status.INDEXED)),
         unindexable=Count("pk", filter=Q(status=Status.DONE, photo__status=Photo.Status.FAILED)),
     )
-    faces = Face.objects.filter(photo__instagram_media__crawl=crawl).distinct().count()
+    faces = Face.objects.visible_to(crawl.owner).filter(photo__instagram_media__crawl=crawl).distinct().count()
     done = counts["media"] - counts["pending"]
     walked = crawl.state not in (
         InstagramCrawl.State.QUEUED,
@@ -62,7 +62,7 @@ def crawl_progress(crawl: InstagramCrawl) -> dict:
 
 def recent_faces(crawl: InstagramCrawl, limit: int = 24) -> list[dict]:
     """The last faces this crawl found, newest first, with the owner-checked URLs of their crop and matches."""
-    faces = Face.objects.filter(owner=crawl.owner, photo__instagram_media__crawl=crawl).order_by("-pk")[:limit]
+    faces = Face.objects.visible_to(crawl.owner).filter(photo__instagram_media__crawl=crawl).order_by("-pk")[:limit]
     return [
         {"id": f.pk, "crop": reverse("face_crop", args=[f.pk]), "matches": reverse("face_matches", args=[f.pk])}
         for f in faces

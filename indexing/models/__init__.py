@@ -9,7 +9,7 @@ from ..people.models import FaceCluster, FaceDecision, LivingAlbum, PeopleEvent,
 from ..photos.models import Album, Face, Photo, _crop_path, _original_path, _thumbnail_path
 from ..rekognition_api.models import ApiAccessKey
 from ..tagging.models import TaggingCredential, WebhookDelivery
-from .engine_store import EngineCollection, EngineFace, EngineUser, EngineUserFace
+from .engine_store import EngineCollection, EngineFace, EngineFaceTombstone, EngineUser, EngineUserFace
 
 __all__ = [
     "AccountSettings",
@@ -17,6 +17,7 @@ __all__ = [
     "ApiAccessKey",
     "EngineCollection",
     "EngineFace",
+    "EngineFaceTombstone",
     "EngineUser",
     "EngineUserFace",
     "Face",

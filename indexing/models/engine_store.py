@@ -29,9 +29,25 @@ class EngineFace(models.Model):
     confidence = models.FloatField()
     model = models.CharField(max_length=64)
     embedding = models.BinaryField()
+    seq = models.PositiveBigIntegerField(default=0, help_text="Its collection's change sequence when added")
+
+    class Meta:
+        indexes = [models.Index(fields=["collection", "seq"], name="engine_face_seq")]
 
     def __str__(self):
         return self.face_id
+
+
+class EngineFaceTombstone(models.Model):
+    """A face deleted from a local engine collection, in the change feed (EngineCollection.version)."""
+
+    collection = models.ForeignKey(EngineCollection, on_delete=models.CASCADE, related_name="tombstones")
+    face_id = models.CharField(max_length=64)
+    face_seq = models.PositiveBigIntegerField(help_text="The sequence number the face was added with")
+    seq = models.PositiveBigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["collection", "seq"], name="engine_tombstone_seq")]
 
 
 class EngineUser(models.Model):

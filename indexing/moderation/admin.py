@@ -13,6 +13,7 @@ from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
 
 from ..photos.models import Face, Photo
 from . import services as moderation
@@ -20,6 +21,20 @@ from .admin_base import ReadOnlyMixin, admin_link, count_of, face_image, photo_i
 from .models import ModerationAction, Report
 
 User = get_user_model()
+# Everything a moderator sees of a user, read-only: they ban and lift bans through the recorded actions.
+MODERATOR_READONLY_USER_FIELDS = [
+    "username",
+    "first_name",
+    "last_name",
+    "email",
+    "is_active",
+    "is_staff",
+    "is_superuser",
+    "groups",
+    "user_permissions",
+    "last_login",
+    "date_joined",
+]
 
 
 # Users ---------------------------------------------------------------------------------------------
@@ -68,27 +83,28 @@ class FaceappUserAdmin(UserAdmin):
         return user.n_faces or 0
 
     def has_change_permission(self, request, obj=None):
-        """Moderators change ordinary users only (no one else's password, staff flag or permissions)."""
+        """Moderators may open a user and run the ban actions; the form itself is read-only for them
+        (get_readonly_fields), staff accounts are out of their reach altogether."""
         if obj is not None and (obj.is_staff or obj.is_superuser) and not request.user.is_superuser:
             return False
         return super().has_change_permission(request, obj)
 
+    def user_change_password(self, request, id, form_url=""):
+        """Only superusers set passwords: a moderator who could would own the account."""
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
+
     def get_readonly_fields(self, request, obj=None):
         if request.user.is_superuser:
             return super().get_readonly_fields(request, obj)
-        return [
-            "username",
-            "first_name",
-            "last_name",
-            "email",
-            "is_active",
-            "is_staff",
-            "is_superuser",
-            "groups",
-            "user_permissions",
-            "last_login",
-            "date_joined",
-        ]
+        return MODERATOR_READONLY_USER_FIELDS
+
+    def get_fieldsets(self, request, obj=None):
+        """Moderators see who the user is, never the password form's link."""
+        if request.user.is_superuser or obj is None:
+            return super().get_fieldsets(request, obj)
+        return [(None, {"fields": MODERATOR_READONLY_USER_FIELDS})]
 
     @admin.action(description="Ban: no login, pending work stops", permissions=["change"])
     def ban(self, request, queryset):
@@ -100,11 +116,15 @@ class FaceappUserAdmin(UserAdmin):
 
     @admin.action(description="Lift the ban", permissions=["change"])
     def unban(self, request, queryset):
+        if not request.user.is_superuser:
+            queryset = queryset.filter(is_staff=False, is_superuser=False)
         for user in queryset:
             moderation.user_unban(request.user, user)
         self.message_user(request, "Ban lifted.", messages.SUCCESS)
 
     def save_model(self, request, obj, form, change):
+        if change and not request.user.is_superuser:
+            return  # a moderator's form is read-only: nothing of the account changes through it
         was_active = change and User.objects.filter(pk=obj.pk, is_active=True).exists()
         super().save_model(request, obj, form, change)
         if change and was_active != obj.is_active:

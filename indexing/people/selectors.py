@@ -29,12 +29,31 @@ def person_for_user(user, person_id: int) -> Person:
     return get_object_or_404(Person, pk=person_id, owner=user, merged_into__isnull=True)
 
 
+def person_page_for_user(user, person_id: int) -> Person:
+    """person_for_user to show (never to save): its cover face left out when a moderator hid its photo."""
+    person = get_object_or_404(
+        Person.objects.select_related("cover_face__photo"), pk=person_id, owner=user, merged_into__isnull=True
+    )
+    return _hide_hidden_cover(person)
+
+
+def _hide_hidden_cover(person: Person) -> Person:
+    if person.cover_face is not None and person.cover_face.photo.hidden:
+        person.cover_face = None
+    return person
+
+
+def people_list_for_user(user, hidden: bool = False) -> list[Person]:
+    """people_for_user for the people page: covers of photos a moderator hid left out."""
+    return [_hide_hidden_cover(p) for p in people_for_user(user, hidden)]
+
+
 def people_for_user(user, hidden: bool = False):
     """The user's people with how many photos each, by name."""
     return (
         Person.objects.filter(owner=user, merged_into__isnull=True, hidden=hidden)
-        .annotate(photo_count=Count("faces__photo", distinct=True))
-        .select_related("cover_face")
+        .annotate(photo_count=Count("faces__photo", filter=Q(faces__photo__hidden=False), distinct=True))
+        .select_related("cover_face__photo")
     )
 
 
@@ -46,12 +65,12 @@ def clusters_for_user(user, limit: int = 60) -> list[FaceCluster]:
     """The groups of unnamed faces, largest first, each with up to six faces to show."""
     clusters = list(
         FaceCluster.objects.filter(owner=user, hidden=False)
-        .annotate(size=Count("faces"))
+        .annotate(size=Count("faces", filter=Q(faces__photo__hidden=False)))
         .filter(size__gt=0)
         .order_by("-size", "pk")[:limit]
     )
     for cluster in clusters:
-        cluster.sample = list(cluster.faces.order_by("-quality", "pk")[:6])
+        cluster.sample = list(Face.objects.visible_to(user).filter(cluster=cluster).order_by("-quality", "pk")[:6])
     return clusters
 
 
@@ -61,11 +80,13 @@ def _newest_first(photos):
 
 def person_photos(user, person: Person):
     """Every photo the person is on (confirmed or suggested), newest first."""
-    return _newest_first(Photo.objects.filter(owner=user, faces__person=person).distinct())
+    return _newest_first(Photo.objects.visible_to(user).filter(faces__person=person).distinct())
 
 
 def person_faces(person: Person, confirmed: bool | None = None):
-    faces = person.faces.select_related("photo").order_by("-person_confirmed", "-quality", "pk")
+    """The person's faces, less those of photos a moderator hid."""
+    faces = Face.objects.visible_to(person.owner).filter(person=person)
+    faces = faces.select_related("photo").order_by("-person_confirmed", "-quality", "pk")
     return faces if confirmed is None else faces.filter(person_confirmed=confirmed)
 
 
@@ -78,7 +99,7 @@ def person_history(person: Person, limit: int = 50):
 def photos_with_people(user, people: list[Person], rule: str = LivingAlbum.Rule.ALL):
     """Photos where any (rule 'any'), all ('all') or only ('only': nobody else, named or not) of these
     people appear, newest first."""
-    photos = Photo.objects.filter(owner=user)
+    photos = Photo.objects.visible_to(user)
     if not people:
         return photos.none()
     if rule == LivingAlbum.Rule.ANY:

@@ -25,14 +25,19 @@ class SearchedFace:
     matches: list[Match]
 
 
-def albums_for_user(user) -> QuerySet[Album]:
-    """The user's albums, newest first, with their featured photo and photo count."""
-    return (
+def albums_for_user(user) -> list[Album]:
+    """The user's albums, newest first, with their featured photo (none when a moderator hid it) and
+    how many photos they can see."""
+    albums = list(
         Album.objects.filter(owner=user)
         .select_related("featured_photo")
         .annotate(photo_count=Count("photos", filter=Q(photos__hidden=False)))
         .order_by("-created_at", "-id")
     )
+    for album in albums:
+        if album.featured_photo is not None and album.featured_photo.hidden:
+            album.featured_photo = None
+    return albums
 
 
 def album_for_user(user, album_id: int) -> Album:
@@ -116,9 +121,11 @@ def image_matches_for_user(
     engine, collection = get_engine(), collection_id_for(user)
     try:
         answers = engine.search_every_face_by_image(collection, image_bytes, threshold, limit)
-    except ResourceNotFound:  # the user has no collection yet: find the faces, match nothing
-        engine.ensure_collection(collection)
-        answers = engine.search_every_face_by_image(collection, image_bytes, threshold, limit)
+    except ResourceNotFound:  # no collection (yet, or consent withdrawn): find the faces, match nothing, store nothing
+        answers = [
+            {"SearchedFaceBoundingBox": d["BoundingBox"], "SearchedFaceConfidence": d["Confidence"], "FaceMatches": []}
+            for d in engine.detect_faces(image_bytes)["FaceDetails"]
+        ]
     faces = [
         SearchedFace(a["SearchedFaceBoundingBox"], a["SearchedFaceConfidence"], matched_faces(user, a["FaceMatches"]))
         for a in answers

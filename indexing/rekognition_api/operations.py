@@ -8,6 +8,7 @@ collection id is refused with AccessDeniedException, whether it exists or not.
 
 from __future__ import annotations
 
+from ..account.services import FaceIndexingOff, indexing_allowed
 from ..engine.base import DEFAULT_ASSOCIATE_THRESHOLD, DEFAULT_USER_MATCH_THRESHOLD
 from ..engine.errors import AccessDenied, InvalidParameter, InvalidS3Object
 from ..engine.paging import decode_token, encode_token
@@ -34,8 +35,8 @@ def _collection(key: ApiAccessKey, params: dict) -> str:
     return collection_id
 
 
-def _image(params: dict) -> bytes:
-    image = params["Image"]
+def _image(params: dict, name: str = "Image") -> bytes:
+    image = params[name]
     if "Bytes" in image:
         return image["Bytes"]
     if "S3Object" in image:
@@ -81,6 +82,7 @@ def index_faces(engine, key, p):
         external_image_id=p.get("ExternalImageId"),
         max_faces=p.get("MaxFaces", 100),
         quality_filter=p.get("QualityFilter", "AUTO"),
+        detection_attributes=p.get("DetectionAttributes"),
     )
 
 
@@ -89,12 +91,12 @@ def list_faces(engine, key, p):
     if "FaceIds" in p:
         engine.describe_collection(collection_id)  # ResourceNotFound first, as Rekognition
         found = engine.store.get_faces(collection_id, p["FaceIds"])
-        return {"Faces": [engine._face(f) for f in found], "FaceModelVersion": engine.version}
+        return {"Faces": engine.faces_of(collection_id, found), "FaceModelVersion": engine.version}
     if "UserId" in p:
         engine.describe_collection(collection_id)
         mine = [f for f, u in engine.users.face_users(collection_id).items() if u == p["UserId"]]
         found = engine.store.get_faces(collection_id, mine)
-        return {"Faces": [engine._face(f) for f in found], "FaceModelVersion": engine.version}
+        return {"Faces": engine.faces_of(collection_id, found), "FaceModelVersion": engine.version}
     return engine.list_faces(collection_id, p.get("NextToken"), p.get("MaxResults"))
 
 
@@ -106,7 +108,11 @@ def search_faces(engine, key, p):
 
 def search_faces_by_image(engine, key, p):
     return engine.search_faces_by_image(
-        _collection(key, p), _image(p), p.get("FaceMatchThreshold", 80.0), p.get("MaxFaces", 4096)
+        _collection(key, p),
+        _image(p),
+        p.get("FaceMatchThreshold", 80.0),
+        p.get("MaxFaces", 4096),
+        p.get("QualityFilter", "NONE"),
     )
 
 
@@ -115,7 +121,16 @@ def delete_faces(engine, key, p):
 
 
 def detect_faces(engine, key, p):
-    return engine.detect_faces(_image(p))
+    return engine.detect_faces(_image(p), p.get("Attributes"))
+
+
+def compare_faces(engine, key, p):
+    return engine.compare_faces(
+        _image(p, "SourceImage"),
+        _image(p, "TargetImage"),
+        p.get("SimilarityThreshold", 80.0),
+        p.get("QualityFilter", "NONE"),
+    )
 
 
 # users: AssociateFaces' threshold defaults to 75, the searches' to 80, as on Rekognition
@@ -176,6 +191,7 @@ OPERATIONS = {
     "SearchFacesByImage": search_faces_by_image,
     "DeleteFaces": delete_faces,
     "DetectFaces": detect_faces,
+    "CompareFaces": compare_faces,
     "CreateUser": create_user,
     "DeleteUser": delete_user,
     "ListUsers": list_users,
@@ -184,3 +200,22 @@ OPERATIONS = {
     "SearchUsers": search_users,
     "SearchUsersByImage": search_users_by_image,
 }
+
+# Operations that store face templates (or make room for them): refused to an owner key while its owner's
+# face indexing is off (or the owner is banned), with the account page's reason. A service key is an app
+# server's, whose user ids are its own (the app's pipeline checks consent itself before it writes).
+STORING = ("CreateCollection", "IndexFaces", "CreateUser", "AssociateFaces")
+
+
+def _consent_required(operation):
+    def checked(engine, key, p):
+        _collection(key, p)  # ownership first: a key learns nothing of others' accounts
+        if key.scope == ApiAccessKey.Scope.OWNER and not indexing_allowed(key.owner):
+            raise AccessDenied(str(FaceIndexingOff()))
+        return operation(engine, key, p)
+
+    return checked
+
+
+for _name in STORING:
+    OPERATIONS[_name] = _consent_required(OPERATIONS[_name])

@@ -4,7 +4,9 @@ The client signed a canonical form of the request with its secret; we rebuild th
 from what arrived (the signed headers only, the path, the query, the body), let botocore's
 SigV4Auth compute the signature with the secret we keep, and compare. Also refused: unknown or
 revoked keys, a date more than REKOGNITION_API_MAX_CLOCK_SKEW away from now (replays), and a
-credential scope for another service.
+credential scope for another service, and a signature that does not cover host, x-amz-date,
+x-amz-target and content-type (AWS's rule for JSON protocols: a captured DescribeCollection cannot
+be replayed as DeleteCollection).
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from .models import ApiAccessKey
 
 SERVICE = "rekognition"
 AMZ_DATE = "%Y%m%dT%H%M%SZ"
+# What AWS requires signed on a JSON-protocol request: the operation and the body's type included.
+SIGNED_HEADERS = ("host", "x-amz-date", "x-amz-target", "content-type")
 
 
 def verify(request) -> ApiAccessKey:
@@ -36,8 +40,11 @@ def verify(request) -> ApiAccessKey:
     when = _check_date(amz_date, auth["date"])
     if auth["service"] != SERVICE:
         raise errors.invalid_signature(f"Credential should be scoped to correct service: '{SERVICE}'.")
-    if not {"host", "x-amz-date"} <= set(auth["signed_headers"]):
-        raise errors.incomplete_signature("The host and x-amz-date headers must be signed.")
+    unsigned = [h for h in SIGNED_HEADERS if h not in auth["signed_headers"]]
+    if unsigned:  # else a captured request could be replayed as another operation
+        raise errors.incomplete_signature(
+            f"The headers {', '.join(SIGNED_HEADERS)} must be signed (SignedHeaders lacks {', '.join(unsigned)})."
+        )
     key = keys.key_active(auth["access_key_id"])
     secret = keys.key_secret(key) if key else None
     if secret is None:
@@ -48,6 +55,7 @@ def verify(request) -> ApiAccessKey:
             "The request signature we calculated does not match the signature you "
             "provided. Check your AWS Secret Access Key and signing method."
         )
+    key.signing_region = auth["region"]
     return key
 
 

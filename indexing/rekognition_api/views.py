@@ -7,6 +7,7 @@ import logging
 import uuid
 
 import numpy as np
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig
@@ -14,6 +15,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+from django_ratelimit.core import is_ratelimited
 
 from ..engine.errors import EngineError
 from ..face_index import collection_id_for, local_engine
@@ -32,12 +34,14 @@ def endpoint(request):
         if request.method != "POST":
             raise errors.ApiError("UnknownOperationException", "Operations are POST requests.", 405)
         key = sigv4.verify(request)
+        _throttle(request, key)
         target = request.headers.get("X-Amz-Target", "")
         operation = target.removeprefix(TARGET_PREFIX)
         if not target.startswith(TARGET_PREFIX) or operation not in operations.OPERATIONS:
             raise errors.ApiError("UnknownOperationException", f"Unknown operation {target or '(none)'}.")
         params = shapes.parse(operation, _json(request.body))
-        answer = operations.OPERATIONS[operation](local_engine(), key, params)
+        engine = local_engine().for_region(key.signing_region)  # ARNs name the region that signed
+        answer = operations.OPERATIONS[operation](engine, key, params)
     except EngineError as e:
         return _answer({"__type": e.code, "message": e.message}, e.http_status, request_id)
     except RequestDataTooBig:
@@ -47,6 +51,18 @@ def endpoint(request):
         return _answer({"__type": "InternalServerError", "message": "Internal server error."}, 500, request_id)
     keys.key_touch(key)
     return _answer(answer, 200, request_id)
+
+
+def _throttle(request, key: ApiAccessKey) -> None:
+    """RATE_LIMIT_REKOGNITION calls per access key: over it, ThrottlingException (HTTP 400, as AWS)."""
+    if is_ratelimited(
+        request,
+        group="rekognition",
+        key=lambda group, request: key.access_key_id,
+        rate=lambda group, request: settings.RATE_LIMIT_REKOGNITION,
+        increment=True,
+    ):
+        raise errors.ApiError("ThrottlingException", "Rate exceeded", 400)
 
 
 def _json(body: bytes):

@@ -9,13 +9,15 @@ from ..photos.models import Photo
 
 
 class TaggingCredential(models.Model):
-    """A user's key to the tagging API (stored hashed) and the secret that signs their webhooks."""
+    """A user's key to the tagging API (stored hashed) and the secret that signs their webhooks (stored sealed)."""
 
     owner = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tagging_credential")
     token_hash = models.CharField(max_length=64, unique=True)
     token_hint = models.CharField(max_length=12)
     webhook_id = models.CharField(max_length=32, unique=True)
-    webhook_secret = models.CharField(max_length=64)
+    webhook_secret = models.CharField(
+        max_length=255, help_text="Sealed (indexing/sealed.py): shown once, when made, then only used to check"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
 

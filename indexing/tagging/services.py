@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from ..account.services import FaceIndexingOff, face_indexing_required
 from ..people.common import PeopleError
 from ..people.naming import name_face
 from ..photos.models import Face, Photo
 from ..photos.services import PhotoRejected, album_get_or_create, photo_create, photo_index_now
+from ..sealed import seal, unseal
 from .fetch import FetchRefused, fetch_photo
 from .models import TaggingCredential, WebhookDelivery
 from .tasks import tag_webhook_photo
@@ -31,10 +33,14 @@ class TaggingError(Exception):
         self.status = status
 
 
+WEBHOOK_SECRET = "tagging.webhook_secret"  # the sealing purpose (indexing/sealed.py)
+
+
 @dataclass
 class NewCredential:
     credential: TaggingCredential
     token: str  # shown once; only its hash is kept
+    webhook_secret: str  # shown once; kept sealed
 
 
 def _hash(token: str) -> str:
@@ -43,7 +49,7 @@ def _hash(token: str) -> str:
 
 def credentials_create(owner) -> NewCredential:
     """A new API token and webhook secret for the owner (the old ones stop working)."""
-    token = "fa_" + secrets.token_urlsafe(32)
+    token, webhook_secret = "fa_" + secrets.token_urlsafe(32), secrets.token_hex(32)
     with transaction.atomic():
         TaggingCredential.objects.filter(owner=owner).delete()
         credential = TaggingCredential.objects.create(
@@ -51,9 +57,9 @@ def credentials_create(owner) -> NewCredential:
             token_hash=_hash(token),
             token_hint=token[:7],
             webhook_id=secrets.token_hex(12),
-            webhook_secret=secrets.token_hex(32),
+            webhook_secret=seal(webhook_secret, WEBHOOK_SECRET),
         )
-    return NewCredential(credential, token)
+    return NewCredential(credential, token, webhook_secret)
 
 
 def owner_for_token(token: str):
@@ -74,7 +80,12 @@ def face_answer(face: Face) -> dict:
 
 def tag_photo(owner, data: bytes, file_name: str, label: str = "") -> dict:
     """Index the photo now; with a label its largest face becomes that person (a known face), without
-    one the answer names the faces found above the owner's threshold. Answers the photo and its faces."""
+    one the answer names the faces found above the owner's threshold. Answers the photo and its faces.
+    Refused (403) while the owner's face indexing is off: nothing would be indexed."""
+    try:
+        face_indexing_required(owner)
+    except FaceIndexingOff as e:
+        raise TaggingError(str(e), status=403) from e
     try:
         photo = photo_create(owner, data, file_name, album=album_get_or_create(owner, ALBUM), enqueue=False).photo
     except PhotoRejected as e:
@@ -109,7 +120,7 @@ def webhook_receive(webhook_id: str, body: bytes, timestamp: str, signature: str
     with the user's webhook secret, of '<X-Faceapp-Timestamp>.<body>'; the timestamp (epoch seconds)
     must be within TAGGING_WEBHOOK_TOLERANCE of now, and a signature is taken once."""
     credential = TaggingCredential.objects.filter(webhook_id=webhook_id).select_related("owner").first()
-    if credential is None:
+    if credential is None or not credential.owner.is_active:  # a banned user's webhook is gone
         raise TaggingError("No such webhook.", status=404)
     try:
         sent = int(timestamp)
@@ -117,9 +128,14 @@ def webhook_receive(webhook_id: str, body: bytes, timestamp: str, signature: str
         raise TaggingError("X-Faceapp-Timestamp must be epoch seconds.", status=400) from None
     if abs(time.time() - sent) > settings.TAGGING_WEBHOOK_TOLERANCE:
         raise TaggingError("The timestamp is too far from now; sign the notification again.", status=400)
-    expected = hmac.new(credential.webhook_secret.encode(), f"{sent}.".encode() + body, hashlib.sha256).hexdigest()
-    if not hmac.compare_digest(f"sha256={expected}", signature or ""):
+    secret = unseal(credential.webhook_secret, WEBHOOK_SECRET) or ""
+    expected = hmac.new(secret.encode(), f"{sent}.".encode() + body, hashlib.sha256).hexdigest()
+    if not secret or not hmac.compare_digest(f"sha256={expected}", signature or ""):
         raise TaggingError("The signature does not match.", status=401)
+    try:
+        face_indexing_required(credential.owner)
+    except FaceIndexingOff as e:
+        raise TaggingError(str(e), status=403) from e
     try:
         payload = json.loads(body)
         url, label = payload["url"], payload.get("label", "") or ""
@@ -150,6 +166,11 @@ def webhook_process(delivery_id: int) -> None:
         .first()
     )
     if delivery is None:
+        return
+    if not delivery.owner.is_active:  # banned since it arrived: nothing is fetched for them
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(
+            status=WebhookDelivery.Status.FAILED, detail="The account is banned."
+        )
         return
     try:
         data, name = fetch_photo(delivery.url)

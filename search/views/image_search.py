@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from faceapp.limits import image_search_limit
 from indexing.engine import images
 from indexing.engine.errors import EngineError
 from indexing.photos import selectors
@@ -22,6 +23,7 @@ PREVIEW_MARGIN = 0.2
 
 
 @login_required
+@image_search_limit
 def search_image(request):
     """GET: the camera and upload page. POST: the results (just the results for the page's script)."""
     form = ThresholdForm(
@@ -48,6 +50,7 @@ def _search(request, threshold: float) -> dict:
         return {"error": f"The picture is larger than the {settings.UPLOAD_MAX_BYTES / 2**20:g} MB limit."}
     data = upload.read()
     try:
+        images.refuse_costly_decode(data, settings.SEARCH_MAX_DECODE_PIXELS)
         found = selectors.image_matches_for_user(request.user, data, threshold=threshold)
     except EngineError as e:
         return {"error": f"This picture cannot be searched: {e.message}"}

@@ -31,7 +31,7 @@ def people_list(request):
         request,
         "search/person_list.html",
         {
-            "people": sel.people_for_user(request.user, hidden=hidden),
+            "people": sel.people_list_for_user(request.user, hidden=hidden),
             "hidden": hidden,
             "clusters": sel.clusters_for_user(request.user, limit=12),
         },
@@ -40,7 +40,7 @@ def people_list(request):
 
 @login_required
 def person_detail(request, person_id: int):
-    person = sel.person_for_user(request.user, person_id)
+    person = sel.person_page_for_user(request.user, person_id)
     page = Paginator(sel.person_photos(request.user, person), PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -315,7 +315,7 @@ def living_album(request, living_album_id: int):
 @login_required
 def people_settings(request):
     current = common.people_settings(request.user)
-    token = None
+    token = webhook_secret = None
     if request.method == "POST" and request.POST.get("do") == "threshold":
         try:
             value = float(request.POST.get("threshold", ""))
@@ -328,7 +328,8 @@ def people_settings(request):
         else:
             messages.error(request, "The threshold is a number from 0 to 100.")
     elif request.method == "POST" and request.POST.get("do") == "credentials":
-        token = tagging.credentials_create(request.user).token
+        made = tagging.credentials_create(request.user)
+        token, webhook_secret = made.token, made.webhook_secret
     credential = TaggingCredential.objects.filter(owner=request.user).first()
     webhook = reverse("tagging_webhook", args=[credential.webhook_id]) if credential else ""
     return render(
@@ -337,6 +338,7 @@ def people_settings(request):
         {
             "settings": current,
             "token": token,
+            "webhook_secret": webhook_secret,
             "credential": credential,
             "not_faces": PeopleEvent.objects.filter(
                 owner=request.user, action=PeopleEvent.Action.NOT_A_FACE, undone_at__isnull=True

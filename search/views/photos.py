@@ -16,6 +16,7 @@ from indexing.photos import selectors, services
 
 from ..forms import AlbumForm
 from .common import file_response, int_or_404
+from .photos_api import DEFAULT_UPLOAD_ALBUM
 
 PHOTOS_PER_PAGE = 48
 
@@ -86,7 +87,7 @@ def upload(request):
         request,
         "search/upload.html",
         {
-            "albums": selectors.albums_for_user(request.user).exclude(title="Uploads"),
+            "albums": [a for a in selectors.albums_for_user(request.user) if a.title != DEFAULT_UPLOAD_ALBUM],
             "chosen_album": chosen_album,
             "max_bytes": settings.UPLOAD_MAX_BYTES,
         },

@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from faceapp.limits import upload_limit
 from indexing.photos import selectors, services
 from indexing.photos.models import Album, Photo
 
@@ -25,6 +26,7 @@ DEFAULT_UPLOAD_ALBUM = "Uploads"
 
 
 @login_required
+@upload_limit
 @require_POST
 def upload_files(request):
     """Store each posted file as a photo of one album and queue its indexing; one result per file."""

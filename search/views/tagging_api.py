@@ -12,6 +12,7 @@ from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from faceapp.limits import tagging_limit, webhook_limit
 from indexing.engine.errors import EngineError
 from indexing.people import common
 from indexing.people import selectors as sel
@@ -73,6 +74,7 @@ def _photo_in(request) -> tuple[bytes, str, str]:
 
 
 @token_required
+@tagging_limit
 @require_POST
 def tag_photo(request):
     try:
@@ -83,6 +85,7 @@ def tag_photo(request):
 
 
 @token_required
+@tagging_limit
 @require_POST
 def identify(request):
     """Who is the largest face of this image, among the user's people (nothing is stored)."""
@@ -97,6 +100,7 @@ def identify(request):
 
 
 @csrf_exempt
+@webhook_limit
 @require_POST
 def webhook(request, webhook_id: str):
     try:
@@ -119,6 +123,7 @@ def webhook(request, webhook_id: str):
 
 
 @token_required
+@tagging_limit
 @require_GET
 def delivery(request, delivery_id: int):
     """What became of a webhook notification: pending, done (with the photo) or failed (with why)."""

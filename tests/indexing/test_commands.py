@@ -94,7 +94,7 @@ def test_an_existing_account_without_consent_is_refused_until_it_is_recorded(dja
     assert code == 0 and "1 photos indexed" in out
 
 
-def test_index_photos_works_offline_with_no_broker_running(tmp_path, faces_dir):
+def test_index_photos_works_offline_with_no_broker_running(tmp_path, faces_dir, fresh_database_url):
     """In-process indexing (what face_eval and a laptop without `make run` use) needs no Redis."""
     import os
     import subprocess
@@ -105,7 +105,7 @@ def test_index_photos_works_offline_with_no_broker_running(tmp_path, faces_dir):
     env = dict(
         os.environ,
         REDIS_URL="redis://127.0.0.1:9/0",
-        DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
+        DATABASE_URL=fresh_database_url,  # a new database of the run's kind: migrate creates its tables
         MEDIA_ROOT=str(tmp_path / "media"),
     )
     run = [sys.executable, "manage.py"]

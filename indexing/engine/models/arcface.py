@@ -15,6 +15,8 @@ from PIL import Image
 
 from ..errors import ModelFileMismatch
 from .base import DetectedFace, FaceModel
+from .landmarks106 import Landmarks106
+from .pose import pose_of
 from .quality import QualityLimits, check_file, laplacian_variance
 
 # Every file whose bytes we know. The calibration below holds only for these exact weights.
@@ -25,6 +27,7 @@ KNOWN_SHA256 = {
     # by position, in the same order as scrfd_500m_bnkps's, and so does this module.
     "det_500m.onnx": "5e4447f50245bbd7966bd6c0fa52938c61474a04ec7def48753668a9d8b4ea3a",
     "w600k_mbf.onnx": "9cc6e4a75f0e2bf0b1aed94578f144d15175f357bdc05e815e5c4a02b319eb4f",
+    "2d106det.onnx": "f001b856447c413801ef5c42091ed0cd516fcd21f2d6b79635b1e733a7109dbf",  # ALL only
 }
 
 # Similarity is piecewise-linear in the cosine of the two embeddings, through these anchors.
@@ -32,6 +35,9 @@ KNOWN_SHA256 = {
 # 263,345 impostor pairs): precision first reaches 0.99 at cosine 0.305 (recall 0.984); at 0.35
 # precision is 0.997 and recall 0.976, so 80 sits there with a margin. No impostor pair goes
 # over 0.44 (99.9% under 0.24; median 0.007 -> 40), so 99 sits at 0.50 (genuine median 0.61).
+# Checked on unseen people (bench/rekognition_fidelity.py): calibrated on half of the identities,
+# the loosest cosine with no false match is 0.350; on the other half, counted as face_eval.py
+# counts, 80 gives precision 0.994 and recall 0.998. Flip-averaged embeddings change nothing.
 COSINE_ANCHORS = (-1.0, 0.0, 0.35, 0.50, 1.0)
 SIMILARITY_ANCHORS = (0.0, 40.0, 80.0, 99.0, 100.0)
 
@@ -62,6 +68,19 @@ MIN_SHARPNESS = 7.0  # LOW_SHARPNESS under this: blur of sigma >= ~3 px on a 100
 GOOD_SHARPNESS = 300.0
 GOOD_FACE_PX = 100
 MIN_CONFIDENCE = 0.55  # LOW_CONFIDENCE under this SCRFD score
+
+# Confidence on Rekognition's scale: piecewise-linear and increasing in the SCRFD score, through
+# these anchors. SCRFD scores (bench/rekognition_fidelity.py): the 26 faces of shared/faces 0.76-0.90
+# (median 0.84), the largest faces of faces-lfw 1% under 0.72, median 0.84; detection starts at 0.5
+# (SCORE_THRESHOLD -> 50) and LOW_CONFIDENCE at 0.55 (-> 90, so `Confidence < 90` is AUTO's floor).
+# A clear face (>= 0.70) reads >= 99.5, as Rekognition reports ~99.9 for such faces.
+SCORE_ANCHORS = (0.0, SCORE_THRESHOLD, MIN_CONFIDENCE, 0.70, 0.80, 1.0)
+CONFIDENCE_ANCHORS = (0.0, 50.0, 90.0, 99.5, 99.95, 100.0)
+
+
+def confidence_of(score: float) -> float:
+    """The SCRFD score on Rekognition's 0-100 confidence scale (monotone)."""
+    return round(float(np.interp(score, SCORE_ANCHORS, CONFIDENCE_ANCHORS)), 3)
 
 
 def vectron_model_dir() -> Path:
@@ -152,6 +171,7 @@ class ArcFaceModel(FaceModel):
         self._det_input = self.detector.get_inputs()[0].name
         self._emb_input = self.embedder.get_inputs()[0].name
         self._centers: dict[tuple[int, int, int], np.ndarray] = {}
+        self._folder, self._dense = folder, None
 
     # --- detection ---------------------------------------------------------------------------
     def _anchor_centers(self, rows: int, cols: int, stride: int) -> np.ndarray:
@@ -219,7 +239,6 @@ class ArcFaceModel(FaceModel):
 
     def analyze(self, image: Image.Image, max_faces: int = 100) -> list[DetectedFace]:
         image = image.convert("RGB")
-        w, h = image.size
         boxes, scores, points = self.detect(np.asarray(image))
         order = np.argsort(-(boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1]), kind="stable")
         order = order[: max(0, max_faces)]
@@ -227,22 +246,35 @@ class ArcFaceModel(FaceModel):
             return []
         crops = [align_crop(image, points[i].reshape(5, 2)) for i in order]
         vectors = self.embed(crops)
-        faces = []
-        for i, crop, vector in zip(order, crops, vectors, strict=True):
-            x1, y1, x2, y2 = boxes[i]
-            sharpness = laplacian_variance(np.asarray(crop.convert("L")))
-            quality, reasons = LIMITS.face_quality(x2 - x1, sharpness, float(scores[i]))
-            faces.append(
-                DetectedFace(
-                    box=(float(x1 / w), float(y1 / h), float((x2 - x1) / w), float((y2 - y1) / h)),
-                    confidence=round(float(scores[i]) * 100, 3),
-                    quality=quality,
-                    embedding=vector,
-                    landmarks=[(float(x / w), float(y / h)) for x, y in points[i].reshape(5, 2)],
-                    unusable_reasons=reasons,
-                )
-            )
-        return faces
+        return [
+            self._face(image.size, boxes[i], float(scores[i]), points[i].reshape(5, 2), crop, vector)
+            for i, crop, vector in zip(order, crops, vectors, strict=True)
+        ]
+
+    def _face(self, size, box, score: float, points: np.ndarray, crop: Image.Image, vector) -> DetectedFace:
+        (w, h), (x1, y1, x2, y2) = size, box
+        gray = np.asarray(crop.convert("L"))
+        quality, reasons = LIMITS.face_quality(x2 - x1, laplacian_variance(gray), score)
+        return DetectedFace(
+            box=(float(x1 / w), float(y1 / h), float((x2 - x1) / w), float((y2 - y1) / h)),
+            confidence=confidence_of(score),
+            quality=quality,
+            embedding=vector,
+            landmarks=[(float(x / w), float(y / h)) for x, y in points],
+            unusable_reasons=reasons,
+            brightness=round(float(gray.mean()) / 2.55, 2),
+            pose=pose_of(points),
+        )
+
+    def add_landmarks(self, image: Image.Image, faces: list[DetectedFace]) -> None:
+        if self._dense is None:
+            self._dense = Landmarks106(self._folder, _session, check_model_file)
+        image = image.convert("RGB")
+        w, h = image.size
+        for face in faces:
+            left, top, width, height = face.box
+            box = (left * w, top * h, (left + width) * w, (top + height) * h)
+            face.more_landmarks = {k: (x / w, y / h) for k, (x, y) in self._dense.named(image, box).items()}
 
     def similarity(self, query: np.ndarray, matrix: np.ndarray) -> np.ndarray:
         cosine = np.asarray(matrix, dtype=np.float32).reshape(-1, self.dim) @ np.asarray(query, dtype=np.float32)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from PIL import Image
@@ -27,6 +27,10 @@ class DetectedFace:
     embedding: np.ndarray
     landmarks: list[tuple[float, float]]  # in ratios, like box
     unusable_reasons: list[str]
+    brightness: float = 50.0  # 0-100: mean luminance of the aligned face crop
+    pose: dict = field(default_factory=dict)  # {Roll, Yaw, Pitch} in degrees (see pose.py)
+    # Rekognition's other landmark types (name -> (x, y) in ratios), filled only when asked (ALL)
+    more_landmarks: dict = field(default_factory=dict)
 
     @property
     def area(self) -> float:
@@ -47,6 +51,11 @@ class FaceModel(ABC):
     @abstractmethod
     def analyze(self, image: Image.Image, max_faces: int = 100) -> list[DetectedFace]:
         """Every face of an RGB image, largest first, at most `max_faces`."""
+
+    def add_landmarks(self, image: Image.Image, faces: list[DetectedFace]) -> None:
+        """Fill `more_landmarks` of each face (Rekognition's full landmark set); a model without a
+        dense landmark model leaves them empty."""
+        return None
 
     @abstractmethod
     def similarity(self, query: np.ndarray, matrix: np.ndarray) -> np.ndarray:

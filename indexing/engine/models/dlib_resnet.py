@@ -13,6 +13,7 @@ import numpy as np
 from PIL import Image
 
 from .base import DetectedFace, FaceModel
+from .pose import pose_of
 from .quality import QualityLimits, check_file, laplacian_variance
 
 # dlib-models' official files (as on dlib.net), shipped by face_recognition_models 0.3.0.
@@ -95,7 +96,8 @@ class DlibModel(FaceModel):
         faces = []
         for rect, score in found:
             raw, chip, points = self.raw_descriptor(pixels, rect)
-            sharpness = laplacian_variance(np.asarray(Image.fromarray(chip).convert("L")))
+            gray = np.asarray(Image.fromarray(chip).convert("L"))
+            sharpness = laplacian_variance(gray)
             quality, reasons = LIMITS.face_quality(rect.width(), sharpness, float(score))
             faces.append(
                 DetectedFace(
@@ -105,6 +107,8 @@ class DlibModel(FaceModel):
                     embedding=raw / np.linalg.norm(raw),
                     landmarks=[(float(x / w), float(y / h)) for x, y in points],
                     unusable_reasons=reasons,
+                    brightness=round(float(gray.mean()) / 2.55, 2),
+                    pose=pose_of(points),  # eyes and nose only: Roll and Yaw, no Pitch
                 )
             )
         return faces

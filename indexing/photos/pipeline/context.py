@@ -10,6 +10,11 @@ class Stop(Exception):
     """Ends the pipeline: the photo fails with this reason, which a person reads."""
 
 
+class Abandon(Exception):
+    """Ends the pipeline leaving nothing: the owner withdrew consent (or was banned, or erased their data)
+    or the photo was deleted while it was being indexed; the step that raises it undid its writes."""
+
+
 @dataclass
 class PhotoContext:
     """What the steps hand on to each other while one photo is indexed."""

@@ -6,11 +6,12 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Q
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from ..models import Photo
-from .context import PhotoContext, Stop
+from .context import Abandon, PhotoContext, Stop
 from .steps import STEPS, load_original, make_thumbnail
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,14 @@ def _claim(photo_id: int) -> tuple[Photo | None, bool]:
     """(the claimed photo, whether it was taken over from a run that died) or (None, False)."""
     now = timezone.now()
     stale = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
-    allowed = Q(owner__is_active=True, owner__account_settings__face_indexing_enabled=True)
+    # A subquery of its own, not a join: an UPDATE with a join becomes `WHERE id IN (SELECT ...)`, and on
+    # PostgreSQL a second worker blocked on the row then re-checks only that id, not the status the first
+    # one just changed, so both would claim the photo.
+    allowed = Exists(
+        get_user_model().objects.filter(
+            pk=OuterRef("owner_id"), is_active=True, account_settings__face_indexing_enabled=True
+        )
+    )
     photos = Photo.objects.filter(allowed, pk=photo_id)
     if photos.filter(status=Photo.Status.PENDING).update(status=Photo.Status.PROCESSING, claimed_at=now):
         reclaimed = False
@@ -52,6 +60,9 @@ def index_photo_now(photo_id: int) -> Photo | None:
     try:
         for step in STEPS:
             step(ctx)
+    except Abandon as gone:  # the step undid its writes
+        log.info("%s", gone)
+        return None
     except Stop as stop:
         _fail(photo, str(stop))
     except (ConnectionError, TimeoutError):  # transient: the task retries, so leave it claimable
@@ -83,6 +94,8 @@ def thumbnail_while_waiting(photo_id: int) -> None:
 
 def _fail(photo: Photo, reason: str) -> None:
     photo.status, photo.failure_reason = Photo.Status.FAILED, reason
-    Photo.objects.filter(pk=photo.pk).update(
+    updated = Photo.objects.filter(pk=photo.pk).update(
         status=photo.status, failure_reason=reason, thumbnail=photo.thumbnail.name or ""
     )
+    if not updated and photo.thumbnail.name:  # deleted while it was indexed: no file of it may stay
+        photo.thumbnail.storage.delete(photo.thumbnail.name)

@@ -12,11 +12,11 @@ from PIL import Image
 
 from ...engine import images
 from ...engine.errors import EngineError, ResourceNotFound
-from ...face_index import collection_id_for, faces_remove_from_engine, get_engine
+from ...face_index import collection_delete, collection_id_for, faces_remove_from_engine, get_engine
 from ...people.autotag import remember_people, tag_people_step
 from ..files import files_delete
 from ..models import Face, Photo
-from .context import PhotoContext, Stop
+from .context import Abandon, PhotoContext, Stop
 
 log = logging.getLogger(__name__)
 THUMBNAIL_SIZE = 640
@@ -57,11 +57,23 @@ def index_faces(ctx: PhotoContext) -> None:
         answer = engine.index_faces(collection, ctx.data, external_image_id=ctx.photo.external_image_id)
     except ResourceNotFound:
         engine.ensure_collection(collection)
-        answer = engine.index_faces(collection, ctx.data, external_image_id=ctx.photo.external_image_id)
+        answer = _index_again(ctx, engine, collection)
     except EngineError as e:
         raise Stop(e.message) from e
     ctx.face_records = answer["FaceRecords"]
     ctx.unindexed = answer["UnindexedFaces"]
+
+
+def _index_again(ctx: PhotoContext, engine, collection: str) -> dict:
+    try:
+        return engine.index_faces(collection, ctx.data, external_image_id=ctx.photo.external_image_id)
+    except ResourceNotFound as e:  # deleted again meanwhile: consent withdrawn or the data erased
+        if _still_wanted(ctx.photo):
+            raise Stop("The face collection was deleted while this photo was indexed; retry it.") from e
+        _undo(ctx, [], [])
+        raise Abandon(f"photo {ctx.photo.pk}: the collection went while indexing (consent withdrawn)") from e
+    except EngineError as e:
+        raise Stop(e.message) from e
 
 
 def _engine_faces_of(engine, collection: str, external_image_id: str) -> list[str]:
@@ -79,23 +91,56 @@ def _engine_faces_of(engine, collection: str, external_image_id: str) -> list[st
 
 
 def save_faces(ctx: PhotoContext) -> None:
-    """Swap the photo's faces for the new ones in one transaction; undo the engine side on failure."""
+    """Swap the photo's faces for the new ones in one transaction; undo the engine side on failure.
+
+    The transaction first locks the photo with its owner's consent (_still_wanted): if consent was
+    withdrawn, the owner banned or the photo deleted meanwhile, nothing is written and the engine write
+    is undone (the whole collection when consent is off: it may have been recreated by index_faces)."""
     photo, new_ids = ctx.photo, [r["Face"]["FaceId"] for r in ctx.face_records]
     faces = [_face_row(ctx, r) for r in ctx.face_records]
     old_crops = [f.crop for f in photo.faces.all()]
     try:
         with transaction.atomic():
+            if not _still_wanted(photo):
+                raise Abandon(f"photo {photo.pk}: consent withdrawn or photo deleted while indexing")
             photo.faces.all().delete()
             Face.objects.bulk_create(faces)
             photo.status, photo.failure_reason = Photo.Status.INDEXED, ""
             photo.indexed_at = timezone.now()
             photo.save(force_update=True)  # never re-insert a photo deleted meanwhile
+    except Abandon:
+        _undo(ctx, new_ids, faces)
+        raise
     except Exception:
         faces_remove_from_engine(photo.owner, new_ids)
         files_delete(f.crop for f in faces)
         raise
     faces_remove_from_engine(photo.owner, ctx.old_engine_face_ids)
     files_delete(old_crops)
+
+
+def _still_wanted(photo: Photo) -> bool:
+    """Inside the writing transaction: the photo is there and its owner active and consenting, with the
+    rows locked (SELECT ... FOR UPDATE on PostgreSQL; SQLite's IMMEDIATE transactions serialize writers)
+    so that a withdrawal (account/services._switch_off locks the same settings row) waits for this write
+    or this write sees the withdrawal."""
+    wanted = Photo.objects.select_for_update().filter(
+        pk=photo.pk, owner__is_active=True, owner__account_settings__face_indexing_enabled=True
+    )
+    return wanted.exists()
+
+
+def _undo(ctx: PhotoContext, new_ids: list[str], faces: list[Face]) -> None:
+    """Take back what this run wrote: its engine faces (the owner's collection when consent is off), its
+    crops and thumbnail; a photo that is still there goes back to pending (to wait for consent)."""
+    photo = ctx.photo
+    if not type(photo.owner).objects.filter(pk=photo.owner_id, account_settings__face_indexing_enabled=True).exists():
+        collection_delete(photo.owner)
+    else:
+        faces_remove_from_engine(photo.owner, new_ids)
+    files_delete(f.crop for f in faces)
+    if not Photo.objects.filter(pk=photo.pk).update(status=Photo.Status.PENDING, claimed_at=None):
+        files_delete([photo.thumbnail])  # the photo is gone: its new thumbnail goes too
 
 
 def _face_row(ctx: PhotoContext, record: dict) -> Face:

@@ -8,13 +8,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from django.db import DatabaseError
 from django.urls import reverse
 
 from indexing.account import services as account
 from indexing.engine.errors import ResourceNotFound
 from indexing.face_index import collection_id_for, get_engine
 from indexing.models import AccountSettings, Album, EngineCollection, EngineFace, Face, Photo, Report
+from indexing.photos.pipeline.context import Abandon
 from indexing.photos.pipeline.runner import index_photo_now
 from indexing.photos.services import album_get_or_create, photo_create, photo_delete
 
@@ -111,9 +111,11 @@ def test_export_gives_the_photos_and_a_json_of_albums_faces_and_people(client, u
     assert [p["id"] for p in data["photos"]] == [group.pk], "hidden photos and other users' are not exported"
     assert archive.read(data["photos"][0]["file"]) == (faces_dir / "group_obama_biden_2.jpg").read_bytes()
     assert sorted(archive.namelist()) == ["data.json", data["photos"][0]["file"]]
-    assert len(data["faces"]) == 2 and set(data["faces"][0]) == {"id", "photo_id", "box", "confidence", "quality"}
+    assert len(data["faces"]) == 2 and set(data["faces"][0]) == {
+        "id", "photo_id", "box", "confidence", "quality", "person_id", "person_confirmed", "group_id"
+    }  # fmt: skip
     assert set(data["faces"][0]["box"]) == {"Left", "Top", "Width", "Height"}
-    assert data["people"] == [] and data["face_indexing"]["enabled"] is True
+    assert data["face_indexing"]["enabled"] is True
     assert b"embedding" not in archive.read("data.json").lower()
 
 
@@ -196,7 +198,7 @@ def test_deleting_one_photo_removes_its_faces_from_the_collection(user, faces_di
 
 
 def test_a_photo_being_indexed_while_its_owner_deletes_everything_does_not_come_back(
-    user, faces_dir, django_capture_on_commit_callbacks
+    user, faces_dir, media_root, django_capture_on_commit_callbacks
 ):
     from indexing.photos.pipeline.context import PhotoContext
     from indexing.photos.pipeline.runner import claim
@@ -208,7 +210,32 @@ def test_a_photo_being_indexed_while_its_owner_deletes_everything_does_not_come_
         step(ctx)
     with django_capture_on_commit_callbacks(execute=True):
         account.account_data_delete(user)
-    with pytest.raises(DatabaseError, match="did not affect any rows"):
+    with pytest.raises(Abandon):
         save_faces(ctx)
     assert not Photo.objects.filter(pk=photo.pk).exists() and not Face.objects.filter(owner=user).exists()
     assert not _engine_face_ids(user)
+    assert not EngineCollection.objects.filter(collection_id=collection_id_for(user)).exists(), "not recreated"
+    assert _user_files(media_root, user) == set(), "neither its thumbnail nor a crop is left"
+
+
+def test_a_photo_being_indexed_while_its_owner_withdraws_consent_leaves_no_face(
+    user, faces_dir, media_root, django_capture_on_commit_callbacks
+):
+    from indexing.photos.pipeline.context import PhotoContext
+    from indexing.photos.pipeline.runner import claim
+    from indexing.photos.pipeline.steps import index_faces, load_original, make_thumbnail, save_faces
+
+    photo = photo_create(user, (faces_dir / "joe_biden_2.jpg").read_bytes(), "j.jpg", enqueue=False).photo
+    ctx = PhotoContext(claim(photo.pk))
+    for step in (load_original, make_thumbnail):
+        step(ctx)
+    with django_capture_on_commit_callbacks(execute=True):
+        account.face_indexing_disable(user)
+    index_faces(ctx)  # the engine write lands after the withdrawal: it recreates the collection
+    assert _engine_face_ids(user)
+    with pytest.raises(Abandon):
+        save_faces(ctx)
+    photo.refresh_from_db()
+    assert photo.status == Photo.Status.PENDING and not Face.objects.filter(owner=user).exists()
+    assert not EngineCollection.objects.filter(collection_id=collection_id_for(user)).exists()
+    assert not list((media_root / "faces" / str(user.pk)).rglob("*.jpg")), "no crop is left"

@@ -125,8 +125,13 @@ def _raw_post(
     body: bytes = b"{}",
     sent_body: bytes | None = None,
     target: str = "RekognitionService.ListCollections",
+    sent_target: str | None = None,
+    unsigned: str | None = None,
 ):
-    """A request signed by botocore's signer at `when`, sent with urllib; (status, JSON answer)."""
+    """A request signed by botocore's signer at `when`, sent with urllib; (status, JSON answer).
+
+    `sent_target` replaces X-Amz-Target after signing (a replay); `unsigned` is a header left out
+    of the signature (added after signing)."""
     stamp = when.strftime("%Y%m%dT%H%M%SZ")
     request = AWSRequest(
         method="POST",
@@ -134,11 +139,19 @@ def _raw_post(
         data=body,
         headers={"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": target, "X-Amz-Date": stamp},
     )
+    held_back = request.headers.get(unsigned) if unsigned else None
+    if unsigned:
+        del request.headers[unsigned]
     if access_key_id:
         signer = SigV4Auth(Credentials(access_key_id, secret), "rekognition", REGION)
         request.context["timestamp"] = stamp
         signature = signer.signature(signer.string_to_sign(request, signer.canonical_request(request)), request)
         signer._inject_signature_to_request(request, signature)
+    if held_back is not None:
+        request.headers[unsigned] = held_back
+    if sent_target:
+        del request.headers["X-Amz-Target"]
+        request.headers["X-Amz-Target"] = sent_target
     sent = urllib.request.Request(
         url, data=body if sent_body is None else sent_body, method="POST", headers=dict(request.headers.items())
     )

@@ -106,3 +106,28 @@ def test_the_aws_cli_lists_indexes_searches_and_deletes_with_a_users_key(aws, us
     assert code == 0 and len(indexed["FaceRecords"]) == 2
     assert aws(alice, "delete-collection", "--collection-id", tagging)[1]["StatusCode"] == 200
     assert not EngineCollection.objects.filter(collection_id=tagging).exists()
+
+
+def test_the_aws_cli_compares_faces_and_detects_every_attribute(aws, user, faces_dir):
+    alice = key_issue(user, "cli")
+    code, compared = aws(
+        alice,
+        "compare-faces",
+        "--source-image-bytes",
+        f"fileb://{faces_dir / 'rose_leslie_1.jpg'}",
+        "--target-image-bytes",
+        f"fileb://{faces_dir / 'group_kit_rose.jpg'}",
+        "--similarity-threshold",
+        "80",
+    )
+    assert code == 0, compared
+    assert [m["Face"]["BoundingBox"]["Left"] < 0.5 for m in compared["FaceMatches"]] == [True]  # Rose: on the left
+    assert compared["FaceMatches"][0]["Similarity"] >= 80 and len(compared["UnmatchedFaces"]) == 1
+    assert compared["SourceImageFace"]["Confidence"] >= 99
+
+    code, detected = aws(
+        alice, "detect-faces", "--image-bytes", f"fileb://{faces_dir / 'kit_harington_1.jpg'}", "--attributes", "ALL"
+    )
+    assert code == 0, detected
+    (face,) = detected["FaceDetails"]
+    assert len(face["Landmarks"]) == 30 and set(face["Pose"]) == {"Roll", "Yaw", "Pitch"}

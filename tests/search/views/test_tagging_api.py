@@ -147,16 +147,18 @@ def _signed(secret: str, body: bytes, when: int | None = None) -> dict:
 def test_the_webhook_takes_a_signed_notification_once(
     client, user, photo_server, allow_local, django_capture_on_commit_callbacks
 ):
-    credential = tagging.credentials_create(user).credential
+    made = tagging.credentials_create(user)
+    credential, secret = made.credential, made.webhook_secret
+    assert secret not in credential.webhook_secret, "kept sealed, not in plain text"
     url = reverse("tagging_webhook", args=[credential.webhook_id])
     body = json.dumps({"url": f"{photo_server}/joe_biden_2.jpg", "label": "Joe"}).encode()
-    headers = _signed(credential.webhook_secret, body)
+    headers = _signed(secret, body)
     with django_capture_on_commit_callbacks() as queued:
         accepted = client.post(url, body, content_type="application/json", **headers)
     assert accepted.status_code == 202 and len(queued) == 1
     assert client.post(url, body, content_type="application/json", **headers).status_code == 409  # a replay
     assert client.post(url, body, content_type="application/json", **_signed("not-the-secret", body)).status_code == 401
-    old = _signed(credential.webhook_secret, body, when=int(time.time()) - 3600)
+    old = _signed(secret, body, when=int(time.time()) - 3600)
     assert client.post(url, body, content_type="application/json", **old).status_code == 400
     assert (
         client.post(
@@ -182,7 +184,7 @@ def test_the_worker_fetches_indexes_and_tags_a_webhook_photo(client, user, celer
         reverse("tagging_webhook", args=[credential.webhook_id]),
         body,
         content_type="application/json",
-        **_signed(credential.webhook_secret, body),
+        **_signed(new.webhook_secret, body),
     )
     status_url = reverse("tagging_delivery", args=[response.json()["delivery_id"]])
     deadline = time.time() + 120

@@ -1,0 +1,161 @@
+"""A collection's search index on disk, shared by the processes of one machine.
+
+In the index directory, per collection (named by its id, made file-safe, and a hash of it):
+
+    <name>.json                 the pointer: which generation is current, at which sequence number
+    <name>-<seq>.usearch        the HNSW graph with int8 vectors (usearch); keys are sequence numbers
+    <name>-<seq>.seqs.npy       the sequence numbers held, ascending, and beside them
+    <name>-<seq>.ids.npy        the face id of each (fixed-width bytes)
+    <name>.lock                 flock'ed by the one process writing a generation
+
+Data files are written under a temporary name and os.replace'd, the pointer last, so a reader
+sees a whole generation or the previous one. Readers memory-map every file (`Index.restore(view=
+True)`, `np.load(mmap_mode="r")`): the pages are shared by every process of the machine.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import onnxruntime  # noqa: F401  before usearch: the other way round, importing onnxruntime crashes (below)
+from usearch.index import Index
+
+# usearch 2.26.6's extension loaded before onnxruntime 1.32.0's makes onnxruntime's import die of
+# SIGSEGV (in libstdc++'s codecvt); loaded after it, both work. tests/indexing/engine/
+# test_search_index.py checks the order holds for the engine's modules.
+
+FORMAT = 1
+
+
+@dataclass(frozen=True)
+class HnswParams:
+    connectivity: int = 12  # M: neighbours per node (2M on the base layer); bench/ann_compare.py --tune
+    expansion_add: int = 128  # ef_construction
+    expansion_search: int = 128  # ef at query time (raised to k when k is larger)
+    dtype: str = "i8"  # how vectors are kept in the graph; the re-rank uses the store's float32
+
+    def new_index(self, dim: int) -> Index:
+        index = Index(
+            ndim=dim,
+            metric="cos",
+            dtype=self.dtype,
+            connectivity=self.connectivity,
+            expansion_add=self.expansion_add,
+            expansion_search=self.expansion_search,
+        )
+        return index
+
+
+@dataclass
+class Snapshot:
+    """One generation of the index, memory-mapped."""
+
+    seq: int  # every change up to this number is in it
+    index: Index
+    seqs: np.ndarray  # int64, ascending
+    ids: np.ndarray  # bytes, one per entry of seqs
+    path: Path  # the .usearch file
+
+    def __len__(self) -> int:
+        return len(self.seqs)
+
+    def face_ids(self, keys: np.ndarray) -> list[str]:
+        rows = np.searchsorted(self.seqs, keys)
+        return [self.ids[r].decode() for r in rows]
+
+
+class IndexFiles:
+    def __init__(self, directory: str | os.PathLike, collection_id: str):
+        self.directory = Path(directory)
+        digest = hashlib.sha256(collection_id.encode()).hexdigest()[:16]
+        self.name = f"{re.sub(r'[^a-zA-Z0-9_-]', '_', collection_id)[:64]}.{digest}"
+        self.pointer = self.directory / f"{self.name}.json"
+
+    def _data(self, seq: int, suffix: str) -> Path:
+        return self.directory / f"{self.name}-{seq}.{suffix}"
+
+    def stamp(self) -> tuple[int, int] | None:
+        """Changes whenever a new generation is written (cheaper than reading it)."""
+        try:
+            st = os.stat(self.pointer)
+        except FileNotFoundError:
+            return None
+        return st.st_ino, st.st_mtime_ns
+
+    def read(self, created: float, head: int) -> Snapshot | None:
+        """The current generation, or None when missing, of another collection, ahead of the
+        store (the store went back) or unreadable."""
+        try:
+            meta = json.loads(self.pointer.read_text())
+            if meta.get("format") != FORMAT or meta["created"] != created or meta["seq"] > head:
+                return None
+            seq = meta["seq"]
+            seqs = np.load(self._data(seq, "seqs.npy"), mmap_mode="r")
+            ids = np.load(self._data(seq, "ids.npy"), mmap_mode="r")
+            path = self._data(seq, "usearch")
+            index = Index.restore(path, view=True) if len(seqs) else None
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        if len(ids) != len(seqs) or (len(seqs) and (index is None or len(index) != len(seqs))):
+            return None
+        return Snapshot(seq, index, seqs, ids, path)
+
+    def write(self, created: float, seq: int, index: Index, seqs: np.ndarray, ids: list[str]) -> None:
+        """A new generation at `seq` (seqs ascending, ids in their order), then the pointer to it."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        width = max([len(i.encode()) for i in ids] + [1])
+        self._replace(self._data(seq, "seqs.npy"), lambda f: np.save(f, np.asarray(seqs, np.int64)))
+        self._replace(self._data(seq, "ids.npy"), lambda f: np.save(f, np.array(ids, dtype=f"S{width}")))
+        if len(seqs):
+            self._replace(self._data(seq, "usearch"), lambda f: index.save(f), by_path=True)
+        meta = {"format": FORMAT, "created": created, "seq": seq, "count": len(seqs)}
+        self._replace(self.pointer, lambda f: f.write(json.dumps(meta).encode()))
+        self._remove_generations(keep=seq)
+
+    def _replace(self, path: Path, writer, by_path: bool = False) -> None:
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        if by_path:
+            writer(str(tmp))
+        else:
+            with open(tmp, "wb") as f:
+                writer(f)
+        os.replace(tmp, path)
+
+    def _remove_generations(self, keep: int | None) -> None:
+        """Old generations go; processes still mapping them keep reading the unlinked pages."""
+        for path in self.directory.glob(f"{glob_escape(self.name)}-*"):
+            if keep is None or not path.name.startswith(f"{self.name}-{keep}."):
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
+
+    def remove(self) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            self.pointer.unlink()
+        self._remove_generations(keep=None)
+
+    @contextlib.contextmanager
+    def lock(self, wait: bool = True):
+        """Yields True when this process holds the collection's write lock (False: another does)."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        with open(self.directory / f"{self.name}.lock", "a") as f:
+            try:
+                fcntl.flock(f, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def glob_escape(name: str) -> str:
+    return re.sub(r"([*?\[\]])", r"[\1]", name)

@@ -1,0 +1,51 @@
+"""The account tests' fixture: a user with data in every owned model, every credential, an API-made
+collection and files."""
+
+from __future__ import annotations
+
+import pytest
+from social_django.models import UserSocialAuth
+
+from indexing.face_index import collection_id_for
+from indexing.models import (
+    FaceCluster,
+    FaceDecision,
+    InstagramAccount,
+    InstagramCrawl,
+    InstagramMedia,
+    LivingAlbum,
+    Report,
+    WebhookDelivery,
+)
+from indexing.people.naming import name_face
+from indexing.photos.services import album_get_or_create
+from indexing.rekognition_api.keys import key_issue
+from indexing.tagging import services as tagging
+from tests.indexing.conftest import rekognition_client
+
+from .helpers import indexed
+
+
+@pytest.fixture
+def everything(user, faces_dir, rekognition_url):
+    """The user with a row in every owned model, every kind of credential, an API-made collection, files."""
+    album = album_get_or_create(user, "Trip")
+    group = indexed(user, faces_dir, "group_obama_biden_2.jpg", album)
+    indexed(user, faces_dir, "joe_biden_2.jpg")
+    named = name_face(user, group.faces.first(), "Barack")  # Person, PeopleEvent, PeopleSettings
+    FaceCluster.objects.create(owner=user).faces.add(group.faces.last())
+    FaceDecision.objects.create(owner=user, photo=group, kind="not_a_face", left=0, top=0, width=0.1, height=0.1)
+    LivingAlbum.objects.create(owner=user, title="Barack").people.add(named.person)
+    Report.objects.create(reporter=user, owner=user, photo=group)
+    crawl = InstagramCrawl.objects.create(owner=user, state="done")
+    InstagramAccount.objects.create(user=user, instagram_id="1789", username="alice")
+    InstagramMedia.objects.create(owner=user, media_id="m1", post_id="m1", media_type="IMAGE", crawl=crawl)
+    UserSocialAuth.objects.create(user=user, provider="instagram", uid="1789", extra_data={"access_token": "IGQ-x"})
+    credential = tagging.credentials_create(user)
+    WebhookDelivery.objects.create(owner=user, signature="s", url="https://example.com/a.jpg")
+    key = key_issue(user, "laptop")
+    api = rekognition_client(rekognition_url, key.key.access_key_id, key.secret)
+    api_collection = collection_id_for(user) + "-private"
+    api.create_collection(CollectionId=api_collection)
+    api.index_faces(CollectionId=api_collection, Image={"Bytes": (faces_dir / "barack_obama_1.jpg").read_bytes()})
+    return {"api": api, "api_collection": api_collection, "tagging": credential}

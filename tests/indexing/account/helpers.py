@@ -1,0 +1,47 @@
+"""Helpers of the account tests: a user's files, their rows in every owned model, a signed webhook."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+from pathlib import Path
+
+from indexing.account import owned
+from indexing.account import services as account
+from indexing.models import Photo
+from indexing.photos.pipeline.runner import index_photo_now
+from indexing.photos.services import photo_create
+
+
+def indexed(user, faces_dir: Path, name: str, album=None) -> Photo:
+    photo = photo_create(user, (faces_dir / name).read_bytes(), name, album=album, enqueue=False).photo
+    index_photo_now(photo.pk)
+    photo.refresh_from_db()
+    return photo
+
+
+def user_files(media_root: Path, user) -> list[str]:
+    return sorted(
+        str(p.relative_to(media_root))
+        for prefix in account.USER_FILE_PREFIXES
+        for p in (media_root / prefix / str(user.pk)).rglob("*")
+        if p.is_file()
+    )
+
+
+def owned_counts(user) -> dict[str, int]:
+    """Rows of every owned model that still hold something of the user (kept rows count when not emptied)."""
+    counts = {}
+    for link in owned.owner_links():
+        rows = link.rows_of(user)
+        if link.label in owned.KEPT_SCRUBBED:
+            rows = rows.exclude(**owned.KEPT_SCRUBBED[link.label][0])
+        counts[link.label] = counts.get(link.label, 0) + rows.count()
+    return counts
+
+
+def signed(secret: str, body: bytes) -> dict:
+    when = int(time.time())
+    digest = hmac.new(secret.encode(), f"{when}.".encode() + body, hashlib.sha256).hexdigest()
+    return {"HTTP_X_FACEAPP_TIMESTAMP": str(when), "HTTP_X_FACEAPP_SIGNATURE": f"sha256={digest}"}

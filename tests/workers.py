@@ -1,0 +1,69 @@
+"""Real Celery worker subprocesses, on the test database of the run (SQLite file or PostgreSQL test_...)."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.postgres import database_url
+
+ROOT = Path(__file__).resolve().parents[1]
+DIRECT_QUEUES = ("worker1", "worker2")  # each app worker also reads its own: a test hands a task to one worker
+
+
+def worker_command(*extra: str) -> list[str]:
+    return [sys.executable, "-m", "celery", "-A", "faceapp", "worker", "--pool", "solo", "--loglevel", "INFO"] + [
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+        *extra,
+    ]
+
+
+def start_celery_worker(env: dict, log_path: Path, *extra: str) -> subprocess.Popen:
+    """A real Celery worker subprocess (its environment over this one's); returns once it is ready."""
+    log = open(log_path, "w")
+    proc = subprocess.Popen(
+        worker_command(*extra), cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT
+    )
+    deadline = time.time() + 60
+    while "ready" not in log_path.read_text():
+        if proc.poll() is not None or time.time() > deadline:
+            raise RuntimeError("the Celery worker did not start:\n" + log_path.read_text())
+        time.sleep(0.2)
+    return proc
+
+
+def stop_worker(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+def app_worker_env(redis_url: str, media_root: Path) -> dict:
+    """The environment of a worker on the test database of this run (SQLite file or PostgreSQL test_...)."""
+    return {
+        "REDIS_URL": redis_url,
+        "DATABASE_URL": database_url(),
+        "MEDIA_ROOT": str(media_root),
+        "FACE_INDEX_DIR": str(media_root / "face-index"),
+        "DJANGO_SETTINGS_MODULE": "faceapp.settings",
+    }
+
+
+def finished_tasks(log_path: Path) -> set[str]:
+    """Ids of the tasks the worker writing this log has finished (succeeded or failed)."""
+    done = re.compile(r"Task [\w.]+\[([0-9a-f-]{36})\] (?:succeeded|raised)")
+    return set(done.findall(log_path.read_text()))
+
+
+def wait_for_tasks(task_ids, log_path: Path, timeout: float = 120) -> None:
+    """Wait until the worker writing this log has finished every task of task_ids."""
+    deadline = time.time() + timeout
+    while not set(task_ids) <= finished_tasks(log_path):
+        if time.time() > deadline:
+            raise AssertionError(f"{log_path.name}: tasks not finished in {timeout}s:\n" + log_path.read_text()[-3000:])
+        time.sleep(0.1)
