@@ -33,7 +33,7 @@ chromium:
 # axe-core (npm) checks every page in the browser tests; kept out of git in node_modules/.
 AXE := node_modules/axe-core/axe.min.js
 $(AXE):
-	npm install --no-save --no-package-lock --silent axe-core@4
+	npm install --no-save --no-package-lock --silent axe-core@4.14.1
 axe: $(AXE)
 
 # PostgreSQL for the second run of the suite: Debian's server binaries, installed when missing and root (CI).
