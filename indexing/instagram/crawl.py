@@ -22,7 +22,7 @@ from django.utils import timezone
 from ..photos import services
 from ..photos.models import Album, Photo
 from .accounts import mark_needs_relogin, token_for
-from .client import GraphClient, InstagramError, MediaGone, RateLimited, TokenInvalid, image_url
+from .client import GraphClient, InstagramError, MediaGone, PermissionMissing, RateLimited, TokenInvalid, image_url
 from .models import InstagramAccount, InstagramCrawl, InstagramMedia
 from .tasks import instagram_crawl_page, instagram_fetch_media
 
@@ -30,6 +30,10 @@ log = logging.getLogger(__name__)
 State, Status = InstagramCrawl.State, InstagramMedia.Status
 WALKING_STATES = (State.QUEUED, State.WALKING, State.WAITING)
 ALBUM_TITLE = "Instagram"
+PERMISSION_HELP = (
+    "faceapp's Instagram app lacks a permission: logging in again does not fix it; "
+    "the operator must grant it in the Meta app dashboard (App Review for Advanced Access)."
+)
 EARLY = timedelta(seconds=1)  # clocks of the machines that schedule and run a delayed task may differ a little
 
 
@@ -56,6 +60,7 @@ def client_for(token: str) -> GraphClient:
     return GraphClient(
         token,
         settings.INSTAGRAM_GRAPH_URL,
+        version=settings.INSTAGRAM_GRAPH_VERSION,
         timeout=settings.INSTAGRAM_HTTP_TIMEOUT,
         retries=settings.INSTAGRAM_HTTP_RETRIES,
         backoff=settings.INSTAGRAM_RETRY_BACKOFF / 2,
@@ -81,6 +86,8 @@ def crawl_page(crawl_id: int) -> None:
         items = [_with_children(client, item) for item in page.items]
     except TokenInvalid as e:
         return _stop(crawl, str(e))
+    except PermissionMissing as e:
+        return _stop(crawl, str(e), relogin=False)
     except RateLimited as e:
         return _wait(crawl, e.wait_seconds, str(e))
     except InstagramError as e:  # 5xx and timeouts after the client's retries, or an answer we cannot use
@@ -193,8 +200,12 @@ def _retry_or_fail(crawl: InstagramCrawl, message: str) -> None:
     enqueue_page(crawl.pk, countdown=settings.INSTAGRAM_RETRY_BACKOFF * 2**crawl.attempts)
 
 
-def _stop(crawl: InstagramCrawl, problem: str) -> None:
-    mark_needs_relogin(crawl.owner, problem)
+def _stop(crawl: InstagramCrawl, problem: str, relogin: bool = True) -> None:
+    """Stop the crawl. A refused token asks for a new login; a missing permission (error 10) cannot be fixed so."""
+    if relogin:
+        mark_needs_relogin(crawl.owner, problem)
+    else:
+        problem = f"{problem} {PERMISSION_HELP}"
     InstagramCrawl.objects.filter(pk=crawl.pk, state__in=InstagramCrawl.ACTIVE).update(
         state=State.STOPPED, message=problem, finished_at=timezone.now()
     )
@@ -219,6 +230,8 @@ def media_fetch(media_pk: int) -> None:
             photo = _store(media)
         except TokenInvalid as e:  # the media URL expired and the token cannot fetch a fresh one
             return _stop_for_media(media, str(e))
+        except PermissionMissing as e:
+            return _stop_for_media(media, str(e), relogin=False)
         except (InstagramError, services.PhotoRejected) as e:
             return _media_finished(media, Status.FAILED, str(e))
     if photo.status in (Photo.Status.PENDING, Photo.Status.PROCESSING):
@@ -233,11 +246,11 @@ def media_fetch(media_pk: int) -> None:
     _media_finished(media, Status.DONE, "")
 
 
-def _stop_for_media(media: InstagramMedia, problem: str) -> None:
+def _stop_for_media(media: InstagramMedia, problem: str, relogin: bool = True) -> None:
     crawl = InstagramCrawl.objects.select_related("owner").filter(pk=media.crawl_id).first()
     if crawl:
-        _stop(crawl, problem)
-    else:
+        _stop(crawl, problem, relogin)
+    elif relogin:
         mark_needs_relogin(media.owner, problem)
 
 

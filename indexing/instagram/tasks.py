@@ -41,3 +41,17 @@ def instagram_resume_stalled() -> int:
     from . import crawl
 
     return crawl.resume_stalled()
+
+
+@shared_task(name="indexing.tasks.instagram_delete_data", acks_late=True)
+def instagram_delete_data(deletion_id: int) -> int:
+    from . import disconnect
+
+    return disconnect.deletion_run(deletion_id)
+
+
+@shared_task(name="indexing.tasks.instagram_import_export", acks_late=True)
+def instagram_import_export(import_id: int) -> None:
+    from . import export_import
+
+    export_import.import_run(import_id)

@@ -39,9 +39,17 @@ def album_get_or_create(owner, title: str, source: str = Album.Source.UPLOAD) ->
 
 
 def photo_create(
-    owner, data: bytes, file_name: str, album: Album | None = None, source_id: str = "", enqueue: bool = True
+    owner,
+    data: bytes,
+    file_name: str,
+    album: Album | None = None,
+    source_id: str = "",
+    enqueue: bool = True,
+    taken_at: datetime | None = None,
 ) -> PhotoCreated:
     """Validate, store and save a photo as pending; enqueue its indexing once committed.
+
+    `taken_at` is the date the source knows (an Instagram post's), else the EXIF date.
 
     Raises PhotoRejected with a readable reason; nothing is stored then.
     """
@@ -65,7 +73,7 @@ def photo_create(
         size_bytes=len(data),
         content_hash=content_hash,
         source_id=source_id,
-        taken_at=_taken_at(loaded.exif_datetime),
+        taken_at=taken_at or _taken_at(loaded.exif_datetime),
     )
     photo.original.save("original", ContentFile(data), save=False)
     try:

@@ -148,8 +148,10 @@ def test_errors_come_in_instagrams_shapes(emulator, emulator_server, kit):
     emulator.set_faults(rate_limit_after=1, rate_limit_seconds=30)
     assert requests.get(f"{emulator_server.url}/me", params={"access_token": token}).status_code == 200
     throttled = requests.get(f"{emulator_server.url}/me", params={"access_token": token})
-    assert throttled.status_code == 429 and throttled.json()["error"]["code"] == 4
+    # Business Use Case throttling by default: code 4 in a 400, the usage header, no Retry-After
+    assert throttled.status_code == 400 and throttled.json()["error"]["code"] == 4
     assert "estimated_time_to_regain_access" in throttled.headers["X-Business-Use-Case-Usage"]
+    assert "Retry-After" not in throttled.headers
     emulator.set_faults(rate_limit_seconds=0, fail_next=1)
     emulator.faults.throttled_until = 0
     assert requests.get(f"{emulator_server.url}/me", params={"access_token": token}).status_code == 500
