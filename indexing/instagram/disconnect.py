@@ -40,7 +40,8 @@ def app_removed(instagram_user_id: str, reason: str = "You removed faceapp from 
         return None
     with transaction.atomic():
         UserSocialAuth.objects.filter(user=user, provider=PROVIDER).delete()
-        InstagramAccount.objects.filter(user=user).delete()
+        # kept (without a token) so that a deletion request arriving after this finds the user
+        InstagramAccount.objects.filter(user=user).update(needs_relogin=False, problem=reason)
         InstagramCrawl.objects.filter(owner=user, state__in=InstagramCrawl.ACTIVE).update(
             state=InstagramCrawl.State.STOPPED, message=reason, finished_at=timezone.now()
         )
@@ -78,6 +79,7 @@ def deletion_run(deletion_id: int) -> int:
             services.photo_delete(photo)
             deleted += 1
         InstagramMedia.objects.filter(owner=deletion.user).delete()
+        InstagramAccount.objects.filter(user=deletion.user).delete()
     InstagramDeletion.objects.filter(pk=deletion.pk).update(
         state=InstagramDeletion.State.DONE, photos_deleted=deletion.photos_deleted + deleted, finished_at=timezone.now()
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import posixpath
+import time
 
 from django.conf import settings
 from django.db import transaction
@@ -38,7 +39,7 @@ def import_create(owner, paths: list[str], uploaded: bool, run_now: bool = False
             pk = run.pk
             transaction.on_commit(lambda: instagram_import_export.apply_async((pk,), queue=settings.INSTAGRAM_QUEUE))
     if run_now:
-        import_run(run.pk)
+        import_run(run.pk, seconds=float("inf"))
         run.refresh_from_db()
     return run
 
@@ -52,25 +53,29 @@ def limits() -> Limits:
     )
 
 
-def import_run(import_id: int) -> None:
-    """Read the export and store its photos; safe to run twice (items already stored are skipped)."""
-    claimed = InstagramImport.objects.filter(pk=import_id, state__in=(State.QUEUED, State.READING)).update(
+def import_run(import_id: int, seconds: float | None = None) -> None:
+    """Read the export, then store its photos for up to `seconds` (default INSTAGRAM_WALK_SECONDS, within the
+    task time limit) and hand over to a fresh task; safe to run twice (stored items are skipped)."""
+    first = InstagramImport.objects.filter(pk=import_id, state=State.QUEUED).update(
         state=State.READING, heartbeat_at=timezone.now()
     )
-    run = InstagramImport.objects.select_related("owner").filter(pk=import_id).first()
-    if not claimed or run is None:
+    run = InstagramImport.objects.select_related("owner").filter(pk=import_id, state=State.READING).first()
+    if run is None:
         return
+    deadline = time.monotonic() + (settings.INSTAGRAM_WALK_SECONDS if seconds is None else seconds)
     try:
         with open_export(run.files, limits()) as export:
-            items = export.media()
-            _record_items(run, items)
-            _store_items(run, export)
+            if first or not InstagramExportItem.objects.filter(run=run).exists():
+                _record_items(run, export.media())
+            finished = _store_items(run, export, deadline)
     except ExportRefused as e:
         InstagramImport.objects.filter(pk=run.pk).update(state=State.FAILED, message=str(e), finished_at=timezone.now())
+        finished = True
+    if not finished:
+        instagram_import_export.apply_async((run.pk,), queue=settings.INSTAGRAM_QUEUE)
         return
-    finally:
-        if run.uploaded:
-            _remove_files(run.files)
+    if run.uploaded:
+        _remove_files(run.files)
     InstagramImport.objects.filter(pk=run.pk, state=State.READING).update(
         state=State.INDEXING, heartbeat_at=timezone.now()
     )
@@ -99,10 +104,13 @@ def _record_items(run: InstagramImport, items) -> None:
     InstagramImport.objects.filter(pk=run.pk).update(posts_seen=len(items), already_imported=len(known))
 
 
-def _store_items(run: InstagramImport, export) -> None:
+def _store_items(run: InstagramImport, export, deadline: float) -> bool:
+    """Store pending items, newest first, until the deadline; True when none is left."""
     album = services.album_get_or_create(run.owner, ALBUM_TITLE, Album.Source.INSTAGRAM)
     pending = InstagramExportItem.objects.filter(run=run, status=Status.PENDING).order_by("-taken_at", "pk")
     for n, item in enumerate(pending.iterator(chunk_size=200)):
+        if time.monotonic() >= deadline:
+            return False
         data = export.read(item.uri)
         if data is None:
             _item_done(item, None, "The export does not hold this media file (or it is too large).")
@@ -117,6 +125,7 @@ def _store_items(run: InstagramImport, export) -> None:
         _item_done(item, created.photo, "")
         if n % 50 == 0:
             InstagramImport.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now())
+    return True
 
 
 def _item_done(item: InstagramExportItem, photo: Photo | None, reason: str) -> None:

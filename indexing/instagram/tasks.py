@@ -22,6 +22,14 @@ def instagram_fetch_media(media_pk: int) -> None:
         crawl.enqueue_media(media_pk, countdown=min(60, max(1, settings.CELERY_TASK_TIME_LIMIT // 2)))
 
 
+@shared_task(name="indexing.tasks.instagram_fetch_media_batch", acks_late=True)
+def instagram_fetch_media_batch(media_pks: list[int]) -> None:
+    from . import crawl
+
+    for pk in crawl.media_fetch_batch(media_pks):  # still pending: look again later
+        crawl.enqueue_media(pk, countdown=min(60, max(1, settings.CELERY_TASK_TIME_LIMIT // 2)))
+
+
 @shared_task(name="indexing.tasks.instagram_refresh_tokens")
 def instagram_refresh_tokens() -> dict:
     from . import accounts

@@ -5,6 +5,7 @@ from django.test import Client
 from django.urls import reverse
 from social_django.models import UserSocialAuth
 
+from indexing.instagram import crawl as crawl_steps
 from indexing.instagram import disconnect, signed_request
 from indexing.instagram.crawl import ALBUM_TITLE
 from indexing.models import (
@@ -69,7 +70,8 @@ def test_bad_signed_requests_are_refused_and_change_nothing(connected, signed):
 def test_deauthorize_revokes_the_token_and_stops_crawls_without_a_relogin_banner(connected, client):
     answer = post(reverse("instagram_deauthorize"), signed_request.sign({"user_id": IG_ID, "issued_at": 1}, SECRET))
     assert answer.status_code == 200
-    assert not UserSocialAuth.objects.exists() and not InstagramAccount.objects.exists()
+    assert not UserSocialAuth.objects.exists() and not InstagramAccount.objects.get().needs_relogin
+    assert crawl_steps.recrawl_all() == 0  # no token: nothing to crawl, and no banner asking to log in again
     crawl = InstagramCrawl.objects.get()
     assert crawl.state == InstagramCrawl.State.STOPPED and "removed faceapp" in crawl.message
     assert Photo.objects.count() == 2  # deauthorizing alone keeps the photos
@@ -91,6 +93,7 @@ def test_data_deletion_answers_url_and_code_then_deletes_the_fetched_photos(conn
     assert disconnect.deletion_run(deletion.pk) == 0  # a task run twice deletes once
     assert list(Photo.objects.values_list("pk", flat=True)) == [connected["own"]]
     assert not Face.objects.filter(photo_id=connected["fetched"]).exists() and not InstagramMedia.objects.exists()
+    assert not InstagramAccount.objects.exists()
     assert EngineFace.objects.count() == Face.objects.count()  # the engine lost the deleted faces too
     page = Client().get(body["url"]).content.decode()
     assert "Done" in page and "deleted the 1 photo" in page

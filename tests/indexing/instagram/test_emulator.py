@@ -135,6 +135,7 @@ def test_media_pages_follow_next_and_carry_children_and_thumbnails(emulator_serv
     children = carousel["children"]["data"]
     assert [c["media_type"] for c in children] == ["IMAGE", "VIDEO"] and "permalink" not in children[0]
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0000", carousel["timestamp"])
+    assert re.search(rf"/v\d+\.0/{kit.user_id}/media\?", page["paging"]["next"])  # versioned, by IG id
     last = requests.get(page["paging"]["next"]).json()  # absolute, token included, as Instagram gives it
     assert [m["caption"] for m in last["data"]] == ["first"] and "next" not in last["paging"]
     image = requests.get(children[0]["media_url"])

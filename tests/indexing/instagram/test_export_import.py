@@ -40,10 +40,10 @@ def test_the_command_imports_both_layouts_once_with_dates_captions_and_faces(tmp
 
     # the same export again, then a later one in the new layout that overlaps it: nothing twice
     run_command([old])
-    assert InstagramImport.objects.first().already_imported == 4 and photos.count() == 4
+    assert InstagramImport.objects.first().already_imported == 4 and photos.all().count() == 4
     later = POSTS + [(1709251200, "New one", ["kit_harington_3.jpg"])]
     run_command([build_export(tmp_path / "new.zip", later, "new")])
-    assert photos.count() == 5 and InstagramExportItem.objects.count() == 5
+    assert photos.all().count() == 5 and InstagramExportItem.objects.count() == 5
 
 
 def test_the_same_photo_under_another_name_is_one_photo(tmp_path, user):
