@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from .world import World
+from typing import Any
 
 
 @dataclass
@@ -24,7 +21,7 @@ class Media:
 class Account:
     def __init__(
         self,
-        world: World,
+        world: Any,  # the World holding it (world.py imports this module)
         account_id: str,
         user_id: str,
         username: str,
