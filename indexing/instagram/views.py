@@ -18,6 +18,7 @@ from .refusals import SESSION_KEY, refusal_for
 @login_required
 def instagram_page(request):
     context = {
+        "instagram_page": True,
         **progress.crawl_panel_for(request.user),
         **export_progress.import_panel_for(request.user),
     }
