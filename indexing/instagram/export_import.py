@@ -108,9 +108,13 @@ def _store_items(run: InstagramImport, export, deadline: float) -> bool:
     """Store pending items, newest first, until the deadline; True when none is left."""
     album = services.album_get_or_create(run.owner, ALBUM_TITLE, Album.Source.INSTAGRAM)
     pending = InstagramExportItem.objects.filter(run=run, status=Status.PENDING).order_by("-taken_at", "pk")
-    for n, item in enumerate(pending.iterator(chunk_size=200)):
+    ids = list(pending.values_list("pk", flat=True))  # no cursor stays open while photos are written
+    for n, pk in enumerate(ids):
         if time.monotonic() >= deadline:
             return False
+        item = InstagramExportItem.objects.filter(pk=pk, status=Status.PENDING).first()
+        if item is None:
+            continue
         data = export.read(item.uri)
         if data is None:
             _item_done(item, None, "The export does not hold this media file (or it is too large).")
