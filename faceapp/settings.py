@@ -304,6 +304,10 @@ SOCIAL_AUTH_INSTAGRAM_SECRET = env.str("INSTAGRAM_APP_SECRET", default="")
 SOCIAL_AUTH_INSTAGRAM_AUTHORIZATION_URL = INSTAGRAM_AUTHORIZE_URL
 SOCIAL_AUTH_INSTAGRAM_ACCESS_TOKEN_URL = INSTAGRAM_TOKEN_URL
 SOCIAL_AUTH_INSTAGRAM_GRAPH_URL = INSTAGRAM_GRAPH_URL
+# Graph API calls are pinned to this version (unversioned ones follow the dashboard); token endpoints are unversioned.
+INSTAGRAM_GRAPH_VERSION = env.str("INSTAGRAM_GRAPH_VERSION", default="v23.0")
+SOCIAL_AUTH_INSTAGRAM_GRAPH_VERSION = INSTAGRAM_GRAPH_VERSION
+SOCIAL_AUTH_INSTAGRAM_LOGIN_ERROR_URL = "/instagram/refused/"  # says which refusal it was and what to do next
 SOCIAL_AUTH_URL_NAMESPACE = "social"
 SOCIAL_AUTH_LOGIN_REDIRECT_URL = "/"
 SOCIAL_AUTH_LOGIN_ERROR_URL = "/accounts/login/"
@@ -326,6 +330,15 @@ SOCIAL_AUTH_PIPELINE = (
 )
 INSTAGRAM_QUEUE = env.str("INSTAGRAM_QUEUE", default="celery")  # the Celery queue of the crawl tasks
 INSTAGRAM_PAGE_SIZE = env.int("INSTAGRAM_PAGE_SIZE", default=25)
+INSTAGRAM_WALK_SECONDS = env.float("INSTAGRAM_WALK_SECONDS", default=60.0)  # one walk task reads pages this long
+INSTAGRAM_DOWNLOAD_THREADS = env.int("INSTAGRAM_DOWNLOAD_THREADS", default=8)  # concurrent CDN downloads per batch
+# The data-download import: chunked uploads land here; zip-bomb limits on what a ZIP may hold.
+INSTAGRAM_UPLOAD_DIR = env.str("INSTAGRAM_UPLOAD_DIR", default="") or str(VAR_DIR / "instagram-uploads")
+INSTAGRAM_UPLOAD_MAX_BYTES = env.int("INSTAGRAM_UPLOAD_MAX_BYTES", default=20 * 1024**3)  # per ZIP
+INSTAGRAM_UPLOAD_CHUNK_BYTES = env.int("INSTAGRAM_UPLOAD_CHUNK_BYTES", default=8 * 1024**2)
+INSTAGRAM_EXPORT_MAX_ENTRIES = env.int("INSTAGRAM_EXPORT_MAX_ENTRIES", default=200_000)  # per ZIP
+INSTAGRAM_EXPORT_MAX_UNCOMPRESSED = env.int("INSTAGRAM_EXPORT_MAX_UNCOMPRESSED", default=40 * 1024**3)  # per ZIP
+INSTAGRAM_EXPORT_MAX_RATIO = env.int("INSTAGRAM_EXPORT_MAX_RATIO", default=100)  # uncompressed/compressed per entry
 INSTAGRAM_HTTP_TIMEOUT = SOCIAL_AUTH_REQUESTS_TIMEOUT
 INSTAGRAM_HTTP_RETRIES = env.int("INSTAGRAM_HTTP_RETRIES", default=3)  # per request, on 5xx and timeouts
 INSTAGRAM_RETRY_BACKOFF = env.float("INSTAGRAM_RETRY_BACKOFF", default=2.0)  # seconds, doubled each attempt

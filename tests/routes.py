@@ -8,7 +8,15 @@ from dataclasses import dataclass
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from indexing.models import FaceCluster, InstagramCrawl, LivingAlbum, PeopleEvent, Report
+from indexing.models import (
+    FaceCluster,
+    InstagramCrawl,
+    InstagramImport,
+    InstagramUpload,
+    LivingAlbum,
+    PeopleEvent,
+    Report,
+)
 from indexing.people import naming
 from indexing.photos.pipeline.runner import index_photo_now
 from indexing.photos.services import album_get_or_create, photo_create
@@ -47,6 +55,11 @@ TOKEN_AUTH = {
     "tagging_delivery",
     "rekognition_api",
     "rekognition_api_bare",
+    # Meta's server-to-server callbacks, authenticated by a signed_request (tests/indexing/instagram/test_callbacks.py),
+    # and the deletion status page Meta shows the person, public by its secret confirmation code.
+    "instagram_deauthorize",
+    "instagram_data_deletion",
+    "instagram_deletion_status",
 }
 ROUTES = sorted({r for r in _walk(get_resolver().url_patterns) if r.name not in TOKEN_AUTH}, key=lambda r: r.route)
 ROUTES_WITH_IDS = [r for r in ROUTES if r.params]
@@ -64,6 +77,8 @@ PARAMS = {
     "cluster_id": lambda o: [o["cluster"].pk],
     "living_album_id": lambda o: [o["living_album"].pk],
     "crawl_id": lambda o: [o["crawl"].pk],
+    "key": lambda o: [o["upload"].key],
+    "import_id": lambda o: [o["instagram_import"].pk],
 }
 
 
@@ -93,6 +108,10 @@ def user_objects(user, faces_dir) -> dict:
         "cluster": FaceCluster.objects.create(owner=user),
         "living_album": living_album,
         "crawl": InstagramCrawl.objects.create(owner=user),
+        "upload": InstagramUpload.objects.create(
+            key=f"upload-of-{user.pk}", owner=user, file_name="export.zip", size=10, path="/nonexistent.zip"
+        ),
+        "instagram_import": InstagramImport.objects.create(owner=user),
     }
 
 

@@ -13,7 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 from social_core.backends.instagram import InstagramOAuth2
-from social_core.exceptions import AuthCredentialError
+from social_core.exceptions import AuthCredentialError, AuthPolicyError
+
+from .refusals import reason_of_error, remember_refusal
 
 GRAPH_URL = "https://graph.instagram.com"
 
@@ -49,9 +51,26 @@ class InstagramLogin(InstagramOAuth2):
         response = {**(kwargs.pop("response", None) or {}), **long_lived, "access_token": long_token}
         return super().do_auth(long_token, *args, response=response, **kwargs)
 
+    def graph_api_url(self) -> str:
+        """Graph calls are pinned to a version; the token endpoints above stay unversioned, as documented."""
+        version = str(self.setting("GRAPH_VERSION", "") or "").strip("/")
+        return f"{self.graph_url()}/{version}" if version else self.graph_url()
+
     def user_data(self, access_token: str, *args, **kwargs) -> dict[str, Any] | None:
         params = {"access_token": access_token, "fields": "id,user_id,username,account_type"}
-        return {"user": self.get_json(f"{self.graph_url()}/me", params=params)}
+        user = self.get_json(f"{self.graph_api_url()}/me", params=params)
+        if str(user.get("account_type") or "").upper() == "PERSONAL":  # Instagram refuses these; never crawl one
+            remember_refusal(self.strategy, "personal")
+            raise AuthPolicyError(
+                self, "Only professional (Business or Creator) accounts can log in.", code="personal_account"
+            )
+        return {"user": user}
+
+    def process_error(self, data, *, stage="callback") -> None:
+        """Instagram sent the person back with ?error=...: note which refusal it was for the page they land on."""
+        if data.get("error"):
+            remember_refusal(self.strategy, reason_of_error(data))
+        return super().process_error(data, stage=stage)
 
     # refresh: the long-lived token refreshes itself (there is no separate refresh token)
     def get_refresh_token(self, extra_data: dict[str, Any]) -> str | None:

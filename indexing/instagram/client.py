@@ -31,7 +31,11 @@ class InstagramError(Exception):
 
 
 class TokenInvalid(InstagramError):
-    """The token expired or was revoked (OAuth error 190) or lost its permission: a new login is needed."""
+    """The token expired or was revoked (OAuth error 190): a new login is needed."""
+
+
+class PermissionMissing(InstagramError):
+    """Error 10 or 200-299: the app lacks a permission (App Review, access level); a new login cannot fix it."""
 
 
 class RateLimited(InstagramError):
@@ -77,12 +81,15 @@ class GraphClient:
         self,
         token: str,
         graph_url: str = "https://graph.instagram.com",
+        version: str = "",
         timeout: float = 20.0,
         retries: int = 3,
         backoff: float = 2.0,
         default_wait: float = 300.0,
     ):
-        self.token, self.graph_url, self.timeout = token, graph_url.rstrip("/"), timeout
+        self.token, self.timeout = token, timeout
+        # Graph calls are pinned to a version (settings.INSTAGRAM_GRAPH_VERSION); `next` links come back versioned.
+        self.graph_url = graph_url.rstrip("/") + (f"/{version.strip('/')}" if version else "")
         self.default_wait = default_wait
         self.session = requests.Session()
         retry = Retry(
@@ -160,8 +167,10 @@ class GraphClient:
         said = f"Instagram answered {response.status_code}" + (f" (code {code})" if code else "") + f": {message}"
         if response.status_code == 429 or code in RATE_LIMIT_CODES:
             return RateLimited(said, self._wait(response))
-        if code in TOKEN_CODES or code in PERMISSION_CODES:
+        if code in TOKEN_CODES:
             return TokenInvalid(said)
+        if code in PERMISSION_CODES:
+            return PermissionMissing(said)
         if response.status_code >= 500:
             return Unavailable(said)
         return InstagramError(said)

@@ -1,10 +1,12 @@
-"""The crawl of a user's Instagram feed: walk /me/media page by page, one task per media item.
+"""The crawl of a user's Instagram feed: one walk task reads /me/media page after page; batches fetch the media.
 
 A crawl is a row (InstagramCrawl). Each page is recorded in one transaction that also advances
 the saved `next` cursor (compare-and-set), so a page recorded twice counts once and a crawl
-killed anywhere resumes from its cursor. Every image of the feed is a row (InstagramMedia)
-fetched by its own task: download, `photo_create` with the media id as source id (unique per
-owner: never two photos of one media item), index. Every crawl walks the whole feed, fetches
+killed anywhere resumes from its cursor. The walk queues each page's images as soon as the page
+is recorded and reads on: it never waits behind downloads. Every image of the feed is a row
+(InstagramMedia), fetched by a batch task (downloads in a bounded thread pool, then for each:
+`photo_create` with the media id as source id, unique per owner, and indexing in that worker
+process, so every worker process keeps a core busy). Every crawl walks the whole feed, fetches
 only media it has not fetched yet and, at the end of the walk, removes the photos of posts that
 are gone. Tasks may run twice (acks_late, redelivery, the stall sweeper): every step is idempotent.
 """
@@ -12,6 +14,8 @@ are gone. Tasks may run twice (acks_late, redelivery, the stall sweeper): every 
 from __future__ import annotations
 
 import logging
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from django.conf import settings
@@ -22,14 +26,18 @@ from django.utils import timezone
 from ..photos import services
 from ..photos.models import Album, Photo
 from .accounts import mark_needs_relogin, token_for
-from .client import GraphClient, InstagramError, MediaGone, RateLimited, TokenInvalid, image_url
+from .client import GraphClient, InstagramError, MediaGone, PermissionMissing, RateLimited, TokenInvalid, image_url
 from .models import InstagramAccount, InstagramCrawl, InstagramMedia
-from .tasks import instagram_crawl_page, instagram_fetch_media
+from .tasks import instagram_crawl_page, instagram_fetch_media, instagram_fetch_media_batch
 
 log = logging.getLogger(__name__)
 State, Status = InstagramCrawl.State, InstagramMedia.Status
 WALKING_STATES = (State.QUEUED, State.WALKING, State.WAITING)
 ALBUM_TITLE = "Instagram"
+PERMISSION_HELP = (
+    "faceapp's Instagram app lacks a permission: logging in again does not fix it; "
+    "the operator must grant it in the Meta app dashboard (App Review for Advanced Access)."
+)
 EARLY = timedelta(seconds=1)  # clocks of the machines that schedule and run a delayed task may differ a little
 
 
@@ -56,6 +64,7 @@ def client_for(token: str) -> GraphClient:
     return GraphClient(
         token,
         settings.INSTAGRAM_GRAPH_URL,
+        version=settings.INSTAGRAM_GRAPH_VERSION,
         timeout=settings.INSTAGRAM_HTTP_TIMEOUT,
         retries=settings.INSTAGRAM_HTTP_RETRIES,
         backoff=settings.INSTAGRAM_RETRY_BACKOFF / 2,
@@ -65,14 +74,25 @@ def client_for(token: str) -> GraphClient:
 
 # the walk
 def crawl_page(crawl_id: int) -> None:
-    """Read the next page of the feed from the saved cursor, record its media, queue them and the next page."""
+    """Walk the feed from the saved cursor for up to INSTAGRAM_WALK_SECONDS, page after page, queueing
+    each page's images as it goes (so reading the feed never waits behind downloads); then hand over."""
+    deadline = time.monotonic() + settings.INSTAGRAM_WALK_SECONDS
+    while _walk_one_page(crawl_id):
+        if time.monotonic() >= deadline:
+            enqueue_page(crawl_id)
+            return
+
+
+def _walk_one_page(crawl_id: int) -> bool:
+    """Read and record the next page; True when there is another page to read now."""
     crawl = InstagramCrawl.objects.select_related("owner").filter(pk=crawl_id, state__in=WALKING_STATES).first()
     early = crawl and crawl.state == State.WAITING and crawl.resume_at and crawl.resume_at > timezone.now() + EARLY
     if crawl is None or early:
-        return  # finished, stopped, or a duplicate of the task scheduled for after the wait
+        return False  # finished, stopped, or a duplicate of the task scheduled for after the wait
     token = token_for(crawl.owner)
     if token is None:
-        return _stop(crawl, "Instagram is not connected any more.")
+        _stop(crawl, "Instagram is not connected any more.")
+        return False
     client = client_for(token)
     try:
         if not (crawl.posts_total or crawl.posts_seen or crawl.next_url):
@@ -80,12 +100,16 @@ def crawl_page(crawl_id: int) -> None:
         page = client.media_page(crawl.next_url or client.first_page_url(settings.INSTAGRAM_PAGE_SIZE))
         items = [_with_children(client, item) for item in page.items]
     except TokenInvalid as e:
-        return _stop(crawl, str(e))
+        _stop(crawl, str(e))
+    except PermissionMissing as e:
+        _stop(crawl, str(e), relogin=False)
     except RateLimited as e:
-        return _wait(crawl, e.wait_seconds, str(e))
+        _wait(crawl, e.wait_seconds, str(e))
     except InstagramError as e:  # 5xx and timeouts after the client's retries, or an answer we cannot use
-        return _retry_or_fail(crawl, str(e))
-    _record_page(crawl, items, page.next_url)
+        _retry_or_fail(crawl, str(e))
+    else:
+        return _record_page(crawl, items, page.next_url) and bool(page.next_url)
+    return False
 
 
 def _begin(crawl: InstagramCrawl, posts_total: int) -> None:
@@ -100,7 +124,8 @@ def _with_children(client: GraphClient, item: dict) -> dict:
     return item
 
 
-def _record_page(crawl: InstagramCrawl, items: list[dict], next_url: str) -> None:
+def _record_page(crawl: InstagramCrawl, items: list[dict], next_url: str) -> bool:
+    """Record a page and queue its images, once (compare-and-set on the cursor); False if already recorded."""
     now = timezone.now()
     with transaction.atomic():
         advanced = InstagramCrawl.objects.filter(pk=crawl.pk, next_url=crawl.next_url, state__in=WALKING_STATES).update(
@@ -113,15 +138,14 @@ def _record_page(crawl: InstagramCrawl, items: list[dict], next_url: str) -> Non
             state=State.WALKING if next_url else State.INDEXING,
         )
         if not advanced:
-            return  # another run of this task recorded the page already
+            return False  # another run of this task recorded the page already
         to_fetch = _record_media(crawl, items)
-        transaction.on_commit(lambda: [enqueue_media(pk) for pk in to_fetch])
-        if next_url:
-            transaction.on_commit(lambda: enqueue_page(crawl.pk))
-        else:
+        transaction.on_commit(lambda: enqueue_media_batches(to_fetch))
+        if not next_url:
             _remove_gone(crawl)
     if not next_url:
         finish_if_done(crawl.pk)
+    return True
 
 
 def _record_media(crawl: InstagramCrawl, items: list[dict]) -> list[int]:
@@ -193,8 +217,12 @@ def _retry_or_fail(crawl: InstagramCrawl, message: str) -> None:
     enqueue_page(crawl.pk, countdown=settings.INSTAGRAM_RETRY_BACKOFF * 2**crawl.attempts)
 
 
-def _stop(crawl: InstagramCrawl, problem: str) -> None:
-    mark_needs_relogin(crawl.owner, problem)
+def _stop(crawl: InstagramCrawl, problem: str, relogin: bool = True) -> None:
+    """Stop the crawl. A refused token asks for a new login; a missing permission (error 10) cannot be fixed so."""
+    if relogin:
+        mark_needs_relogin(crawl.owner, problem)
+    else:
+        problem = f"{problem} {PERMISSION_HELP}"
     InstagramCrawl.objects.filter(pk=crawl.pk, state__in=InstagramCrawl.ACTIVE).update(
         state=State.STOPPED, message=problem, finished_at=timezone.now()
     )
@@ -208,17 +236,19 @@ def finish_if_done(crawl_id: int) -> None:
 
 
 # one media item
-def media_fetch(media_pk: int) -> None:
-    """Download, store and index one image of the feed; a broken one fails alone."""
+def media_fetch(media_pk: int, data: bytes | None = None) -> None:
+    """Download (unless `data` came with it), store and index one image of the feed; a broken one fails alone."""
     media = InstagramMedia.objects.select_related("owner", "photo").filter(pk=media_pk).first()
     if media is None or media.status != Status.PENDING:
         return
     photo = media.photo
     if photo is None:
         try:
-            photo = _store(media)
+            photo = _store(media, data)
         except TokenInvalid as e:  # the media URL expired and the token cannot fetch a fresh one
             return _stop_for_media(media, str(e))
+        except PermissionMissing as e:
+            return _stop_for_media(media, str(e), relogin=False)
         except (InstagramError, services.PhotoRejected) as e:
             return _media_finished(media, Status.FAILED, str(e))
     if photo.status in (Photo.Status.PENDING, Photo.Status.PROCESSING):
@@ -233,19 +263,19 @@ def media_fetch(media_pk: int) -> None:
     _media_finished(media, Status.DONE, "")
 
 
-def _stop_for_media(media: InstagramMedia, problem: str) -> None:
+def _stop_for_media(media: InstagramMedia, problem: str, relogin: bool = True) -> None:
     crawl = InstagramCrawl.objects.select_related("owner").filter(pk=media.crawl_id).first()
     if crawl:
-        _stop(crawl, problem)
-    else:
+        _stop(crawl, problem, relogin)
+    elif relogin:
         mark_needs_relogin(media.owner, problem)
 
 
-def _store(media: InstagramMedia) -> Photo:
+def _store(media: InstagramMedia, data: bytes | None = None) -> Photo:
     token = token_for(media.owner)
     client = client_for(token or "")
     try:
-        data = client.download(media.url, settings.UPLOAD_MAX_BYTES)
+        data = data if data is not None else client.download(media.url, settings.UPLOAD_MAX_BYTES)
     except MediaGone as e:
         if e.status != 403 or not token:
             raise
@@ -271,9 +301,10 @@ def _media_finished(media: InstagramMedia, status: str, reason: str) -> None:
 
 # periodic work
 def recrawl_all() -> int:
-    """Start a crawl (new posts, removed posts) for every connected account that has none running."""
+    """Start a crawl (new posts, removed posts) for every connected account (with a token) that has none running."""
     started = 0
-    for account in InstagramAccount.objects.filter(needs_relogin=False).select_related("user"):
+    connected = InstagramAccount.objects.filter(needs_relogin=False, user__social_auth__provider="instagram")
+    for account in connected.select_related("user").distinct():
         if not InstagramCrawl.objects.filter(owner=account.user, state__in=InstagramCrawl.ACTIVE).exists():
             crawl_start(account.user)
             started += 1
@@ -303,6 +334,37 @@ def resume_stalled() -> int:
 
 def enqueue_page(crawl_id: int, countdown: float = 0.0) -> None:
     instagram_crawl_page.apply_async((crawl_id,), countdown=countdown or None, queue=settings.INSTAGRAM_QUEUE)
+
+
+def media_fetch_batch(media_pks: list[int]) -> list[int]:
+    """Download these images concurrently (a bounded thread pool), then store and index each in turn.
+
+    Returns the ids to try again later (another run was indexing their photo, or the network failed).
+    A download that failed here is simply done again, the careful way, by media_fetch."""
+    media = list(InstagramMedia.objects.filter(pk__in=media_pks, status=Status.PENDING, photo__isnull=True))
+    client = client_for("")  # CDN links are signed: no token needed
+    with ThreadPoolExecutor(max_workers=max(1, settings.INSTAGRAM_DOWNLOAD_THREADS)) as pool:
+        files = dict(zip([m.pk for m in media], pool.map(lambda m: _download_quietly(client, m.url), media)))
+    retry = []
+    for pk in media_pks:
+        try:
+            media_fetch(pk, files.get(pk))
+        except (PhotoBusy, ConnectionError, TimeoutError):
+            retry.append(pk)
+    return retry
+
+
+def _download_quietly(client: GraphClient, url: str) -> bytes | None:
+    try:
+        return client.download(url, settings.UPLOAD_MAX_BYTES) if url else None
+    except InstagramError:
+        return None
+
+
+def enqueue_media_batches(media_pks: list[int]) -> None:
+    size = max(1, settings.INSTAGRAM_DOWNLOAD_THREADS)
+    for i in range(0, len(media_pks), size):
+        instagram_fetch_media_batch.apply_async((media_pks[i : i + size],), queue=settings.INSTAGRAM_QUEUE)
 
 
 def enqueue_media(media_pk: int, countdown: float = 0.0) -> None:

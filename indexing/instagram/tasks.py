@@ -22,6 +22,14 @@ def instagram_fetch_media(media_pk: int) -> None:
         crawl.enqueue_media(media_pk, countdown=min(60, max(1, settings.CELERY_TASK_TIME_LIMIT // 2)))
 
 
+@shared_task(name="indexing.tasks.instagram_fetch_media_batch", acks_late=True)
+def instagram_fetch_media_batch(media_pks: list[int]) -> None:
+    from . import crawl
+
+    for pk in crawl.media_fetch_batch(media_pks):  # still pending: look again later
+        crawl.enqueue_media(pk, countdown=min(60, max(1, settings.CELERY_TASK_TIME_LIMIT // 2)))
+
+
 @shared_task(name="indexing.tasks.instagram_refresh_tokens")
 def instagram_refresh_tokens() -> dict:
     from . import accounts
@@ -41,3 +49,17 @@ def instagram_resume_stalled() -> int:
     from . import crawl
 
     return crawl.resume_stalled()
+
+
+@shared_task(name="indexing.tasks.instagram_delete_data", acks_late=True)
+def instagram_delete_data(deletion_id: int) -> int:
+    from . import disconnect
+
+    return disconnect.deletion_run(deletion_id)
+
+
+@shared_task(name="indexing.tasks.instagram_import_export", acks_late=True)
+def instagram_import_export(import_id: int) -> None:
+    from . import export_import
+
+    export_import.import_run(import_id)

@@ -1,17 +1,34 @@
-"""Small views: the crawl's progress as JSON (for static/js/crawl_progress.js) and the 'fetch new posts' button."""
+"""The Instagram page (login, import, progress), the login-refused page, the crawl's progress JSON and button."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from . import progress
+from . import export_progress, progress
 from .accounts import token_for
 from .crawl import crawl_start
 from .models import InstagramCrawl
+from .refusals import SESSION_KEY, refusal_for
+
+
+@login_required
+def instagram_page(request):
+    context = {
+        "instagram_page": True,
+        **progress.crawl_panel_for(request.user),
+        **export_progress.import_panel_for(request.user),
+    }
+    return render(request, "indexing/instagram.html", context)
+
+
+def login_refused(request):
+    """Where a refused 'Log in with Instagram' lands: which refusal it was, and what to do next."""
+    reason = request.GET.get("reason") or request.session.pop(SESSION_KEY, None)
+    return render(request, "indexing/instagram_refused.html", refusal_for(reason))
 
 
 @login_required
@@ -27,4 +44,4 @@ def crawl_new(request):
         messages.info(request, "Connect Instagram first.")
     else:
         crawl_start(request.user)
-    return redirect("gallery")
+    return redirect(request.POST.get("back") == "instagram" and "instagram" or "gallery")

@@ -3,7 +3,15 @@
 The upload_to functions are named here too because the migrations refer to them by this path."""
 
 from ..account.models import AccountSettings
-from ..instagram.models import InstagramAccount, InstagramCrawl, InstagramMedia
+from ..instagram.models import (
+    InstagramAccount,
+    InstagramCrawl,
+    InstagramDeletion,
+    InstagramExportItem,
+    InstagramImport,
+    InstagramMedia,
+    InstagramUpload,
+)
 from ..moderation.models import ModerationAction, Report
 from ..people.models import FaceCluster, FaceDecision, LivingAlbum, PeopleEvent, PeopleSettings, Person
 from ..photos.models import Album, Face, Photo, _crop_path, _original_path, _thumbnail_path
@@ -25,7 +33,11 @@ __all__ = [
     "FaceDecision",
     "InstagramAccount",
     "InstagramCrawl",
+    "InstagramDeletion",
+    "InstagramExportItem",
+    "InstagramImport",
     "InstagramMedia",
+    "InstagramUpload",
     "LivingAlbum",
     "ModerationAction",
     "PeopleEvent",

@@ -59,6 +59,12 @@
       .catch(function () { setTimeout(function () { poll(section); }, POLL_MS * 4); });
   }
 
-  function start() { document.querySelectorAll("[data-crawl-url]").forEach(poll); }
+  function start() {
+    document.querySelectorAll("[data-crawl-url]").forEach(function (section) {
+      if (section.dataset.polling) { return; }  // the script may be included twice on a page
+      section.dataset.polling = "1";
+      poll(section);
+    });
+  }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
 })();

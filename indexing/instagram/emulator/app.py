@@ -61,9 +61,11 @@ class EmulatorApp:
             ("GET", r"/refresh_access_token", self.refresh_token),
             ("GET", r"/me", self.me),
             ("GET", r"/me/media", self.my_media),
+            ("GET", r"/(?P<ig_id>\d+)/media", self.my_media),
             ("GET", r"/cdn/(?P<media_id>\d+)\.(?P<kind>jpg|mp4|thumb)", self.cdn),
             ("GET", r"/_emulator", self.status),
             ("POST", r"/_emulator/faults", self.faults),
+            ("POST", r"/_emulator/remove_app", self.remove_app),
             ("GET", r"/(?P<media_id>\d+)/children", self.children),
             ("GET", r"/(?P<media_id>\d+)", self.media_object),
         ]
@@ -132,6 +134,9 @@ class EmulatorApp:
         account = self.world.account_named(form.get("username", "").strip())
         if account is None or account.password != form.get("password"):
             return self.consent_page(request, "Sorry, your password was incorrect.")
+        refused = self.world.refusal(account)
+        if refused:
+            return redirect(back + urlencode({**refused, **state}))
         code = self.world.issue_code(account, form["redirect_uri"], form.get("scope", ""))
         return redirect(back + urlencode({"code": code, **state}) + "#_")
 
@@ -157,9 +162,11 @@ class EmulatorApp:
         }
         return Response(200, select(values, request.query.get("fields", "id")))
 
-    def my_media(self, request: Request) -> Response:
+    def my_media(self, request: Request, ig_id: str = "") -> Response:
         token = request.query.get("access_token", "")
         account = self.world.graph_call(token, request.path)
+        if ig_id and ig_id not in (account.id, account.user_id):
+            raise EmulatorError(400, 100, f"Unsupported get request. Object with ID '{ig_id}' does not exist")
         fields = request.query.get("fields", MEDIA_FIELDS_DEFAULT)
         try:
             limit = min(max(int(request.query.get("limit", 25)), 1), MAX_LIMIT)
@@ -172,7 +179,8 @@ class EmulatorApp:
             answer["paging"] = {"cursors": {"before": encode_cursor(page[0]), "after": encode_cursor(page[-1])}}
             if len(posts) > limit:
                 query = {"access_token": token, "fields": fields, "limit": limit, "after": encode_cursor(page[-1])}
-                answer["paging"]["next"] = f"{self.world.base_url}/v21.0/me/media?{urlencode(query)}"
+                # as Instagram gives them: versioned, on the account's IG id
+                answer["paging"]["next"] = f"{self.world.base_url}/v23.0/{account.user_id}/media?{urlencode(query)}"
         return Response(200, answer)
 
     def media_object(self, request: Request, media_id: str) -> Response:
@@ -191,8 +199,9 @@ class EmulatorApp:
             "id": media.id,
             "media_type": media.media_type,
             "timestamp": _timestamp(media.timestamp),
-            "media_url": self.world.media_url(first.id, "mp4" if first.media_type == "VIDEO" else "jpg"),
         }
+        if not first.no_media_url:
+            values["media_url"] = self.world.media_url(first.id, "mp4" if first.media_type == "VIDEO" else "jpg")
         if media.caption and not child:
             values["caption"] = media.caption
         if not child:
@@ -237,6 +246,16 @@ class EmulatorApp:
         except (ValueError, TypeError) as e:
             raise EmulatorError(400, 100, f"Bad fault switches: {e}") from None
         return self.status(request)
+
+    def remove_app(self, request: Request) -> Response:
+        """{"username": ...}: the account removes the app; the answers of the app's two callbacks come back."""
+        try:
+            username = json.loads(request.body or b"{}")["username"]
+        except (ValueError, KeyError, TypeError):
+            raise EmulatorError(400, 100, "Give the username to remove the app from") from None
+        if self.world.account_named(username) is None:
+            raise EmulatorError(400, 100, f"No account named {username}")
+        return Response(200, self.world.remove_app(username))
 
     def _account_hints(self) -> str:
         return "".join(

@@ -12,13 +12,14 @@ import hashlib
 import hmac
 import itertools
 import json
-import random
+import re
 import secrets
 import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 
+from .accounts import Account, Media
 from .photos import VIDEO_BYTES, PhotoLibrary
 
 SHORT_TOKEN_SECONDS = 3600
@@ -67,16 +68,6 @@ def invalid_token(subcode: int | None = None, message: str = "Invalid OAuth acce
 
 
 @dataclass
-class Media:
-    id: str
-    media_type: str  # IMAGE, VIDEO or CAROUSEL_ALBUM
-    timestamp: float
-    photo: str | None = None  # the library photo (a video's thumbnail)
-    caption: str = ""
-    children: list[Media] = field(default_factory=list)
-
-
-@dataclass
 class Token:
     value: str
     account_id: str
@@ -91,81 +82,16 @@ class Faults:
 
     rate_limit_after: int | None = None  # Graph calls answered before a throttle window opens (once)
     rate_limit_seconds: float = 60.0
-    rate_limit_status: int = 429  # or 400 / 403 with rate_limit_code in the body
+    rate_limit_status: int = 400  # Business Use Case throttling (400 or 403); 429 adds Retry-After (not Meta's way)
     rate_limit_code: int = 4
     fail_next: int = 0  # the next N Graph calls answer 500
     fail_always: bool = False
+    permission_error: bool = False  # Graph calls answer error 10: the app lacks a permission (App Review)
     broken_media: set[str] = field(default_factory=set)  # media ids whose CDN file answers 404
     flat_token_answer: bool = False  # answer the code exchange without the documented {"data": [...]}
     path: str = ""  # when set, the rate limit and the 500s hit only Graph paths starting with it
     throttled_until: float = 0.0
     calls_at_set: int = 0
-
-
-class Account:
-    def __init__(
-        self, world: World, account_id: str, user_id: str, username: str, password: str, account_type: str = "BUSINESS"
-    ):
-        self.world, self.id, self.user_id = world, account_id, user_id
-        self.username, self.password, self.account_type = username, password, account_type
-        self.posts: list[Media] = []  # newest first
-
-    def _post(self, media: Media) -> Media:
-        with self.world.lock:
-            self.posts.append(media)
-            self.posts.sort(key=lambda m: (m.timestamp, int(m.id)), reverse=True)
-        return media
-
-    def _timestamp(self, timestamp: float | None) -> float:
-        newest = self.posts[0].timestamp if self.posts else 0.0
-        # whole seconds, as Instagram's timestamps (and the paging cursors made of them)
-        return float(int(timestamp if timestamp is not None else max(self.world.now(), newest + 1)))
-
-    def add_image(self, photo: str, caption: str = "", timestamp: float | None = None) -> Media:
-        return self._post(Media(self.world.new_media_id(), "IMAGE", self._timestamp(timestamp), photo, caption))
-
-    def add_video(self, thumbnail: str, caption: str = "", timestamp: float | None = None) -> Media:
-        return self._post(Media(self.world.new_media_id(), "VIDEO", self._timestamp(timestamp), thumbnail, caption))
-
-    def add_carousel(
-        self, photos: list[str], caption: str = "", timestamp: float | None = None, videos: tuple[int, ...] = ()
-    ) -> Media:
-        """A carousel of these photos; the children at positions `videos` are videos (the photo is the thumbnail)."""
-        ts = self._timestamp(timestamp)
-        children = [
-            Media(self.world.new_media_id(), "VIDEO" if i in videos else "IMAGE", ts, p) for i, p in enumerate(photos)
-        ]
-        return self._post(Media(self.world.new_media_id(), "CAROUSEL_ALBUM", ts, None, caption, children))
-
-    def delete_post(self, media_id: str) -> None:
-        with self.world.lock:
-            self.posts = [m for m in self.posts if m.id != media_id]
-
-    def find(self, media_id: str) -> Media | None:
-        for post in self.posts:
-            if post.id == media_id:
-                return post
-            for child in post.children:
-                if child.id == media_id:
-                    return child
-        return None
-
-    def images(self) -> dict[str, str]:
-        """media id -> library photo of every image a crawler fetches (children, video thumbnails)."""
-        return {m.id: m.photo for post in self.posts for m in (post.children or [post])}
-
-    def synthesize(self, count: int, seed: int = 5) -> None:
-        """`count` posts reusing the library's photos: about 70% photos, 15% carousels, 15% videos."""
-        rng, names = random.Random(seed), self.world.library.names
-        start = self.world.now() - count * 3600
-        for i in range(count):
-            ts, roll = start + i * 3600, rng.random()
-            if roll < 0.70:
-                self.add_image(rng.choice(names), f"post {i}", ts)
-            elif roll < 0.85:
-                self.add_carousel(rng.sample(names, rng.randint(2, 4)), f"carousel {i}", ts)
-            else:
-                self.add_video(rng.choice(names), f"video {i}", ts)
 
 
 class World:
@@ -182,6 +108,9 @@ class World:
         self.lock = threading.RLock()
         self.base_url = ""
         self._signing_key = secrets.token_bytes(16)
+        self.access_level = "standard"  # or "advanced" (after App Review): anyone professional may authorize
+        # Meta's callbacks of the app, POSTed when an account removes it: {"deauthorize": url, "deletion": url}
+        self.callback_urls: dict[str, str] = {}
         self._ids = itertools.count(1)
         self.reset()
 
@@ -191,6 +120,7 @@ class World:
             self.codes: dict[str, dict] = {}
             self.tokens: dict[str, Token] = {}
             self.faults = Faults()
+            self.access_level = "standard"
             self.calls: Counter = Counter()  # graph, faultable (on faults.path), throttled, failed
             self.downloads: Counter = Counter()  # media id -> times its file was served
             self.offset = 0.0
@@ -213,10 +143,11 @@ class World:
     def new_media_id(self) -> str:
         return str(17900000000000000 + next(self._ids))
 
-    def add_account(self, username: str, password: str, account_type: str = "BUSINESS") -> Account:
+    def add_account(self, username: str, password: str, account_type: str = "BUSINESS", role: bool = True) -> Account:
+        """An account; PERSONAL ones are refused by the login, as are those without a role under Standard Access."""
         n = next(self._ids)
         account = Account(
-            self, str(27000000000000000 + n), str(17841400000000000 + n), username, password, account_type
+            self, str(27000000000000000 + n), str(17841400000000000 + n), username, password, account_type, role
         )
         with self.lock:
             self.accounts[account.id] = account
@@ -231,6 +162,39 @@ class World:
             raise EmulatorError(400, 400, "Invalid platform app", oauth_shape=True)
         if not redirect_uri or (self.redirect_uris and redirect_uri not in self.redirect_uris):
             raise EmulatorError(400, 400, "Invalid redirect_uri", oauth_shape=True)
+
+    def refusal(self, account: Account) -> dict | None:
+        """Why Instagram would not let this account authorize the app (the redirect's error parameters), or None."""
+        if account.account_type not in ("BUSINESS", "MEDIA_CREATOR", "CREATOR"):
+            return {
+                "error": "access_denied",
+                "error_reason": "not_professional_account",
+                "error_description": "This is a personal account: only professional (Business or Creator) "
+                "accounts can use this app.",
+            }
+        if self.access_level != "advanced" and not account.role:
+            return {
+                "error": "access_denied",
+                "error_reason": "insufficient_developer_role",
+                "error_description": "Insufficient developer role: the app has Standard Access, so only "
+                "accounts with a role on the app can authorize it.",
+            }
+        return None
+
+    def remove_app(self, username: str) -> dict:
+        """The account removes the app in its settings: tokens die, Meta POSTs both callbacks (signed_request)."""
+        import requests
+
+        from ..signed_request import sign
+
+        account = self.account_named(username)
+        self.expire_tokens(username)
+        answers = {}
+        for kind, url in self.callback_urls.items():
+            payload = {"issued_at": int(self.now()), "user_id": account.id}
+            answer = requests.post(url, data={"signed_request": sign(payload, self.client_secret)}, timeout=30)
+            answers[kind] = {"status": answer.status_code, "body": answer.text}
+        return answers
 
     def issue_code(self, account: Account, redirect_uri: str, scope: str) -> str:
         code = "AQ" + secrets.token_urlsafe(32)
@@ -314,6 +278,7 @@ class World:
         with self.lock:
             self.calls["graph"] += 1
             faults, now = self.faults, time.time()
+            path = re.sub(r"^/\d+/media$", "/me/media", path)  # the feed, by IG id as `next` links give it
             if not path.startswith(faults.path):
                 return self.accounts[self.token(token_value).account_id]
             self.calls["faultable"] += 1
@@ -323,6 +288,8 @@ class World:
             if now < faults.throttled_until:
                 self.calls["throttled"] += 1
                 raise self._throttle(faults.throttled_until - now)
+            if faults.permission_error:
+                raise EmulatorError(400, 10, "Application does not have permission for this action")
             if faults.fail_always or faults.fail_next > 0:
                 faults.fail_next = max(0, faults.fail_next - 1)
                 self.calls["failed"] += 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -33,6 +35,11 @@ class Command(BaseCommand):
             default=[],
             help="the only redirect_uri(s) accepted (repeatable; default: any)",
         )
+        parser.add_argument(
+            "--app-url",
+            default="http://" + os.environ.get("RUN_ADDR", "127.0.0.1:8000"),
+            help="where faceapp runs: Meta's two callbacks go there when an account removes the app",
+        )
         parser.add_argument("--rate-limit-after", type=int, help="throttle after this many Graph API calls")
         parser.add_argument("--rate-limit-seconds", type=float, default=60.0)
         parser.add_argument("--fail-next", type=int, default=0, help="answer 500 to the next N Graph API calls")
@@ -44,6 +51,12 @@ class Command(BaseCommand):
             raise CommandError(f"{e}. Give a folder of photos with --photos.") from e
         world = World(library, o["client_id"], o["client_secret"], tuple(o["redirect_uri"]))
         account = world.add_account(o["username"], o["password"])
+        world.add_account("personal.demo", o["password"], account_type="PERSONAL").add_image(library.names[0])
+        app = o["app_url"].rstrip("/")
+        world.callback_urls = {
+            "deauthorize": f"{app}/instagram/deauthorize/",
+            "deletion": f"{app}/instagram/data-deletion/",
+        }
         if o["posts"]:
             account.synthesize(o["posts"])
         else:

@@ -89,3 +89,22 @@ def test_the_periodic_recrawl_starts_a_crawl_for_each_idle_account_that_can_log_
     assert crawler.recrawl_all() == 1
     assert InstagramCrawl.objects.filter(owner=user, state=InstagramCrawl.State.QUEUED).count() == 1
     assert not InstagramCrawl.objects.filter(owner=rose, state=InstagramCrawl.State.QUEUED).exists()
+
+
+def test_next_links_by_ig_id_are_followed_and_media_without_media_url_fail_alone(live_server, emulator, idle_queue):
+    account = emulator.add_account("kit.h", "pw-kit")
+    for name in ("kit_harington_1.jpg", "rose_leslie_1.jpg", "kit_harington_3.jpg"):
+        account.add_image(name)
+    flagged = account.add_image("rose_leslie_2.jpg")
+    flagged.no_media_url = True  # copyright-flagged: Instagram leaves media_url out
+    user, _ = log_in(live_server)
+    crawler.crawl_page(InstagramCrawl.objects.get(owner=user).pk)  # the walk reads every page (2 posts each)
+    crawl = InstagramCrawl.objects.get(owner=user)
+    assert crawl.posts_seen == 4 and crawl.state == InstagramCrawl.State.INDEXING
+    failed = InstagramMedia.objects.get(media_id=flagged.id)
+    assert failed.status == InstagramMedia.Status.FAILED and "no image" in failed.failure_reason
+    pending = list(InstagramMedia.objects.filter(status=InstagramMedia.Status.PENDING).values_list("pk", flat=True))
+    assert crawler.media_fetch_batch(pending) == [] and Photo.objects.filter(owner=user).count() == 3
+    assert all(emulator.downloads[m] == 1 for m in account.images() if m != flagged.id)
+    crawl.refresh_from_db()
+    assert crawl.state == InstagramCrawl.State.DONE

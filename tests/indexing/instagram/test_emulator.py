@@ -135,6 +135,7 @@ def test_media_pages_follow_next_and_carry_children_and_thumbnails(emulator_serv
     children = carousel["children"]["data"]
     assert [c["media_type"] for c in children] == ["IMAGE", "VIDEO"] and "permalink" not in children[0]
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0000", carousel["timestamp"])
+    assert re.search(rf"/v\d+\.0/{kit.user_id}/media\?", page["paging"]["next"])  # versioned, by IG id
     last = requests.get(page["paging"]["next"]).json()  # absolute, token included, as Instagram gives it
     assert [m["caption"] for m in last["data"]] == ["first"] and "next" not in last["paging"]
     image = requests.get(children[0]["media_url"])
@@ -148,8 +149,10 @@ def test_errors_come_in_instagrams_shapes(emulator, emulator_server, kit):
     emulator.set_faults(rate_limit_after=1, rate_limit_seconds=30)
     assert requests.get(f"{emulator_server.url}/me", params={"access_token": token}).status_code == 200
     throttled = requests.get(f"{emulator_server.url}/me", params={"access_token": token})
-    assert throttled.status_code == 429 and throttled.json()["error"]["code"] == 4
+    # Business Use Case throttling by default: code 4 in a 400, the usage header, no Retry-After
+    assert throttled.status_code == 400 and throttled.json()["error"]["code"] == 4
     assert "estimated_time_to_regain_access" in throttled.headers["X-Business-Use-Case-Usage"]
+    assert "Retry-After" not in throttled.headers
     emulator.set_faults(rate_limit_seconds=0, fail_next=1)
     emulator.faults.throttled_until = 0
     assert requests.get(f"{emulator_server.url}/me", params={"access_token": token}).status_code == 500

@@ -64,10 +64,10 @@ def test_a_local_user_connects_instagram_later(live_server, kit, user):
     assert User.objects.count() == 1
 
 
-def test_cancelling_on_instagram_leads_back_to_the_login_page(live_server, kit):
+def test_cancelling_on_instagram_leads_to_a_page_that_offers_to_try_again(live_server, kit):
     page = oauth_login(requests.Session(), live_server.url, "kit.h", "pw-kit", decision="deny")
-    assert page.url.startswith(f"{live_server.url}/accounts/login/")
-    assert "Log in with Instagram" in page.text and User.objects.count() == 0
+    assert page.url.startswith(f"{live_server.url}/instagram/refused/")
+    assert "Try Instagram login again" in page.text and User.objects.count() == 0
 
 
 def test_the_documented_and_the_flat_token_answers_both_work(live_server, kit, emulator):
