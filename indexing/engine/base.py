@@ -191,3 +191,18 @@ class FaceEngine(ABC):
             matches = self.search_faces(collection_id, face_id, threshold, 4096)["FaceMatches"]
             answer[face_id] = {m["Face"]["FaceId"]: m["Similarity"] for m in matches if m["Face"]["FaceId"] in wanted}
         return answer
+
+    def face_neighbours(
+        self, collection_id: str, face_ids: list[str], threshold: float, k: int
+    ) -> dict[str, dict[str, float]]:
+        """For each face id, its (at most) k most similar faces among `face_ids` with similarity >= threshold.
+
+        Not a Rekognition operation: the app's full regrouping builds its sparse k-nearest-neighbour
+        graph from it. This default asks SearchFaces once per face for its k best matches.
+        """
+        wanted = set(face_ids)
+        answer: dict[str, dict[str, float]] = {}
+        for face_id in face_ids:
+            matches = self.search_faces(collection_id, face_id, threshold, k)["FaceMatches"]
+            answer[face_id] = {m["Face"]["FaceId"]: m["Similarity"] for m in matches if m["Face"]["FaceId"] in wanted}
+        return answer
