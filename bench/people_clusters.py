@@ -95,6 +95,7 @@ def main() -> None:
 
     django.setup()
     from django.conf import settings
+
     from indexing.engine.local import LocalEngine
     from indexing.engine.store import MemoryStore
     from indexing.people.clusters import cluster_labels
