@@ -52,6 +52,23 @@ class FaceEngine(ABC):
         Quality ({Brightness, Sharpness}); detection_attributes ["ALL"] asks for every attribute.
         """
 
+    def index_faces_decoded(
+        self,
+        collection_id: str,
+        image_bytes: bytes,
+        picture,
+        external_image_id: str | None = None,
+        max_faces: int = MAX_FACES_PER_IMAGE,
+        quality_filter: str = "AUTO",
+        detection_attributes: list[str] | None = None,
+    ) -> dict:
+        """IndexFaces of `image_bytes` whose `picture` (images.load_image at its default size, with the
+        engine's limits) the caller already decoded: an engine running its own model detects on it
+        instead of decoding the bytes again. This default sends the bytes (Rekognition)."""
+        return self.index_faces(
+            collection_id, image_bytes, external_image_id, max_faces, quality_filter, detection_attributes
+        )
+
     @abstractmethod
     def list_faces(self, collection_id: str, next_token: str | None = None, max_results: int = 1000) -> dict:
         """{Faces, NextToken?, FaceModelVersion}."""
