@@ -267,11 +267,11 @@ def _p95(url: str, cookie: str, requests: int, clients: int, limit_s: float) -> 
             try:
                 with urllib.request.urlopen(urllib.request.Request(url, headers={"Cookie": cookie}), timeout=60) as r:
                     r.read()
-                    ok = r.status == 200 and r.url == url
+                    problem = "" if r.status == 200 and r.url == url else f"{r.status} at {r.url}"
             except OSError as e:
-                ok, _ = False, e
+                problem = str(e)
             with lock:
-                (times if ok else errors).append(1000 * (time.perf_counter() - started))
+                times.append(1000 * (time.perf_counter() - started)) if not problem else errors.append(problem)
 
     threads = [threading.Thread(target=client, args=(requests // clients,)) for _ in range(clients)]
     for t in threads:
@@ -279,7 +279,7 @@ def _p95(url: str, cookie: str, requests: int, clients: int, limit_s: float) -> 
     for t in threads:
         t.join()
     if errors:
-        raise RuntimeError(f"{len(errors)} failed requests to {url}")
+        raise RuntimeError(f"{len(errors)} failed requests to {url}: {errors[0]}")
     return percentile(times, 95)
 
 

