@@ -10,11 +10,11 @@ from django.db import transaction
 from ..engine.errors import EngineError
 from ..face_index import Match
 from ..photos.models import Face, Photo
-from .common import iou, people_in_photos, people_settings, rejected_people, set_person, threshold_for
+from .common import iou, people_in_photos, rejected_people, set_person, threshold_for
 from .edits import drop_faces
 from .engine_users import sync_engine_users
 from .grouping import group_new_faces
-from .models import FaceDecision, PeopleSettings, Person
+from .models import FaceDecision, Person
 from .naming import similar_faces
 
 log = logging.getLogger(__name__)

@@ -67,11 +67,17 @@ def group_new_faces(owner, searched: list[tuple[Face, list[Match]]]) -> int:
     """Group each new unnamed face from its matches (most similar first, any threshold below the
     grouping one); answers how many faces were put in a group. Call inside a transaction."""
     similarity, min_size = settings.PEOPLE_CLUSTER_SIMILARITY, settings.PEOPLE_CLUSTER_MIN_SIZE
+    nearby = [
+        (face, [m for m in matches if m.similarity >= similarity and m.face.photo_id != face.photo_id])
+        for face, matches in searched
+    ]
+    nearby = [(face, near) for face, near in nearby if 1 + len({m.face.photo_id for m in near}) >= min_size]
+    if not nearby:
+        return 0  # every face deferred: no query, no lock
     people_settings(owner)
     PeopleSettings.objects.select_for_update().filter(owner=owner).first()  # one grouping per owner at a time
     grouped = 0
-    for face, matches in searched:
-        near = [m for m in matches if m.similarity >= similarity and m.face.photo_id != face.photo_id]
+    for face, near in nearby:
         near_ids = [m.face.pk for m in near]
         fresh = dict(Face.objects.filter(pk__in=near_ids, person__isnull=True).values_list("pk", "cluster_id"))
         neighbours = [(m.face.pk, m.face.photo_id, m.similarity) for m in near if m.face.pk in fresh]

@@ -176,7 +176,8 @@ def _face_row(ctx: PhotoContext, record: dict) -> Face:
 
 def remember_names(ctx: PhotoContext) -> None:
     """Before save_faces replaces the faces: the names they carry, to give back to the new ones."""
-    ctx.people_before = remember_people(ctx.photo)
+    if ctx.old_engine_face_ids:  # a photo indexed for the first time has no names to keep
+        ctx.people_before = remember_people(ctx.photo)
 
 
 def tag_people(ctx: PhotoContext) -> None:
