@@ -5,23 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('indexing', '0005_people'),
+        ("indexing", "0005_people"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='photo',
-            index=models.Index(fields=['owner', '-created_at', '-id'], name='photo_owner_newest'),
+            model_name="photo",
+            index=models.Index(fields=["owner", "-created_at", "-id"], name="photo_owner_newest"),
         ),
         migrations.AddIndex(
-            model_name='photo',
-            index=models.Index(fields=['album', '-created_at', '-id'], name='photo_album_newest'),
+            model_name="photo",
+            index=models.Index(fields=["album", "-created_at", "-id"], name="photo_album_newest"),
         ),
         migrations.AddIndex(
-            model_name='photo',
-            index=models.Index(fields=['-created_at', '-id'], name='photo_newest'),
+            model_name="photo",
+            index=models.Index(fields=["-created_at", "-id"], name="photo_newest"),
         ),
     ]
