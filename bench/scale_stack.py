@@ -57,6 +57,7 @@ class Stack:
             os.environ,
             DATABASE_URL=f"sqlite:///{self.tmp / 'db.sqlite3'}",
             MEDIA_ROOT=str(self.tmp / "media"),
+            FACE_INDEX_DIR=str(self.tmp / "face-index"),
             REDIS_URL=f"redis://127.0.0.1:{self.valkey.port}/0",
             CACHE_URL=f"redis://127.0.0.1:{self.valkey.port}/1",
             RATE_LIMIT_SEARCH="100000/m",  # one user's 8 clients would hit the per-user search limit

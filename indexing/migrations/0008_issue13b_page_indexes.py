@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("indexing", "0005_people"),
+        ("indexing", "0007_webhook_secret_sealed"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
