@@ -1,7 +1,10 @@
 """Purity and completeness of the grouping of unnamed faces (indexing/people/clusters.py).
 
-Indexes a labelled photo set into a local engine in memory, groups every labelled face with the
-app's own cluster_labels (DBSCAN on 1 - similarity/100, the engine's face_similarities), and prints:
+Indexes a labelled photo set into a local engine in memory and groups every labelled face twice:
+"full" with the app's own cluster_labels (DBSCAN on 1 - similarity/100 over the engine's
+face_neighbours graph: the cluster_faces command), and "incremental" with grouping.assign, face by
+face in indexing order, each from its neighbours among the faces before it (what indexing does).
+Prints, for each:
   purity        share of grouped faces that belong to their group's majority identity
   completeness  share of the faces of each identity (with >= min size faces) in its own group (the
                 largest group where it is the majority; a face in another identity's group counts as lost)
@@ -91,6 +94,8 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
+
     from indexing.engine.local import LocalEngine
     from indexing.engine.store import MemoryStore
     from indexing.people.clusters import cluster_labels
@@ -100,15 +105,36 @@ def main() -> None:
     engine.create_collection("c")
     ids, identity, photo_of = index(engine, data, photos)
     say(f"{data.name}: {len(photos)} photos, {len(ids)} labelled faces")
-    say("similarity  min size  groups  purity  completeness  noise  identities split  without a group (of eligible)")
+    say("grouping     similarity  min size  groups  purity  completeness  noise  identities split  without a group")
     for similarity in args.similarity:
-        sims = engine.face_similarities("c", ids, similarity)
+        sims = engine.face_neighbours("c", ids, similarity, settings.PEOPLE_CLUSTER_NEIGHBOURS)
         for min_size in args.min_size:
-            m = measure(ids, identity, cluster_labels(ids, photo_of, sims, similarity, min_size), min_size)
-            say(
-                f"{similarity:10.0f}  {min_size:8d}  {m['groups']:6d}  {m['purity']:.4f}  {m['completeness']:12.4f}"
-                f"  {m['noise']:5d}  {m['split']:16d}  {m['missed']:6d} of {m['eligible']}"
-            )
+            full = cluster_labels(ids, photo_of, sims, similarity, min_size)
+            for name, labels in (("full", full), ("incremental", incremental(ids, photo_of, sims, min_size))):
+                m = measure(ids, identity, labels, min_size)
+                say(
+                    f"{name:11s}  {similarity:10.0f}  {min_size:8d}  {m['groups']:6d}  {m['purity']:.4f}"
+                    f"  {m['completeness']:12.4f}  {m['noise']:5d}  {m['split']:16d}"
+                    f"  {m['missed']:6d} of {m['eligible']}"
+                )
+
+
+def incremental(ids, photo_of, sims, min_size: int) -> list[int]:
+    """Labels from grouping.assign, face by face in indexing order (neighbours: the faces before it)."""
+    from indexing.people.grouping import NEW, Groups, assign
+
+    groups, order, next_id = Groups(), {f: i for i, f in enumerate(ids)}, 0
+    for face in ids:
+        before = [(g, photo_of[g], s) for g, s in sims.get(face, {}).items() if order[g] < order[face]]
+        target, along = assign(photo_of[face], [n for n in before if n[1] != photo_of[face]], groups, min_size)
+        if target is None:
+            continue
+        if target == NEW:
+            target, next_id = next_id, next_id + 1
+        for f in [face, *along]:
+            groups.cluster_of[f] = target
+            groups.photos_in.setdefault(target, set()).add(photo_of[f])
+    return [groups.cluster_of.get(f, -1) for f in ids]
 
 
 if __name__ == "__main__":

@@ -368,14 +368,15 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # People (indexing/people/): auto-tagging uses each user's threshold (default FACE_MATCH_THRESHOLD);
-# an unnamed face shows up to three candidates from PEOPLE_CANDIDATE_THRESHOLD; the grouping of
-# unnamed faces is DBSCAN on distance = 1 - similarity/100 with eps = 1 - PEOPLE_CLUSTER_SIMILARITY/100
-# (85, not 80: DBSCAN chains neighbours, and at 80 LFW's 150 people chain into mixed groups; see
-# bench/people_clusters.py).
+# an unnamed face shows up to three candidates from PEOPLE_CANDIDATE_THRESHOLD; a new unnamed face is
+# grouped when indexed with its neighbours at PEOPLE_CLUSTER_SIMILARITY or more (people/grouping.py),
+# and cluster_faces regroups every face (DBSCAN, eps = 1 - PEOPLE_CLUSTER_SIMILARITY/100; 85, not
+# 80: neighbours chain, and at 80 LFW's 150 people chain into mixed groups; bench/people_clusters.py).
 PEOPLE_CANDIDATE_THRESHOLD = env.float("PEOPLE_CANDIDATE_THRESHOLD", default=60.0)
 PEOPLE_CLUSTER_SIMILARITY = env.float("PEOPLE_CLUSTER_SIMILARITY", default=85.0)
 PEOPLE_CLUSTER_MIN_SIZE = env.int("PEOPLE_CLUSTER_MIN_SIZE", default=2)
-PEOPLE_CLUSTER_DELAY = env.int("PEOPLE_CLUSTER_DELAY", default=60)  # seconds after indexing; 0: never
+# The full regrouping (cluster_faces) links each face to at most this many nearest faces.
+PEOPLE_CLUSTER_NEIGHBOURS = env.int("PEOPLE_CLUSTER_NEIGHBOURS", default=32)
 # The tagging API and its webhook
 TAGGING_FETCH_MAX_BYTES = env.int("TAGGING_FETCH_MAX_BYTES", default=UPLOAD_MAX_BYTES)
 TAGGING_FETCH_TIMEOUT = env.float("TAGGING_FETCH_TIMEOUT", default=15.0)

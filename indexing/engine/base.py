@@ -52,6 +52,23 @@ class FaceEngine(ABC):
         Quality ({Brightness, Sharpness}); detection_attributes ["ALL"] asks for every attribute.
         """
 
+    def index_faces_decoded(
+        self,
+        collection_id: str,
+        image_bytes: bytes,
+        picture,
+        external_image_id: str | None = None,
+        max_faces: int = MAX_FACES_PER_IMAGE,
+        quality_filter: str = "AUTO",
+        detection_attributes: list[str] | None = None,
+    ) -> dict:
+        """IndexFaces of `image_bytes` whose `picture` (images.load_image at its default size, with the
+        engine's limits) the caller already decoded: an engine running its own model detects on it
+        instead of decoding the bytes again. This default sends the bytes (Rekognition)."""
+        return self.index_faces(
+            collection_id, image_bytes, external_image_id, max_faces, quality_filter, detection_attributes
+        )
+
     @abstractmethod
     def list_faces(self, collection_id: str, next_token: str | None = None, max_results: int = 1000) -> dict:
         """{Faces, NextToken?, FaceModelVersion}."""
@@ -189,5 +206,20 @@ class FaceEngine(ABC):
         answer: dict[str, dict[str, float]] = {}
         for face_id in face_ids:
             matches = self.search_faces(collection_id, face_id, threshold, 4096)["FaceMatches"]
+            answer[face_id] = {m["Face"]["FaceId"]: m["Similarity"] for m in matches if m["Face"]["FaceId"] in wanted}
+        return answer
+
+    def face_neighbours(
+        self, collection_id: str, face_ids: list[str], threshold: float, k: int
+    ) -> dict[str, dict[str, float]]:
+        """For each face id, its (at most) k most similar faces among `face_ids` with similarity >= threshold.
+
+        Not a Rekognition operation: the app's full regrouping builds its sparse k-nearest-neighbour
+        graph from it. This default asks SearchFaces once per face for its k best matches.
+        """
+        wanted = set(face_ids)
+        answer: dict[str, dict[str, float]] = {}
+        for face_id in face_ids:
+            matches = self.search_faces(collection_id, face_id, threshold, k)["FaceMatches"]
             answer[face_id] = {m["Face"]["FaceId"]: m["Similarity"] for m in matches if m["Face"]["FaceId"] in wanted}
         return answer

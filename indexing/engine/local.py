@@ -129,9 +129,12 @@ class LocalEngine(LocalCompare, LocalUsers, FaceEngine):
         """Every face of the image, largest first (no collection involved); with every landmark
         type when `all_attributes`."""
         loaded = images.load_image(image_bytes, max_pixels=self.max_pixels, max_bytes=self.max_bytes)
-        faces = self.model.analyze(loaded.image, max_faces=MAX_FACES_PER_IMAGE)
+        return self._analyze(loaded.image, all_attributes)
+
+    def _analyze(self, picture, all_attributes: bool) -> list[DetectedFace]:
+        faces = self.model.analyze(picture, max_faces=MAX_FACES_PER_IMAGE)
         if all_attributes and faces:
-            self.model.add_landmarks(loaded.image, faces)
+            self.model.add_landmarks(picture, faces)
         return faces
 
     def detect_faces(self, image_bytes, attributes=None):
@@ -146,13 +149,33 @@ class LocalEngine(LocalCompare, LocalUsers, FaceEngine):
         quality_filter="AUTO",
         detection_attributes=None,
     ):
+        self._check_index(collection_id, external_image_id, max_faces, quality_filter)
+        faces = self.detect(image_bytes, wants_all(detection_attributes))
+        return self._index(collection_id, faces, external_image_id, max_faces, quality_filter)
+
+    def index_faces_decoded(
+        self,
+        collection_id,
+        image_bytes,
+        picture,
+        external_image_id=None,
+        max_faces=MAX_FACES_PER_IMAGE,
+        quality_filter="AUTO",
+        detection_attributes=None,
+    ):
+        self._check_index(collection_id, external_image_id, max_faces, quality_filter)
+        faces = self._analyze(picture.image, wants_all(detection_attributes))  # no second decode
+        return self._index(collection_id, faces, external_image_id, max_faces, quality_filter)
+
+    def _check_index(self, collection_id, external_image_id, max_faces, quality_filter) -> None:
         self._collection(collection_id)
         if external_image_id is not None and not EXTERNAL_IMAGE_ID.match(external_image_id):
             raise Validation("ExternalImageId must match [a-zA-Z0-9_.\\-:]+ (1-255 characters)")
         check_quality_filter(quality_filter)
         if max_faces < 1:
             raise Validation("MaxFaces must be at least 1")
-        faces = self.detect(image_bytes, wants_all(detection_attributes))
+
+    def _index(self, collection_id, faces: list[DetectedFace], external_image_id, max_faces, quality_filter) -> dict:
         image_id = str(uuid.uuid4())
         records, unindexed, stored = [], [], []
         for face in faces:

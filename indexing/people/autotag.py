@@ -6,16 +6,16 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
-from kombu.exceptions import OperationalError
 
 from ..engine.errors import EngineError
+from ..face_index import Match
 from ..photos.models import Face, Photo
-from .common import iou, people_in_photos, people_settings, rejected_people, set_person, threshold_for
+from .common import iou, people_in_photos, rejected_people, set_person, threshold_for
 from .edits import drop_faces
 from .engine_users import sync_engine_users
-from .models import FaceDecision, PeopleSettings, Person
+from .grouping import group_new_faces
+from .models import FaceDecision, Person
 from .naming import similar_faces
-from .tasks import cluster_faces
 
 log = logging.getLogger(__name__)
 SAME_BOX_IOU = 0.5  # a face of a re-indexed photo is the one a decision was about from this overlap
@@ -44,11 +44,11 @@ def relink_decisions(photo: Photo, faces: list[Face]) -> list[Face]:
     return [f for f in faces if f not in dropped]
 
 
-def _candidates(owner, face: Face, threshold: float) -> dict[int, float]:
+def _candidates(face: Face, matches: list[Match], threshold: float) -> dict[int, float]:
     """{person id: best similarity of `face` to a confirmed face of that person} above the threshold."""
     best: dict[int, float] = {}
-    for other, similarity in similar_faces(owner, face, threshold, limit=CANDIDATE_FACES):
-        if other.person_id and other.person_confirmed and other.photo_id != face.photo_id:
+    for other, similarity in matches:
+        if similarity >= threshold and other.person_id and other.person_confirmed and other.photo_id != face.photo_id:
             best[other.person_id] = max(best.get(other.person_id, 0.0), similarity)
     return best
 
@@ -95,14 +95,14 @@ def autotag_photo(photo: Photo, remembered: list[dict] = ()) -> list[Face]:
     if restored:
         transaction.on_commit(lambda: sync_engine_users(restored))
     threshold, rejected = threshold_for(owner), rejected_people(faces)
-    pairs = []
-    for face in faces:
-        if face.person_id is None:
-            pairs += [
-                (sim, face, person_id)
-                for person_id, sim in _candidates(owner, face, threshold).items()
-                if person_id not in rejected.get(face.pk, ())
-            ]
+    search_at = min(threshold, settings.PEOPLE_CLUSTER_SIMILARITY)  # one search serves tagging and grouping
+    searched = [(f, similar_faces(owner, f, search_at, limit=CANDIDATE_FACES)) for f in faces if f.person_id is None]
+    pairs = [
+        (sim, face, person_id)
+        for face, matches in searched
+        for person_id, sim in _candidates(face, matches, threshold).items()
+        if person_id not in rejected.get(face.pk, ())
+    ]
     used = people_in_photos([photo.pk]).get(photo.pk, set())
     people, tagged = Person.objects.in_bulk({p for _, _, p in pairs}), []
     for sim, face, person_id in sorted(pairs, key=lambda p: (-p[0], p[1].pk, p[2])):
@@ -111,22 +111,8 @@ def autotag_photo(photo: Photo, remembered: list[dict] = ()) -> list[Face]:
         set_person(face, people[person_id], False, sim)
         used.add(person_id)
         tagged.append(face)
-    if any(f.person_id is None for f in faces):
-        transaction.on_commit(lambda: request_clustering(owner))
+    group_new_faces(owner, [(f, matches) for f, matches in searched if f.person_id is None])
     return tagged
-
-
-def request_clustering(owner) -> None:
-    """Group the owner's unnamed faces again soon: one pending run per user however many photos arrive."""
-    delay = settings.PEOPLE_CLUSTER_DELAY
-    if delay <= 0:
-        return
-    people_settings(owner)
-    if PeopleSettings.objects.filter(owner=owner, clustering_due=False).update(clustering_due=True):
-        try:
-            cluster_faces.apply_async((owner.pk,), countdown=delay, retry=False)
-        except OperationalError:  # no broker (a command run offline): the flag stays, cluster_if_due runs it
-            log.warning("no broker to queue the grouping of user %s's faces; it waits for the next run", owner.pk)
 
 
 def tag_people_step(photo: Photo, remembered: list[dict] = ()) -> None:

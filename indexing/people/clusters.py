@@ -1,10 +1,13 @@
-"""Grouping a user's unnamed faces into 'unnamed people' with DBSCAN (scikit-learn).
+"""A full regrouping of a user's unnamed faces into 'unnamed people' with DBSCAN (scikit-learn): the
+cluster_faces command, after a change of the grouping settings. New faces are grouped one by one
+as they are indexed (grouping.py); this is the same idea over every face at once.
 
 Distance between two faces = 1 - similarity / 100, the engine's calibrated similarity, so that
 eps = 1 - PEOPLE_CLUSTER_SIMILARITY / 100 means "neighbours are faces at least that similar"
 (80: precision >= 0.99 on LFW for a single pair). A group needs PEOPLE_CLUSTER_MIN_SIZE faces
-around a core face (DBSCAN's min_samples, the face itself included). Only pairs above the
-similarity go into a sparse distance graph, so memory grows with the neighbours, not n².
+around a core face (DBSCAN's min_samples, the face itself included). The graph is sparse: each
+face's PEOPLE_CLUSTER_NEIGHBOURS nearest above the similarity (the engine's face_neighbours), so
+memory grows with the faces, never n².
 Two faces of one photo are never neighbours, and if DBSCAN still chains them into one group,
 only the one most like the rest stays. Group ids stay stable across runs: a new group takes the
 id (and the hidden flag) of the old group it shares most faces with.
@@ -81,7 +84,8 @@ def cluster_user_faces(owner) -> ClusterReport:
     faces = list(Face.objects.filter(owner=owner, person__isnull=True).values_list("pk", "engine_face_id", "photo_id"))
     engine_ids = [e for _, e, _ in faces]
     similarity = settings.PEOPLE_CLUSTER_SIMILARITY
-    sims = get_engine().face_similarities(collection_id_for(owner), engine_ids, similarity) if faces else {}
+    k = settings.PEOPLE_CLUSTER_NEIGHBOURS
+    sims = get_engine().face_neighbours(collection_id_for(owner), engine_ids, similarity, k) if faces else {}
     labels = cluster_labels(engine_ids, {e: p for _, e, p in faces}, sims, similarity, settings.PEOPLE_CLUSTER_MIN_SIZE)
     groups: dict[int, set[int]] = {}
     for (pk, _, _), label in zip(faces, labels):
@@ -106,12 +110,13 @@ def _save_groups(owner, groups: list[set[int]]) -> None:
     for _, i, cid in overlaps:  # the largest overlaps keep their ids first
         if i not in id_of and cid not in id_of.values():
             id_of[i] = cid
-    for i in range(len(groups)):
-        if i not in id_of:
-            id_of[i] = FaceCluster.objects.create(owner=owner).pk
+    new = [i for i in range(len(groups)) if i not in id_of]
+    for i, cluster in zip(new, FaceCluster.objects.bulk_create([FaceCluster(owner=owner) for _ in new])):
+        id_of[i] = cluster.pk
     Face.objects.filter(owner=owner, cluster__isnull=False).update(cluster=None)
-    for i, members in enumerate(groups):
-        Face.objects.filter(pk__in=members, person__isnull=True).update(cluster_id=id_of[i])
+    rows = [Face(pk=pk, cluster_id=id_of[i]) for i, members in enumerate(groups) for pk in members]
+    Face.objects.bulk_update(rows, ["cluster"], batch_size=2000)
+    Face.objects.filter(owner=owner, person__isnull=False, cluster__isnull=False).update(cluster=None)  # named since
     FaceCluster.objects.filter(owner=owner).exclude(pk__in=id_of.values()).delete()
 
 

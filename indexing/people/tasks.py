@@ -12,7 +12,7 @@ from celery import shared_task
     max_retries=5,
 )
 def cluster_faces(owner_id: int) -> None:
-    """Group a user's unnamed faces (after indexing asked for it; see autotag.request_clustering)."""
+    """A full regrouping of a user's unnamed faces if flagged due (new faces are grouped as indexed)."""
     from .clusters import cluster_if_due
 
     cluster_if_due(owner_id)

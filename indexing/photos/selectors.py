@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -25,13 +25,20 @@ class SearchedFace:
     matches: list[Match]
 
 
+def _count(rows: QuerySet, field: str):
+    """A per-row count as a correlated subquery (0 when none): computed for the rows shown only,
+    never a GROUP BY over the whole library."""
+    counted = rows.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def albums_for_user(user) -> list[Album]:
     """The user's albums, newest first, with their featured photo (none when a moderator hid it) and
     how many photos they can see."""
     albums = list(
         Album.objects.filter(owner=user)
         .select_related("featured_photo")
-        .annotate(photo_count=Count("photos", filter=Q(photos__hidden=False)))
+        .annotate(photo_count=_count(Photo.objects.filter(hidden=False), "album"))
         .order_by("-created_at", "-id")
     )
     for album in albums:
@@ -54,7 +61,7 @@ def photos_for_user(user, album: Album | None = None) -> QuerySet[Photo]:
     photos = Photo.objects.visible_to(user)
     if album is not None:
         photos = photos.filter(album=album)
-    return by_date_taken(photos.annotate(face_count=Count("faces")))
+    return by_date_taken(photos.annotate(face_count=_count(Face.objects.all(), "photo")))
 
 
 def photo_for_user(user, photo_id: int) -> Photo:

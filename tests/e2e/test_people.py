@@ -9,7 +9,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_name_a_face_and_open_the_person_page(page, log_in, user, faces_dir, settings):
-    settings.PEOPLE_CLUSTER_DELAY = 0
     for name in ("group_kit_rose.jpg", "kit_harington_1.jpg", "kit_harington_3.jpg", "rose_leslie_1.jpg"):
         index_photo_now(photo_create(user, (faces_dir / name).read_bytes(), name, enqueue=False).photo.pk)
     log_in("alice", "pw-alice-123")

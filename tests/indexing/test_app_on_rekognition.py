@@ -78,3 +78,17 @@ def test_upload_index_click_a_face_webcam_search_and_delete_with_s3_media(client
     user_faces_delete(user)  # the account goes: its collection goes with it
     with pytest.raises(ResourceNotFound):
         get_engine().describe_collection(collection_id_for(user))
+
+
+def test_grouping_a_new_face_costs_no_searchfaces_beyond_the_one_auto_tagging_makes(user, faces_dir):
+    calls = []
+    client = get_engine().client
+    client.meta.events.register("before-call.rekognition.SearchFaces", lambda **kw: calls.append(kw["params"]))
+    photos = []
+    for name in ("kit_harington_1.jpg", "kit_harington_3.jpg", "rose_leslie_1.jpg"):
+        photos.append(photo_create(user, (faces_dir / name).read_bytes(), name, enqueue=False).photo)
+        index_photo_now(photos[-1].pk)
+    faces = [f for p in photos for f in p.faces.all()]
+    assert len(calls) == len(faces) == 3  # one per new face, once
+    kit_1, kit_3, rose = faces
+    assert kit_1.cluster_id == kit_3.cluster_id is not None and rose.cluster_id is None

@@ -10,7 +10,6 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from indexing.account.services import face_indexing_enable, indexing_allowed
-from indexing.people.clusters import cluster_if_due
 from indexing.photos.models import Album, Photo
 from indexing.photos.services import PhotoRejected, album_get_or_create, photo_create, photo_index_now
 
@@ -80,8 +79,6 @@ class Command(BaseCommand):
                 failures.append((path, photo.failure_reason))
             else:
                 photos.append(photo)
-        if photos:  # indexed here, so group the unnamed faces here too (the workers do it after theirs)
-            cluster_if_due(owner.pk)
         self._summary(len(files), photos, queued, skipped, failures)
         if failures:
             sys.exit(1)

@@ -128,3 +128,15 @@ def _blank_png() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (200, 200), (120, 160, 200)).save(out, "PNG")
     return out.getvalue()
+
+
+def test_indexing_a_picture_decoded_by_the_caller_finds_what_indexing_the_bytes_finds(faces_dir):
+    from indexing.engine import images
+
+    engine = LocalEngine(MemoryStore())
+    engine.create_collection("c")
+    data = (faces_dir / "group_biden_obama_1.jpg").read_bytes()
+    from_bytes = engine.index_faces("c", data)["FaceRecords"]
+    decoded = engine.index_faces_decoded("c", data, images.load_image(data), external_image_id="x")["FaceRecords"]
+    assert [r["Face"]["BoundingBox"] for r in decoded] == [r["Face"]["BoundingBox"] for r in from_bytes]
+    assert all(r["Face"]["ExternalImageId"] == "x" for r in decoded) and len(decoded) >= 3

@@ -186,6 +186,16 @@ def test_face_similarities_pair_the_same_person_only(engine, faces):
     assert pairs[ids[0]][ids[1]] == pairs[ids[1]][ids[0]] >= 80
 
 
+def test_face_neighbours_are_the_k_most_similar_above_the_threshold(engine, faces):
+    ids = [faces[n][0] for n in PHOTOS[:4]]
+    everyone = engine.face_neighbours("c", ids, 80, k=5)
+    assert everyone == engine.face_similarities("c", ids, 80)  # k covers every neighbour
+    nearest = engine.face_neighbours("c", ids, 80, k=1)
+    assert len(nearest[ids[0]]) == 1 and nearest[ids[3]] == {}
+    best = max(everyone[ids[0]], key=everyone[ids[0]].get)
+    assert nearest[ids[0]] == {best: everyone[ids[0]][best]}
+
+
 def test_a_user_holds_at_most_100_faces(faces_dir):
     engine = LocalEngine(MemoryStore())
     engine.create_collection("c")

@@ -54,7 +54,7 @@ def committed_library(username, faces_dir, manifest, names, media_root, django_d
     own changes still roll back); removed with their files and collection at the end."""
     from django.contrib.auth import get_user_model
 
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=str(media_root), PEOPLE_CLUSTER_DELAY=0):
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=str(media_root)):
         owner = consenting_user(get_user_model(), username, f"pw-{username}-123")
         try:
             yield index_library(owner, faces_dir, manifest, names)

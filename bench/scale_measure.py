@@ -1,0 +1,295 @@
+"""What bench/scale.py measures at each size (Django is set up by scale_stack.Stack first)."""
+
+from __future__ import annotations
+
+import threading
+import time
+import urllib.request
+import uuid
+from dataclasses import dataclass
+from importlib import import_module
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+FACES_PER_PERSON = 20  # synthetic identities: this many faces each, cosine ~0.6 within, ~0 across
+NOISE = 0.036  # per dimension: two faces of one synthetic person have cosine ~ 1 / (1 + 512 * NOISE**2)
+CHUNK = 5000
+PLACEHOLDER = "bench/placeholder.jpg"
+
+
+@dataclass
+class Rate:
+    photos: int
+    per_second: float  # wall clock, on this machine as loaded as it is
+    cpu_ms: float  # worker CPU per photo: 2000 / cpu_ms is the rate on 2 idle cores
+
+
+@dataclass
+class Latency:
+    p50: float
+    p99: float
+    recall: float
+
+
+def percentile(values: list[float], q: float) -> float:
+    return float(np.percentile(values, q)) if values else float("nan")
+
+
+def make_owner():
+    from django.contrib.auth import get_user_model
+
+    from indexing.models import AccountSettings
+
+    owner = get_user_model().objects.create_user("bench", password="pw-bench-123", is_staff=True, is_superuser=True)
+    AccountSettings.objects.create(user=owner, face_indexing_enabled=True)
+    return owner
+
+
+def phone_photos(folder: Path, n: int) -> list[Path]:
+    """`n` distinct 12-MP JPEGs (q90) made from the shared photos: upscaled to 4000x3000, each shifted."""
+    folder.mkdir(parents=True, exist_ok=True)
+    sources = sorted(p for p in (SHARED / "faces").iterdir() if p.suffix.lower() in (".jpg", ".jpeg", ".png"))
+    made = []
+    for i in range(n):
+        im = ImageOps.exif_transpose(Image.open(sources[i % len(sources)])).convert("RGB")
+        size = (4000, 3000) if im.width >= im.height else (3000, 4000)
+        shift = i // len(sources)  # a few pixels more cropped each round: other bytes, same people
+        im = im.crop((shift, shift, im.width - shift, im.height - shift)).resize(size, Image.Resampling.BICUBIC)
+        made.append(folder / f"phone_{i:04d}.jpg")
+        im.save(made[-1], quality=90)
+    return made
+
+
+def face_count(owner) -> int:
+    from indexing.models import Face
+
+    return Face.objects.filter(owner=owner).count()
+
+
+def photo_count(owner) -> int:
+    from indexing.models import Photo
+
+    return Photo.objects.filter(owner=owner).count()
+
+
+def fill(owner, size: int, seed: int = 13) -> None:
+    """Synthetic photos (one face each, person-clustered embeddings) until the owner has `size` photos."""
+    from django.conf import settings
+
+    from indexing.engine.store import StoredFace
+    from indexing.engine_store import DatabaseStore
+    from indexing.face_index import collection_id_for, get_engine
+    from indexing.models import Album, Face, Person, Photo
+    from indexing.photos.services import album_get_or_create
+
+    placeholder = Path(settings.MEDIA_ROOT) / PLACEHOLDER
+    if not placeholder.exists():
+        placeholder.parent.mkdir(parents=True, exist_ok=True)
+        Image.new("RGB", (64, 48), (120, 110, 100)).save(placeholder, quality=80)
+    collection = collection_id_for(owner)
+    get_engine().ensure_collection(collection)
+    album = album_get_or_create(owner, "Synthetic", Album.Source.FOLDER)
+    rng, store = np.random.default_rng(seed + size), DatabaseStore()
+    start = photo_count(owner)
+    for first in range(start, size, CHUNK):
+        n = min(CHUNK, size - first)
+        photos = Photo.objects.bulk_create(
+            Photo(
+                owner=owner,
+                album=album,
+                original=PLACEHOLDER,
+                thumbnail=PLACEHOLDER,
+                file_name=f"synthetic_{first + i}.jpg",
+                format="JPEG",
+                width=4000,
+                height=3000,
+                size_bytes=1,
+                content_hash=uuid.uuid4().hex,
+                status=Photo.Status.INDEXED,
+            )
+            for i in range(n)
+        )
+        vectors = _embeddings(rng, first, n)
+        stored = [
+            StoredFace(str(uuid.uuid4()), str(uuid.uuid4()), p.external_image_id, _BOX, 99.0, v)
+            for p, v in zip(photos, vectors)
+        ]
+        store.add_faces(collection, stored)
+        Face.objects.bulk_create(
+            Face(
+                owner=owner, photo=p, engine_face_id=s.face_id, crop=PLACEHOLDER, confidence=99.0, quality=50.0, **_ROW
+            )
+            for p, s in zip(photos, stored)
+        )
+    if not Person.objects.filter(owner=owner).exists():  # one named person with 100 faces, for the person page
+        person = Person.objects.create(owner=owner, name="Synthetic person")
+        ids = list(
+            Face.objects.filter(owner=owner, photo__album=album).order_by("pk").values_list("pk", flat=True)[:100]
+        )
+        Face.objects.filter(pk__in=ids).update(person=person, person_confirmed=True)
+
+
+_BOX = {"Left": 0.4, "Top": 0.3, "Width": 0.2, "Height": 0.3}
+_ROW = {"left": 0.4, "top": 0.3, "width": 0.2, "height": 0.3}
+
+
+def _embeddings(rng, first: int, n: int) -> np.ndarray:
+    people = {}
+    rows = []
+    for i in range(first, first + n):
+        who = i // FACES_PER_PERSON
+        if who not in people:
+            centre = np.random.default_rng(who).normal(size=512)
+            people[who] = centre / np.linalg.norm(centre)
+        rows.append(people[who] + rng.normal(scale=NOISE, size=512))
+    matrix = np.asarray(rows, dtype=np.float32)
+    return matrix / np.linalg.norm(matrix, axis=1, keepdims=True)
+
+
+def index_through_workers(stack, owner, files: list[Path]) -> Rate:
+    """photo_create for each file, then the workers index them; photos/s after a 2-photo warm-up."""
+    from indexing.models import Photo
+    from indexing.photos.services import photo_create
+
+    ids = [photo_create(owner, f.read_bytes(), f.name, enqueue=False).photo.pk for f in files]
+    warm, measured = ids[:2], ids[2:]
+    _run(warm)
+    started, cpu = time.perf_counter(), stack.worker_cpu()
+    _run(measured)
+    elapsed, cpu = time.perf_counter() - started, stack.worker_cpu() - cpu
+    failed = Photo.objects.filter(pk__in=ids, status=Photo.Status.FAILED).count()
+    if failed or not measured:
+        return Rate(len(ids) - failed, 0.0, float("nan"))
+    return Rate(len(ids), len(measured) / elapsed, 1000 * cpu / len(measured))
+
+
+def _run(ids: list[int], timeout: float = 900) -> None:
+    from indexing.models import Photo
+    from indexing.photos.services import photos_enqueue
+
+    photos_enqueue(ids)
+    done = (Photo.Status.INDEXED, Photo.Status.FAILED)
+    deadline = time.time() + timeout
+    while Photo.objects.filter(pk__in=ids, status__in=done).count() < len(ids):
+        if time.time() > deadline:
+            raise RuntimeError("the workers did not index the photos in time")
+        time.sleep(0.05)
+
+
+def _real_faces(owner, limit: int = 50):
+    from indexing.models import Face
+
+    return list(Face.objects.filter(owner=owner, photo__file_name__startswith="phone_").order_by("-pk")[:limit])
+
+
+def search_latency(owner) -> Latency:
+    """SearchFaces top 10 for real faces, in this process, against an exact top 10 over every vector."""
+    from indexing.face_index import collection_id_for, local_engine
+
+    engine, collection = local_engine(), collection_id_for(owner)
+    faces = _real_faces(owner)
+    ids, matrix = engine.store.load_vectors(collection)
+    engine.search_faces(collection, faces[0].engine_face_id, 0, 10)  # warm
+    times, recalls = [], []
+    for face in faces:
+        started = time.perf_counter()
+        found = engine.search_faces(collection, face.engine_face_id, 0, 10)["FaceMatches"]
+        times.append(1000 * (time.perf_counter() - started))
+        query = engine.store.get_faces(collection, [face.engine_face_id])[0].embedding
+        sims = matrix @ query
+        exact = [ids[i] for i in np.argsort(-sims)[:11] if ids[i] != face.engine_face_id][:10]
+        recalls.append(len({m["Face"]["FaceId"] for m in found} & set(exact)) / len(exact))
+    return Latency(percentile(times, 50), percentile(times, 99), float(np.mean(recalls)))
+
+
+def incremental_grouping(owner) -> float:
+    """ms per new face: its search and its grouping, as indexing does it (rolled back after)."""
+    from django.conf import settings
+    from django.db import transaction
+
+    from indexing.models import Face
+    from indexing.people.grouping import group_new_faces
+    from indexing.people.naming import similar_faces
+
+    faces = _real_faces(owner, 20)
+    times = []
+    with transaction.atomic():
+        Face.objects.filter(pk__in=[f.pk for f in faces]).update(cluster=None)
+        for face in faces:
+            face.cluster_id = None
+            started = time.perf_counter()
+            group_new_faces(owner, [(face, similar_faces(owner, face, settings.PEOPLE_CLUSTER_SIMILARITY, 200))])
+            times.append(1000 * (time.perf_counter() - started))
+        transaction.set_rollback(True)
+    return float(np.mean(times))
+
+
+def full_grouping(owner) -> float:
+    from indexing.people.clusters import cluster_user_faces
+
+    started = time.perf_counter()
+    cluster_user_faces(owner)
+    return time.perf_counter() - started
+
+
+def page_latency(stack, owner, requests: int, clients: int = 8, limit_s: float = 120) -> dict[str, float]:
+    """p95 ms of each page, `requests` each, from `clients` threads against gunicorn."""
+    from django.urls import reverse
+
+    from indexing.models import Album, Person
+
+    cookie = _session_cookie(owner)
+    face = _real_faces(owner, 1)[0]
+    pages = {
+        "gallery": reverse("gallery"),
+        "album": reverse("album", args=[Album.objects.get(owner=owner, title="Synthetic").pk]),
+        "person": reverse("person", args=[Person.objects.filter(owner=owner).first().pk]),
+        "matches": reverse("face_matches", args=[face.pk]),
+        "admin": "/admin/indexing/photo/",
+    }
+    return {
+        name: _p95(f"http://127.0.0.1:{stack.port}{path}", cookie, requests, clients, limit_s)
+        for name, path in pages.items()
+    }
+
+
+def _p95(url: str, cookie: str, requests: int, clients: int, limit_s: float) -> float:
+    times, errors, lock, deadline = [], [], threading.Lock(), time.time() + limit_s
+
+    def client(count: int) -> None:
+        for _ in range(count):
+            if time.time() > deadline:
+                return
+            started = time.perf_counter()
+            try:
+                with urllib.request.urlopen(urllib.request.Request(url, headers={"Cookie": cookie}), timeout=60) as r:
+                    r.read()
+                    problem = "" if r.status == 200 and r.url == url else f"{r.status} at {r.url}"
+            except OSError as e:
+                problem = str(e)
+            with lock:
+                times.append(1000 * (time.perf_counter() - started)) if not problem else errors.append(problem)
+
+    threads = [threading.Thread(target=client, args=(requests // clients,)) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        raise RuntimeError(f"{len(errors)} failed requests to {url}: {errors[0]}")
+    return percentile(times, 95)
+
+
+def _session_cookie(owner) -> str:
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = str(owner.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = owner.get_session_auth_hash()
+    session.create()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
