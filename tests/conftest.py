@@ -37,6 +37,7 @@ def media_root(tmp_path_factory) -> Path:
 def _media_in_tmp(settings, media_root):
     settings.MEDIA_ROOT = str(media_root)
     settings.FACE_INDEX_DIR = str(media_root / "face-index")
+    settings.INSTAGRAM_UPLOAD_DIR = str(media_root / "instagram-uploads")
 
 
 @pytest.fixture

@@ -52,7 +52,13 @@ EXPORTED = {
     "social_django.UserSocialAuth": "social_logins",
 }
 # Owned models deliberately not exported -> why.
-LEFT_OUT: dict[str, str] = {}
+LEFT_OUT: dict[str, str] = {
+    "indexing.InstagramImport": "the record of an import run (state and counts); the photos it made are exported",
+    "indexing.InstagramExportItem": "which file of your own Instagram download became which photo: the photos "
+    "are exported with their dates and captions",
+    "indexing.InstagramUpload": "a ZIP still arriving; it is deleted once imported",
+    "indexing.InstagramDeletion": "a data deletion request Meta sent for you, with its counts",
+}
 # Fields never exported: secrets (and what would let someone use them).
 SECRET_FIELDS = {
     "indexing.ApiAccessKey.secret_encrypted",

@@ -4,7 +4,10 @@ the owned models of owned.py); the export is export.py."""
 from __future__ import annotations
 
 import logging
+import shutil
+from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -127,3 +130,5 @@ def _files_delete(user, files) -> None:
     files_delete(files)
     for prefix in USER_FILE_PREFIXES:  # anything left behind by an interrupted run
         tree_delete(f"{prefix}/{user.pk}")
+    # Instagram data-download ZIPs still arriving (or not yet imported): a local folder, not the storage
+    shutil.rmtree(Path(settings.INSTAGRAM_UPLOAD_DIR) / str(user.pk), ignore_errors=True)

@@ -8,9 +8,11 @@ The fixture gives the user a row in every owned model, so a model added later mu
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from botocore.exceptions import ClientError
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -61,6 +63,7 @@ def test_erasure_leaves_no_row_file_collection_or_credential(user, other_user, e
 
     assert owned_counts(user) == dict.fromkeys(owned_counts(user), 0)
     assert user_files(media_root, user) == []
+    assert not (Path(settings.INSTAGRAM_UPLOAD_DIR) / str(user.pk)).exists(), "uploaded ZIPs go too"
     assert user_collection_ids(user, get_engine()) == []
     assert not EngineCollection.objects.filter(collection_id__startswith=collection_id_for(user)).exists()
     _credentials_refused(user, everything)
