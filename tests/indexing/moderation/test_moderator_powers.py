@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import pytest
 from django.contrib import admin
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from social_django.models import UserSocialAuth
@@ -76,20 +75,6 @@ MODERATOR_REACH = {
         ]
     },
 }  # fmt: skip
-
-
-@pytest.fixture
-def moderator(django_user_model):
-    mod = django_user_model.objects.create_user("mod", password="pw-mod-123")
-    call_command("make_moderator", "mod", stdout=open("/dev/null", "w"))
-    return mod
-
-
-@pytest.fixture
-def staff(moderator):
-    session = Client()
-    session.force_login(moderator)
-    return session
 
 
 @pytest.fixture
