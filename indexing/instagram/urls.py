@@ -5,6 +5,7 @@ from . import callbacks, upload_views, views
 urlpatterns = [
     path("", views.instagram_page, name="instagram"),
     path("refused/", views.login_refused, name="instagram_refused"),
+    path("linked-elsewhere/", views.linked_elsewhere, name="instagram_linked_elsewhere"),
     path("crawls/<int:crawl_id>/", views.crawl_status, name="instagram_crawl_status"),
     path("crawls/new/", views.crawl_new, name="instagram_crawl_new"),
     # Meta's callbacks (server to server, signed_request) and the deletion status page Meta links to

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from . import export_progress, progress
 from .accounts import token_for
 from .crawl import crawl_start
+from .login import LINKED_ELSEWHERE_KEY
 from .models import InstagramCrawl
 from .refusals import SESSION_KEY, refusal_for
 
@@ -29,6 +30,13 @@ def login_refused(request):
     """Where a refused 'Log in with Instagram' lands: which refusal it was, and what to do next."""
     reason = request.GET.get("reason") or request.session.pop(SESSION_KEY, None)
     return render(request, "indexing/instagram_refused.html", refusal_for(reason))
+
+
+@login_required
+def linked_elsewhere(request):
+    """Where connecting an Instagram account that another faceapp account holds lands: what to do."""
+    username = request.session.pop(LINKED_ELSEWHERE_KEY, "")
+    return render(request, "indexing/instagram_linked_elsewhere.html", {"instagram_username": username})
 
 
 @login_required

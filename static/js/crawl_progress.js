@@ -56,7 +56,11 @@
         if (update(section, data) && section.hasAttribute("data-refresh-gallery")) { refreshGallery(); }
         if (data.active) { setTimeout(function () { poll(section); }, POLL_MS); }
       })
-      .catch(function () { setTimeout(function () { poll(section); }, POLL_MS * 4); });
+      .catch(function (status) {
+        // 404: the crawl is gone ("Delete my data", the account's removal): its panel goes, polling stops
+        if (status === 404) { section.remove(); return; }
+        setTimeout(function () { poll(section); }, POLL_MS * 4);
+      });
   }
 
   function start() {
@@ -66,5 +70,9 @@
       poll(section);
     });
   }
+  // a page restored from the back/forward cache (say, back from "Delete my data") asks once more
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) { document.querySelectorAll("[data-crawl-url]").forEach(poll); }
+  });
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
 })();

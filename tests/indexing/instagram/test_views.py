@@ -65,3 +65,17 @@ def test_the_admin_shows_crawls_live_and_hides_the_token(admin_client, crawl):
 def test_the_admin_progress_is_for_staff_only(client, crawl):
     client.force_login(crawl.owner)
     assert client.get(reverse("admin:indexing_instagramcrawl_progress", args=[crawl.pk])).status_code == 302
+
+
+def test_after_delete_my_data_no_instagram_progress_shows_and_the_old_panel_learns_it_is_gone(client, crawl):
+    client.force_login(crawl.owner)
+    status_url = reverse("instagram_crawl_status", args=[crawl.pk])
+    assert "<progress" in client.get("/").content.decode()
+    client.post(reverse("account_delete"), {"confirm": "DELETE"})
+    gallery = client.get("/").content.decode()
+    assert "data-crawl-url" not in gallery and "<progress" not in gallery and "posts read" not in gallery
+    instagram = client.get(reverse("instagram")).content.decode()
+    assert "data-crawl-url" not in instagram and "posts read" not in instagram
+    assert '<section class="crawl import-progress" hidden>' in instagram  # the import's panel waits, hidden
+    # a gallery still open in another tab polls this: it answers 404, and crawl_progress.js removes the panel
+    assert client.get(status_url).status_code == 404
