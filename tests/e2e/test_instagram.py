@@ -80,3 +80,18 @@ def test_the_admin_shows_a_crawl_progress_live(page, log_in, django_user_model, 
     assert bar.evaluate("bar => bar.value") == 0
     InstagramMedia.objects.filter(media_id="1").update(status=InstagramMedia.Status.FAILED)  # a worker's doing
     expect(page.locator(".field-progress progress")).to_have_js_property("value", 50)
+
+
+def test_delete_my_data_in_another_tab_removes_the_gallery_s_instagram_panel(page, log_in, user):
+    InstagramCrawl.objects.create(owner=user, state=InstagramCrawl.State.WALKING, posts_total=10, posts_seen=5)
+    log_in("alice", "pw-alice-123")
+    page.goto("/")
+    expect(page.locator("section.crawl progress")).to_be_visible()
+    other = page.context.new_page()
+    other.goto("/account/")
+    other.get_by_label("Type DELETE to confirm").fill("DELETE")
+    other.get_by_role("button", name="Delete my data").click()
+    assert not InstagramCrawl.objects.filter(owner=user).exists()
+    expect(page.locator("section.crawl")).to_have_count(0)  # the open gallery's panel goes by itself
+    page.reload()
+    expect(page.locator("section.crawl")).to_have_count(0)
