@@ -74,3 +74,21 @@ def test_connecting_an_instagram_account_held_by_another_account_explains_what_t
     log_out(http, live_server.url)
     oauth_login(http, live_server.url, "kit.h", "pw-kit")
     assert holder.username in http.get(f"{live_server.url}/").text and User.objects.count() == 2
+
+
+def test_removing_faceapp_in_instagram_frees_the_account_to_connect_here_as_the_page_says(
+    live_server, kit, emulator, user
+):
+    oauth_login(requests.Session(), live_server.url, "kit.h", "pw-kit")  # kit.h's own faceapp account
+    http = requests.Session()
+    log_in_with_password(http, live_server.url, "alice", "pw-alice-123")
+    assert "remove faceapp" in oauth_login(http, live_server.url, "kit.h", "pw-kit").text
+    emulator.callback_urls = {
+        "deauthorize": f"{live_server.url}/instagram/deauthorize/",
+        "deletion": f"{live_server.url}/instagram/data-deletion/",
+    }
+    answers = requests.post(f"{emulator.base_url}/_emulator/remove_app", json={"username": "kit.h"}).json()
+    assert answers["deauthorize"]["status"] == 200
+    page = oauth_login(http, live_server.url, "kit.h", "pw-kit")
+    assert page.url.split("#")[0] == f"{live_server.url}/"
+    assert UserSocialAuth.objects.get().user == user and user.instagram_account.username == "kit.h"
