@@ -36,6 +36,9 @@ def _pages(library) -> dict[str, str]:
         "account": reverse("account"),
         "tagging settings": reverse("people_settings"),
         "api keys": reverse("api_keys"),
+        "instagram": reverse("instagram"),
+        "instagram refused": reverse("instagram_refused"),
+        "instagram linked elsewhere": reverse("instagram_linked_elsewhere"),
         "not found": "/photos/999999/",
     }
 
