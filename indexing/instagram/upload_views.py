@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from faceapp.limits import upload_limit
+
 from . import export_import, export_progress, uploads
 from .models import InstagramImport, InstagramUpload
 
@@ -36,6 +38,7 @@ def _state(upload: InstagramUpload) -> dict:
 
 @login_required
 @require_POST
+@upload_limit  # each data-download ZIP started counts as an upload (its chunks are bounded by its size)
 def upload_start(request):
     body = _json_body(request)
     try:

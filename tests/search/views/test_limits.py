@@ -53,6 +53,15 @@ def test_uploads_are_rate_limited(client, user, faces_dir, settings):
     assert Photo.objects.filter(owner=user).count() == 3
 
 
+def test_instagram_export_uploads_are_rate_limited_with_the_other_uploads(client, user, settings):
+    settings.RATE_LIMIT_UPLOAD = "2/d"
+    client.force_login(user)
+    start = reverse("instagram_upload_start")
+    body = {"name": "export.zip", "size": 1024}
+    codes = [client.post(start, body, content_type="application/json").status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
+
+
 def test_the_tagging_api_is_rate_limited_per_token(client, user, other_user, settings):
     settings.RATE_LIMIT_TAGGING = "2/d"
     mine, theirs = tagging.credentials_create(user).token, tagging.credentials_create(other_user).token
