@@ -336,6 +336,8 @@ INSTAGRAM_DOWNLOAD_THREADS = env.int("INSTAGRAM_DOWNLOAD_THREADS", default=8)  #
 INSTAGRAM_UPLOAD_DIR = env.str("INSTAGRAM_UPLOAD_DIR", default="") or str(VAR_DIR / "instagram-uploads")
 INSTAGRAM_UPLOAD_MAX_BYTES = env.int("INSTAGRAM_UPLOAD_MAX_BYTES", default=20 * 1024**3)  # per ZIP
 INSTAGRAM_UPLOAD_CHUNK_BYTES = env.int("INSTAGRAM_UPLOAD_CHUNK_BYTES", default=8 * 1024**2)
+# An upload neither finished nor imported for this long is deleted with its partial ZIP (a beat task, hourly).
+INSTAGRAM_UPLOAD_KEEP_HOURS = env.int("INSTAGRAM_UPLOAD_KEEP_HOURS", default=48)
 INSTAGRAM_EXPORT_MAX_ENTRIES = env.int("INSTAGRAM_EXPORT_MAX_ENTRIES", default=200_000)  # per ZIP
 INSTAGRAM_EXPORT_MAX_UNCOMPRESSED = env.int("INSTAGRAM_EXPORT_MAX_UNCOMPRESSED", default=40 * 1024**3)  # per ZIP
 INSTAGRAM_EXPORT_MAX_RATIO = env.int("INSTAGRAM_EXPORT_MAX_RATIO", default=100)  # uncompressed/compressed per entry
@@ -358,6 +360,11 @@ CELERY_BEAT_SCHEDULE = {
     "instagram-recrawl": {
         "task": "indexing.tasks.instagram_recrawl",
         "schedule": INSTAGRAM_RECRAWL_MINUTES * 60,
+        "options": {"queue": INSTAGRAM_QUEUE},
+    },
+    "instagram-uploads-prune": {
+        "task": "indexing.tasks.instagram_uploads_prune",
+        "schedule": 3600,
         "options": {"queue": INSTAGRAM_QUEUE},
     },
     "instagram-resume-stalled": {

@@ -63,3 +63,10 @@ def instagram_import_export(import_id: int) -> None:
     from . import export_import
 
     export_import.import_run(import_id)
+
+
+@shared_task(name="indexing.tasks.instagram_uploads_prune")
+def instagram_uploads_prune() -> int:
+    from . import uploads
+
+    return uploads.abandoned_uploads_delete()

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.db.models import F
+from django.utils import timezone
 
 from .models import InstagramUpload
 
@@ -71,3 +73,16 @@ def uploads_complete(owner, keys: list[str]) -> list[InstagramUpload]:
     if unfinished:
         raise UploadRefused(f"Not fully uploaded yet: {', '.join(unfinished)}.")
     return uploads
+
+
+def abandoned_uploads_delete() -> int:
+    """Delete the uploads nobody finished or imported within INSTAGRAM_UPLOAD_KEEP_HOURS, with their files.
+
+    An upload resumes while it is kept; after that its partial ZIP is only disk taken. Returns how many went.
+    """
+    cutoff = timezone.now() - timedelta(hours=settings.INSTAGRAM_UPLOAD_KEEP_HOURS)
+    stale = list(InstagramUpload.objects.filter(run__isnull=True, updated_at__lt=cutoff))
+    for upload in stale:
+        Path(upload.path).unlink(missing_ok=True)
+    InstagramUpload.objects.filter(pk__in=[u.pk for u in stale]).delete()
+    return len(stale)
