@@ -7,6 +7,8 @@ start of a crawl and the compare-and-set of a crawl's cursor must still act once
 
 from __future__ import annotations
 
+import base64
+import json
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
@@ -17,6 +19,7 @@ import requests
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
+from social_django.models import UserSocialAuth
 
 from indexing.face_index import collection_id_for
 from indexing.instagram import tasks as crawl_tasks
@@ -125,12 +128,26 @@ def test_two_workers_recrawling_at_once_start_one_crawl_per_account(crawlers, re
     users = [django_user_model.objects.create_user(f"insta{n}", password="pw-insta-123") for n in range(12)]
     for n, user in enumerate(users):
         InstagramAccount.objects.create(user=user, instagram_id=f"1784{n:04d}", username=f"insta{n}")
+        # connected: the recrawl only starts crawls of accounts with an Instagram login (a token)
+        UserSocialAuth.objects.create(
+            user=user, provider="instagram", uid=f"1784{n:04d}", extra_data={"access_token": "t"}
+        )
     crawl_to_both(crawlers, crawl_tasks.instagram_recrawl)
     for user in users:
         assert InstagramCrawl.objects.filter(owner=user, state__in=InstagramCrawl.ACTIVE).count() == 1, user
     assert InstagramCrawl.objects.count() == len(users)
     # one walk queued per crawl: the run that lost a start queued nothing
     assert redis.Redis.from_url(redis_url).llen(CRAWL_QUEUE) == len(users)
+
+
+def _queued_args(redis_url: str, task_name: str) -> list[list]:
+    """The arguments of every `task_name` message waiting in CRAWL_QUEUE (kombu's JSON envelope on Redis)."""
+    found = []
+    for raw in redis.Redis.from_url(redis_url).lrange(CRAWL_QUEUE, 0, -1):
+        message = json.loads(raw)
+        if message["headers"]["task"] == task_name:
+            found.append(json.loads(base64.b64decode(message["body"]))[0])
+    return found
 
 
 def test_two_workers_walking_the_same_crawl_record_each_page_once(
@@ -143,11 +160,12 @@ def test_two_workers_walking_the_same_crawl_record_each_page_once(
     oauth_login(requests.Session(), live_server.url, "kit.h", "pw-kit")  # starts the crawl (its task goes unread)
     user = get_user_model().objects.get(instagram_account__username="kit.h")
     crawl = wait_for(lambda: InstagramCrawl.objects.filter(owner=user).first(), what="the crawl")
-    for _ in range(3):  # 3 pages: each round both read the cursor; one records the page, the other finds it moved
+    for _ in range(3):  # 3 pages: both walk from the cursor; each page is recorded by whichever run moves it first
         crawl_to_both(crawlers, crawl_tasks.instagram_crawl_page, crawl.pk)
     crawl.refresh_from_db()
     assert (crawl.state, crawl.posts_seen, crawl.next_url) == (InstagramCrawl.State.INDEXING, 6, "")
     media = InstagramMedia.objects.filter(owner=user)
     assert sorted(media.values_list("media_id", flat=True)) == sorted(account.images())
-    # the run that recorded a page queued its media and the next page; a run that lost the cursor queued nothing
-    assert redis.Redis.from_url(redis_url).llen(CRAWL_QUEUE) == len(account.images()) + 2
+    # the run that recorded a page queued its images' downloads; a run that lost the cursor queued nothing
+    queued = [pk for batch in _queued_args(redis_url, "indexing.tasks.instagram_fetch_media_batch") for pk in batch[0]]
+    assert sorted(queued) == sorted(media.values_list("pk", flat=True)), "each image queued exactly once"
