@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.postgres import ON_POSTGRES, start_server, use_server
-from tests.workers import DIRECT_QUEUES, app_worker_env, start_celery_worker, stop_worker
+from tests.workers import DIRECT_QUEUES, app_worker_env, start_celery_worker, stop_worker, wait_until_idle
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -126,6 +126,16 @@ def second_celery_worker(celery_worker, redis_url, media_root):
     proc = start_celery_worker(env, media_root / "worker2.log", "-n", "worker2@%h", "-Q", f"celery,{DIRECT_QUEUES[1]}")
     yield proc
     stop_worker(proc)
+
+
+@pytest.fixture(autouse=True)
+def _workers_drained(request, _django_db_helper, media_root):
+    """A test that handed work to the real workers ends when they have finished it: a task still writing
+    (auto-tagging and grouping run after a photo reads "indexed") would race the database flush that
+    ends a transactional test, a deadlock on PostgreSQL. Torn down before the flush (it needs the db)."""
+    yield
+    if {"celery_worker", "second_celery_worker"} & set(request.fixturenames):
+        wait_until_idle([media_root / "worker.log", media_root / "worker2.log"])
 
 
 @pytest.fixture(autouse=True)

@@ -67,3 +67,19 @@ def wait_for_tasks(task_ids, log_path: Path, timeout: float = 120) -> None:
         if time.time() > deadline:
             raise AssertionError(f"{log_path.name}: tasks not finished in {timeout}s:\n" + log_path.read_text()[-3000:])
         time.sleep(0.1)
+
+
+def wait_until_idle(log_paths: list[Path], timeout: float = 30) -> bool:
+    """Wait until every task these workers received has finished (succeeded, raised or was retried).
+
+    Best effort, bounded: a task received with a countdown may keep a worker busy past `timeout`."""
+    received = re.compile(r"Task [\w.]+\[([0-9a-f-]{36})\] received")
+    finished = re.compile(r"Task [\w.]+\[([0-9a-f-]{36})\] (?:succeeded|raised|retry)")
+    deadline = time.time() + timeout
+    while True:
+        text = "".join(p.read_text() for p in log_paths if p.exists())
+        if set(received.findall(text)) <= set(finished.findall(text)):
+            return True
+        if time.time() > deadline:
+            return False
+        time.sleep(0.1)
