@@ -57,6 +57,11 @@ def people_for_user(user, hidden: bool = False):
     )
 
 
+def people_names_for_user(user):
+    """The user's shown people by name, to choose one (name and id only: no count)."""
+    return Person.objects.filter(owner=user, merged_into__isnull=True, hidden=False).only("pk", "name").order_by("name")
+
+
 def cluster_for_user(user, cluster_id: int) -> FaceCluster:
     return get_object_or_404(FaceCluster, pk=cluster_id, owner=user)
 
@@ -213,7 +218,7 @@ def face_naming_for_user(user, face: Face, matches=()) -> dict:
     """For _name_face_form.html: the user's people, this face's candidates, the matches above threshold."""
     threshold = threshold_for(user)
     return {
-        "people": people_for_user(user),
+        "people": people_names_for_user(user),
         "threshold": threshold,
         "candidates": [] if face.person_id else candidates_for_face(user, face),
         "above": sum(1 for m in matches if m.similarity >= threshold),
