@@ -164,15 +164,16 @@ def hidden_photo_of(user, photo_id: int) -> Photo | None:
 
 def neighbours(photos: QuerySet[Photo], photo: Photo) -> dict:
     """The photos before and after `photo` in `photos` (a by_date_taken queryset), its position and the
-    count: keyset queries on (when, id), so a step costs the same in an album of 10 or 100,000 photos."""
-    when = photo.taken_at or photo.created_at
-    newer = photos.filter(Q(when__gt=when) | Q(when=when, pk__gt=photo.pk))
-    older = photos.filter(Q(when__lt=when) | Q(when=when, pk__lt=photo.pk))
+    count: keyset queries on (when, id), and counts that stop at COUNT_CAP (position None beyond it, count
+    "10,000+"), so a step costs the same in an album of 10 or 100,000 photos."""
+    place = (photo.taken_at or photo.created_at, photo.pk)
+    newer, older = photos.filter(_newer_than(place)), photos.filter(_older_than(place))
+    before, count = capped_count(newer), capped_count(photos)
     return {
         "previous": newer.order_by("when", "id").values_list("pk", flat=True).first(),
-        "next": older.order_by("-when", "-id").values_list("pk", flat=True).first(),
-        "position": newer.count() + 1,
-        "count": photos.count(),
+        "next": older.values_list("pk", flat=True).first(),
+        "position": before + 1 if before < COUNT_CAP else None,
+        "count": f"{COUNT_CAP:,}+" if count > COUNT_CAP else count,
     }
 
 

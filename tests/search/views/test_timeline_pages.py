@@ -16,6 +16,7 @@ from indexing.moderation.admin_base import CappedPaginator
 from indexing.photos import selectors
 from indexing.photos.services import album_get_or_create
 from search.views import photos as photo_views
+from tests.postgres import ON_POSTGRES
 
 pytestmark = pytest.mark.django_db
 START = datetime(2021, 1, 1, tzinfo=timezone.utc)
@@ -189,7 +190,7 @@ def test_the_admin_photo_list_counts_at_most_its_cap(admin_client, user, monkeyp
     assert re.search(r"\b1 photo\b", one) and "5+" not in one
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query plans")
+@pytest.mark.skipif(ON_POSTGRES, reason="SQLite's query plans (PostgreSQL plans by its statistics)")
 def test_a_timeline_page_seeks_its_index_on_sqlite(user):
     album = album_get_or_create(user, "Trip")
     bulk_photos(user, 3, album=album)
@@ -209,3 +210,19 @@ def test_a_timeline_page_seeks_its_index_on_sqlite(user):
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN QUERY PLAN " + counted[0], counted[1])
         assert "COVERING INDEX photo_album_timeline" in " ".join(str(row[-1]) for row in cursor.fetchall())
+
+
+def test_the_viewer_steps_through_the_timeline_and_counts_up_to_the_cap(client, user, monkeypatch):
+    monkeypatch.setattr(selectors, "COUNT_CAP", 5)
+    bulk_photos(user, 8)
+    order = list(selectors.photos_for_user(user).values_list("pk", flat=True))
+    client.force_login(user)
+    seen, url = [], reverse("photo", args=[order[0]]) + "?in=all"
+    while url:
+        html = client.get(url).content.decode()
+        seen.append(int(re.search(r"/photos/(\d+)/original", html).group(1)))
+        where = re.search(r'<span class="where">([^<]*)</span>', html).group(1)
+        assert where == (f"{len(seen)} of 5+ · All photos" if len(seen) <= 5 else "All photos"), where
+        found = re.search(r'href="(/photos/\d+/\?in=all)" rel="next"', html)
+        url = found.group(1) if found else None
+    assert seen == order
