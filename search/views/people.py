@@ -30,6 +30,7 @@ def people_list(request):
         "search/person_list.html",
         {
             "people": sel.people_list_for_user(request.user, hidden=hidden),
+            "tile_count_cap": f"{selectors.TILE_COUNT_CAP:,}",
             "hidden": hidden,
             "clusters": sel.clusters_for_user(request.user, limit=12),
         },

@@ -226,3 +226,16 @@ def test_the_viewer_steps_through_the_timeline_and_counts_up_to_the_cap(client, 
         found = re.search(r'href="(/photos/\d+/\?in=all)" rel="next"', html)
         url = found.group(1) if found else None
     assert seen == order
+
+
+def test_the_people_list_counts_each_person_s_photos_up_to_the_cap(client, user, monkeypatch):
+    monkeypatch.setattr(selectors, "TILE_COUNT_CAP", 3)
+    photos = bulk_photos(user, 7)
+    kit, bo = Person.objects.create(owner=user, name="Kit"), Person.objects.create(owner=user, name="Bo")
+    bulk_faces(user, [p.pk for p in photos[:5]] * 2, kit)  # two faces of Kit on each photo: counted once
+    bulk_faces(user, [p.pk for p in photos[5:]], bo)
+    client.force_login(user)
+    html = client.get(reverse("people")).content.decode()
+    assert re.search(r"Kit</a> · 3\+ photos", html) and re.search(r"Bo</a> · 2 photos", html)
+    Photo.objects.filter(pk=photos[6].pk).update(hidden=True)
+    assert re.search(r"Bo</a> · 1 photo\b", client.get(reverse("people")).content.decode())
