@@ -106,16 +106,19 @@ class TimelinePage:
 
 
 def cursor_of(photo: Photo) -> str:
-    """A photo's place in a timeline, "<when in microseconds since 1970>-<id>": it stays valid when the
-    photo itself is deleted."""
-    return f"{(photo.when - EPOCH) // timedelta(microseconds=1)}-{photo.pk}"
+    """A photo's place in a timeline, "<when in microseconds since 1970 (negative before)>_<id>": it
+    stays valid when the photo itself is deleted."""
+    return f"{(photo.when - EPOCH) // timedelta(microseconds=1)}_{photo.pk}"
 
 
 def _place(cursor: str | None) -> tuple[datetime, int] | None:
-    micros, _, pk = (cursor or "").partition("-")
-    if not (micros.lstrip("-").isdigit() and pk.isdigit()) or len(micros) > 18:
+    micros, _, pk = (cursor or "").rpartition("_")
+    if not (micros.removeprefix("-").isdigit() and pk.isdigit()) or len(micros) > 18:
         return None
-    return EPOCH + timedelta(microseconds=int(micros)), int(pk)
+    try:
+        return EPOCH + timedelta(microseconds=int(micros)), int(pk)
+    except OverflowError:  # beyond year 9999
+        return None
 
 
 def _older_than(place) -> Q:  # when <= w leads: the database seeks the timeline index there

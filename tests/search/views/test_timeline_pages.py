@@ -78,18 +78,22 @@ def link(html: str, rel: str) -> str | None:
 
 def test_the_timeline_pages_through_every_photo_once_and_back(client, user, monkeypatch):
     monkeypatch.setattr(photo_views, "PHOTOS_PER_PAGE", 7)
-    bulk_photos(user, 30)
+    photos = bulk_photos(user, 30)
+    for years, photo in enumerate(photos[-3:]):  # taken before 1970: a negative cursor ends a page
+        Photo.objects.filter(pk=photo.pk).update(taken_at=datetime(1965 - years, 5, 1, tzinfo=timezone.utc))
     expected = list(selectors.photos_for_user(user).values_list("pk", flat=True))
     client.force_login(user)
-    pages, query = [], ""
-    while True:
+    pages, query, olders = [], "", []
+    for _ in range(10):  # 5 pages; a cursor that loops back would show more
         html = client.get(reverse("gallery") + "?" + query).content.decode()
         pages.append(tile_ids(html))
         assert (link(html, "prev") is None) == (len(pages) == 1)
         query = link(html, "next")
         if query is None:
             break
+        olders.append(query)
     assert [pk for page in pages for pk in page] == expected and len(pages) == 5
+    assert olders[-1].startswith("older=-")  # the fourth page ends in 1965
     for page in reversed(pages[:-1]):  # back with the "Newer" links: the same pages
         query = link(html, "prev")
         html = client.get(reverse("gallery") + "?" + query).content.decode()
@@ -108,7 +112,10 @@ def test_a_page_stays_where_it_was_when_the_photo_it_starts_after_is_deleted(cli
     assert tile_ids(client.get(reverse("gallery") + "?" + older).content.decode()) == second
 
 
-@pytest.mark.parametrize("cursor", ["older=abc", "older=1-", "newer=-", "older=99999999999999999999-1", "newer=5"])
+@pytest.mark.parametrize(
+    "cursor",
+    ["older=abc", "older=1_", "newer=_", "older=99999999999999999999_1", "older=999999999999999999_1", "newer=5"],
+)
 def test_a_cursor_that_is_not_one_gives_the_newest_page(client, user, cursor):
     bulk_photos(user, 3)
     client.force_login(user)
