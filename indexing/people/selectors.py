@@ -6,12 +6,14 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, IntegerField, Q
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from ..engine.errors import EngineError
 from ..face_index import collection_id_for, face_matches, get_engine
+from ..photos import selectors as photo_selectors
 from ..photos.models import Face, Photo
 from .common import threshold_for
 from .models import FaceCluster, FaceDecision, LivingAlbum, PeopleEvent, Person
@@ -44,17 +46,39 @@ def _hide_hidden_cover(person: Person) -> Person:
 
 
 def people_list_for_user(user, hidden: bool = False) -> list[Person]:
-    """people_for_user for the people page: covers of photos a moderator hid left out."""
-    return [_hide_hidden_cover(p) for p in people_for_user(user, hidden)]
+    """people_for_user for the people page: covers of photos a moderator hid left out, and
+    photo_count_capped when a person's count stopped at TILE_COUNT_CAP ("1,000+")."""
+    people = [_hide_hidden_cover(p) for p in people_for_user(user, hidden)]
+    for person in people:
+        person.photo_count_capped = person.photo_count > photo_selectors.TILE_COUNT_CAP
+    return people
+
+
+def _capped_photo_count(cap: int) -> RawSQL:
+    """How many photos a person is on (photos a moderator hid left out), counting at most cap + 1:
+    one person's faces through the person index, never a GROUP BY over every named face (500 people
+    of 100 faces: 40-100 ms instead of 650 ms on SQLite)."""
+    face, photo, person = Face._meta.db_table, Photo._meta.db_table, Person._meta.db_table
+    return RawSQL(
+        f'SELECT COUNT(*) FROM (SELECT DISTINCT f."photo_id" FROM "{face}" f JOIN "{photo}" ph'
+        f' ON ph."id" = f."photo_id" WHERE f."person_id" = "{person}"."id" AND ph."hidden" = %s LIMIT %s) shown',
+        (False, cap + 1),
+        output_field=IntegerField(),
+    )
 
 
 def people_for_user(user, hidden: bool = False):
-    """The user's people with how many photos each, by name."""
+    """The user's people with how many photos each (at most TILE_COUNT_CAP + 1), by name."""
     return (
         Person.objects.filter(owner=user, merged_into__isnull=True, hidden=hidden)
-        .annotate(photo_count=Count("faces__photo", filter=Q(faces__photo__hidden=False), distinct=True))
+        .annotate(photo_count=_capped_photo_count(photo_selectors.TILE_COUNT_CAP))
         .select_related("cover_face__photo")
     )
+
+
+def people_names_for_user(user):
+    """The user's shown people by name, to choose one (name and id only: no count)."""
+    return Person.objects.filter(owner=user, merged_into__isnull=True, hidden=False).only("pk", "name").order_by("name")
 
 
 def cluster_for_user(user, cluster_id: int) -> FaceCluster:
@@ -213,7 +237,7 @@ def face_naming_for_user(user, face: Face, matches=()) -> dict:
     """For _name_face_form.html: the user's people, this face's candidates, the matches above threshold."""
     threshold = threshold_for(user)
     return {
-        "people": people_for_user(user),
+        "people": people_names_for_user(user),
         "threshold": threshold,
         "candidates": [] if face.person_id else candidates_for_face(user, face),
         "above": sum(1 for m in matches if m.similarity >= threshold),

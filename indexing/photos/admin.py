@@ -11,7 +11,16 @@ from django.utils.html import format_html, format_html_join
 
 from ..models.engine_store import EngineCollection
 from ..moderation import services as moderation
-from ..moderation.admin_base import ReadOnlyMixin, admin_link, count_of, face_image, file_response, photo_image
+from ..moderation.admin_base import (
+    BigListMixin,
+    FormatFilter,
+    ReadOnlyMixin,
+    admin_link,
+    count_of,
+    face_image,
+    file_response,
+    photo_image,
+)
 from .models import Album, Face, Photo
 
 
@@ -54,9 +63,9 @@ class FaceInline(admin.TabularInline):
 
 
 @admin.register(Photo)
-class PhotoAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class PhotoAdmin(BigListMixin, ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["preview", "file_name", "owner", "album", "status", "hidden", "face_count", "created_at"]
-    list_filter = ["status", "hidden", "album__source", "format"]
+    list_filter = ["status", "hidden", "album__source", FormatFilter]
     search_fields = ["file_name", "owner__username", "source_id", "content_hash"]
     list_select_related = ["owner", "album"]
     fields = [
@@ -79,7 +88,6 @@ class PhotoAdmin(ReadOnlyMixin, admin.ModelAdmin):
     ]
     readonly_fields = ["large_preview", "source_link"]
     inlines = [FaceInline]
-    show_full_result_count = False
     actions = ["hide", "unhide", "reindex", "delete_selected"]
 
     def get_queryset(self, request):
@@ -141,7 +149,7 @@ class PhotoAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 # Faces ---------------------------------------------------------------------------------------------
 @admin.register(Face)
-class FaceAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class FaceAdmin(BigListMixin, ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["preview", "pk", "owner", "photo_link", "confidence", "quality", "created_at"]
     list_filter = ["photo__hidden", "photo__status"]
     search_fields = ["owner__username", "photo__file_name", "engine_face_id"]
@@ -161,7 +169,6 @@ class FaceAdmin(ReadOnlyMixin, admin.ModelAdmin):
         "neighbours",
     ]
     readonly_fields = ["large_preview", "photo_link", "neighbours"]
-    show_full_result_count = False
     actions = ["remove_from_collection"]
 
     def get_urls(self):

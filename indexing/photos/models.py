@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 
 from ..engine.local import EXTERNAL_IMAGE_ID
+
+# When a photo was taken (EXIF or its source's date), else when it came in: the timelines' order.
+TAKEN = Coalesce("taken_at", "created_at")
 
 
 class Album(models.Model):
@@ -97,6 +101,13 @@ class Photo(models.Model):
             models.Index(fields=["owner", "-created_at", "-id"], name="photo_owner_newest"),
             models.Index(fields=["album", "-created_at", "-id"], name="photo_album_newest"),
             models.Index(fields=["-created_at", "-id"], name="photo_newest"),  # the admin's list
+            # The timelines (selectors.by_date_taken, newest taken first): a page seeks its 48 entries. The
+            # album's starts with the owner too, so that SQLite (no statistics) prefers it for an album over
+            # the owner's; an album's capped photo count reads only it (hidden is in it).
+            models.Index(F("owner"), TAKEN.desc(), F("id").desc(), name="photo_owner_timeline"),
+            models.Index(
+                F("owner"), F("album"), TAKEN.desc(), F("id").desc(), F("hidden"), name="photo_album_timeline"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["owner", "content_hash"], name="photo_content_unique_per_owner"),

@@ -4,18 +4,25 @@ image answer the owner's Face rows through face_index.matched_faces."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, prefetch_related_objects
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from ..engine.errors import ResourceNotFound
 from ..face_index import Match, collection_id_for, face_matches, get_engine, matched_faces
-from .models import Album, Face, Photo
+from .models import TAKEN, Album, Face, Photo
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 FACES_SAMPLE_SIZE = 50
 STATUS_IDS_MAX = 200
+PAGE_SIZE = 48
+COUNT_CAP = 10_000  # a page's own count reads at most this many index entries ("10,000+ photos")
+TILE_COUNT_CAP = 1_000  # each album of a list of albums: at most this many ("1,000+")
 
 
 @dataclass
@@ -32,19 +39,43 @@ def _count(rows: QuerySet, field: str):
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
+def _capped_album_count(cap: int) -> RawSQL:
+    """How many photos an album shows, counting at most cap + 1 of them (the photo_album_timeline index
+    holds album and hidden: an index-only read of at most cap + 1 entries, whatever the album's size)."""
+    photo, album = Photo._meta.db_table, Album._meta.db_table
+    return RawSQL(
+        f'SELECT COUNT(*) FROM (SELECT 1 FROM "{photo}" p WHERE p."owner_id" = "{album}"."owner_id"'
+        f' AND p."album_id" = "{album}"."id" AND p."hidden" = %s'
+        " LIMIT %s) shown",
+        (False, cap + 1),
+        output_field=IntegerField(),
+    )
+
+
+def capped_count(rows: QuerySet) -> int:
+    """len(rows), but never more than COUNT_CAP + 1: reads at most that many rows (show "10,000+")."""
+    return rows.order_by().values("pk")[: COUNT_CAP + 1].count()
+
+
 def albums_for_user(user) -> list[Album]:
     """The user's albums, newest first, with their featured photo (none when a moderator hid it) and
-    how many photos they can see."""
+    how many photos they can see (at most TILE_COUNT_CAP + 1)."""
     albums = list(
         Album.objects.filter(owner=user)
         .select_related("featured_photo")
-        .annotate(photo_count=_count(Photo.objects.filter(hidden=False), "album"))
+        .annotate(photo_count=_capped_album_count(TILE_COUNT_CAP))
         .order_by("-created_at", "-id")
     )
     for album in albums:
+        album.photo_count_capped = album.photo_count > TILE_COUNT_CAP
         if album.featured_photo is not None and album.featured_photo.hidden:
             album.featured_photo = None
     return albums
+
+
+def album_choices_for_user(user) -> list[Album]:
+    """The user's albums, newest first, to choose one (their titles; no count, no photo)."""
+    return list(Album.objects.filter(owner=user).only("pk", "title").order_by("-created_at", "-id"))
 
 
 def album_for_user(user, album_id: int) -> Album:
@@ -53,7 +84,7 @@ def album_for_user(user, album_id: int) -> Album:
 
 def by_date_taken(photos: QuerySet[Photo]) -> QuerySet[Photo]:
     """Newest first by date taken (EXIF or the source's date), else by upload time; `when` is that date."""
-    return photos.annotate(when=Coalesce("taken_at", "created_at")).order_by(F("when").desc(), "-id")
+    return photos.annotate(when=TAKEN).order_by(F("when").desc(), "-id")
 
 
 def photos_for_user(user, album: Album | None = None) -> QuerySet[Photo]:
@@ -62,6 +93,65 @@ def photos_for_user(user, album: Album | None = None) -> QuerySet[Photo]:
     if album is not None:
         photos = photos.filter(album=album)
     return by_date_taken(photos.annotate(face_count=_count(Face.objects.all(), "photo")))
+
+
+@dataclass
+class TimelinePage:
+    """One page of a timeline: its photos, and the cursors of the pages of newer and older photos (None
+    at either end)."""
+
+    photos: list[Photo]
+    newer: str | None
+    older: str | None
+
+
+def cursor_of(photo: Photo) -> str:
+    """A photo's place in a timeline, "<when in microseconds since 1970 (negative before)>_<id>": it
+    stays valid when the photo itself is deleted."""
+    return f"{(photo.when - EPOCH) // timedelta(microseconds=1)}_{photo.pk}"
+
+
+def _place(cursor: str | None) -> tuple[datetime, int] | None:
+    micros, _, pk = (cursor or "").rpartition("_")
+    if not (micros.removeprefix("-").isdigit() and pk.isdigit()) or len(micros) > 18:
+        return None
+    try:
+        return EPOCH + timedelta(microseconds=int(micros)), int(pk)
+    except OverflowError:  # beyond year 9999
+        return None
+
+
+def _older_than(place) -> Q:  # when <= w leads: the database seeks the timeline index there
+    when, pk = place
+    return Q(when__lte=when) & (Q(when__lt=when) | Q(pk__lt=pk))
+
+
+def _newer_than(place) -> Q:
+    when, pk = place
+    return Q(when__gte=when) & (Q(when__gt=when) | Q(pk__gt=pk))
+
+
+def timeline_page(
+    photos: QuerySet[Photo], older_than: str | None = None, newer_than: str | None = None, size: int = PAGE_SIZE
+) -> TimelinePage:
+    """A page of `photos` (a by_date_taken queryset) after a cursor: keyset ("seek") paging on (when, id),
+    so that a page costs the same anywhere in a library of 100 or 100,000 photos. No cursor, or one
+    that is not, gives the newest page."""
+    newer, older = _place(newer_than), _place(older_than)
+    if newer is not None:
+        rows = list(photos.filter(_newer_than(newer)).order_by("when", "id")[: size + 1])
+        if len(rows) > size:
+            rows = rows[:size][::-1]
+            return TimelinePage(rows, cursor_of(rows[0]), cursor_of(rows[-1]))
+    if older is None or newer is not None:  # the newest page (also when fewer than a page are newer)
+        rows = list(photos[: size + 1])
+        return TimelinePage(rows[:size], None, cursor_of(rows[size - 1]) if len(rows) > size else None)
+    rows = list(photos.filter(_older_than(older))[: size + 1])
+    page = rows[:size]
+    has_newer = bool(page) and photos.filter(_newer_than((page[0].when, page[0].pk))).exists()
+    return TimelinePage(
+        page, cursor_of(page[0]) if has_newer else None, cursor_of(page[-1]) if len(rows) > size else None
+    )
 
 
 def photo_for_user(user, photo_id: int) -> Photo:
@@ -77,15 +167,16 @@ def hidden_photo_of(user, photo_id: int) -> Photo | None:
 
 def neighbours(photos: QuerySet[Photo], photo: Photo) -> dict:
     """The photos before and after `photo` in `photos` (a by_date_taken queryset), its position and the
-    count: keyset queries on (when, id), so a step costs the same in an album of 10 or 100,000 photos."""
-    when = photo.taken_at or photo.created_at
-    newer = photos.filter(Q(when__gt=when) | Q(when=when, pk__gt=photo.pk))
-    older = photos.filter(Q(when__lt=when) | Q(when=when, pk__lt=photo.pk))
+    count: keyset queries on (when, id), and counts that stop at COUNT_CAP (position None beyond it, count
+    "10,000+"), so a step costs the same in an album of 10 or 100,000 photos."""
+    place = (photo.taken_at or photo.created_at, photo.pk)
+    newer, older = photos.filter(_newer_than(place)), photos.filter(_older_than(place))
+    before, count = capped_count(newer), capped_count(photos)
     return {
         "previous": newer.order_by("when", "id").values_list("pk", flat=True).first(),
-        "next": older.order_by("-when", "-id").values_list("pk", flat=True).first(),
-        "position": newer.count() + 1,
-        "count": photos.count(),
+        "next": older.values_list("pk", flat=True).first(),
+        "position": before + 1 if before < COUNT_CAP else None,
+        "count": f"{COUNT_CAP:,}+" if count > COUNT_CAP else count,
     }
 
 
@@ -114,7 +205,9 @@ def faces_sample_for_user(user, size: int = FACES_SAMPLE_SIZE) -> list[Face]:
 def face_matches_for_user(user, face: Face, threshold: float | None = None, limit: int = 100) -> list[Match]:
     """Faces of the user that look like `face` (itself excluded), most similar first."""
     threshold = settings.FACE_MATCH_THRESHOLD if threshold is None else threshold
-    return face_matches(user, face, threshold, limit)
+    matches = face_matches(user, face, threshold, limit)
+    prefetch_related_objects([m.face for m in matches], "person")  # a tile names its person: one query
+    return matches
 
 
 def image_matches_for_user(

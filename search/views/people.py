@@ -5,11 +5,11 @@ Reads go through indexing.people.selectors, writes through the people services; 
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from indexing.people import common, edits, history, naming
@@ -19,9 +19,7 @@ from indexing.photos import selectors
 from indexing.tagging import services as tagging
 from indexing.tagging.models import TaggingCredential
 
-from .photos import by_month
-
-PAGE = 48
+from .photos import count_label, timeline
 
 
 @login_required
@@ -32,6 +30,7 @@ def people_list(request):
         "search/person_list.html",
         {
             "people": sel.people_list_for_user(request.user, hidden=hidden),
+            "tile_count_cap": f"{selectors.TILE_COUNT_CAP:,}",
             "hidden": hidden,
             "clusters": sel.clusters_for_user(request.user, limit=12),
         },
@@ -41,20 +40,20 @@ def people_list(request):
 @login_required
 def person_detail(request, person_id: int):
     person = sel.person_page_for_user(request.user, person_id)
-    page = Paginator(sel.person_photos(request.user, person), PAGE).get_page(request.GET.get("page"))
+    photos = sel.person_photos(request.user, person)
     return render(
         request,
         "search/person.html",
         {
             "person": person,
-            "page": page,
-            "months": by_month(page.object_list),
-            "albums": selectors.albums_for_user(request.user),
+            **timeline(request, photos),
+            "count_label": count_label(photos),
+            "albums": selectors.album_choices_for_user(request.user),
             "viewer_qs": f"in=person-{person.pk}",
             "faces": sel.person_faces(person, confirmed=True)[:200],
             "suggestions": sel.person_faces(person, confirmed=False)[:200],
             "history": sel.person_history(person),
-            "others": sel.people_for_user(request.user).exclude(pk=person.pk).order_by("name"),
+            "others": sel.people_names_for_user(request.user).exclude(pk=person.pk),
         },
     )
 
@@ -248,8 +247,7 @@ def people_search(request):
     query = request.GET.get("q", "")
     found, unknown = sel.parse_people_query(request.user, query)
     rule = LivingAlbum.Rule.ONLY if request.GET.get("only") == "1" else LivingAlbum.Rule.ALL
-    photos = sel.photos_with_people(request.user, found, rule) if not unknown else []
-    page = Paginator(photos, PAGE).get_page(request.GET.get("page"))
+    photos = sel.photos_with_people(request.user, [] if unknown else found, rule)
     maybe = {word: sel.name_suggestions(request.user, word, limit=5) for word in unknown}
     viewer = QueryDict(mutable=True)
     viewer.update({"in": "names", "q": query, "only": "1" if rule == LivingAlbum.Rule.ONLY else ""})
@@ -262,9 +260,10 @@ def people_search(request):
             "unknown": unknown,
             "maybe": maybe,
             "only": rule == LivingAlbum.Rule.ONLY,
-            "page": page,
-            "months": by_month(page.object_list),
-            "albums": selectors.albums_for_user(request.user),
+            **timeline(request, photos),
+            "count_label": count_label(photos),
+            "page_qs": urlencode({"q": query, **({"only": "1"} if rule == LivingAlbum.Rule.ONLY else {})}),
+            "albums": selectors.album_choices_for_user(request.user),
             "viewer_qs": viewer.urlencode(),
         },
     )
@@ -299,15 +298,14 @@ def living_albums(request):
 def living_album(request, living_album_id: int):
     album = sel.living_album_for_user(request.user, living_album_id)
     photos = sel.photos_with_people(request.user, list(album.people.all()), album.rule)
-    page = Paginator(photos, PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "search/person_album.html",
         {
             "album": album,
-            "page": page,
-            "months": by_month(page.object_list),
-            "albums": selectors.albums_for_user(request.user),
+            **timeline(request, photos),
+            "count_label": count_label(photos),
+            "albums": selectors.album_choices_for_user(request.user),
         },
     )
 

@@ -6,7 +6,6 @@ from itertools import groupby
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import dateformat, timezone
 from django.views.decorators.http import require_POST
@@ -18,7 +17,7 @@ from ..forms import AlbumForm
 from .common import file_response, int_or_404
 from .photos_api import DEFAULT_UPLOAD_ALBUM
 
-PHOTOS_PER_PAGE = 48
+PHOTOS_PER_PAGE = selectors.PAGE_SIZE
 
 
 def by_month(photos) -> list[dict]:
@@ -30,21 +29,30 @@ def by_month(photos) -> list[dict]:
     return months
 
 
-def _page(request, photos):
-    page = Paginator(photos, PHOTOS_PER_PAGE).get_page(request.GET.get("page"))
-    return page, by_month(page.object_list)
+def timeline(request, photos) -> dict:
+    """The context of a timeline page: its page of `photos` (keyset: ?older=<cursor> / ?newer=<cursor>)
+    and its photos by month."""
+    page = selectors.timeline_page(photos, request.GET.get("older"), request.GET.get("newer"), PHOTOS_PER_PAGE)
+    return {"page": page, "months": by_month(page.photos)}
+
+
+def count_label(photos) -> str:
+    """ "1 photo", "42 photos", "10,000+ photos": counts at most COUNT_CAP + 1 rows."""
+    n = selectors.capped_count(photos)
+    if n > selectors.COUNT_CAP:
+        return f"{selectors.COUNT_CAP:,}+ photos"
+    return f"{n} photo{'' if n == 1 else 's'}"
 
 
 @login_required
 def gallery(request):
-    page, months = _page(request, selectors.photos_for_user(request.user))
     return render(
         request,
         "search/gallery.html",
         {
-            "page": page,
-            "months": months,
+            **timeline(request, selectors.photos_for_user(request.user)),
             "albums": selectors.albums_for_user(request.user),
+            "tile_count_cap": f"{selectors.TILE_COUNT_CAP:,}",
             "album_form": AlbumForm(),
             "viewer_qs": "in=all",
             **instagram_progress.crawl_panel_for(request.user),
@@ -55,15 +63,15 @@ def gallery(request):
 @login_required
 def album(request, album_id: int):
     album = selectors.album_for_user(request.user, album_id)
-    page, months = _page(request, selectors.photos_for_user(request.user, album=album))
+    photos = selectors.photos_for_user(request.user, album=album)
     return render(
         request,
         "search/album.html",
         {
             "album": album,
-            "page": page,
-            "months": months,
-            "albums": selectors.albums_for_user(request.user),
+            **timeline(request, photos),
+            "count_label": count_label(photos),
+            "albums": selectors.album_choices_for_user(request.user),
             "viewer_qs": f"in=album-{album.pk}",
         },
     )
@@ -87,7 +95,7 @@ def upload(request):
         request,
         "search/upload.html",
         {
-            "albums": [a for a in selectors.albums_for_user(request.user) if a.title != DEFAULT_UPLOAD_ALBUM],
+            "albums": [a for a in selectors.album_choices_for_user(request.user) if a.title != DEFAULT_UPLOAD_ALBUM],
             "chosen_album": chosen_album,
             "max_bytes": settings.UPLOAD_MAX_BYTES,
         },
