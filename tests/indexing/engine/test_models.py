@@ -145,7 +145,8 @@ def test_similarity_is_0_to_100_and_monotone(model, found):
     noisy /= np.linalg.norm(noisy, axis=1, keepdims=True)
     scores = model.similarity(query, noisy)
     assert scores.shape == (30,) and scores.dtype == np.float32
-    assert scores[0] == pytest.approx(100, abs=0.01) and float(model.similarity(query, -query[None])[0]) == pytest.approx(0, abs=1e-4)
+    assert scores[0] == pytest.approx(100, abs=0.01)
+    assert float(model.similarity(query, -query[None])[0]) == pytest.approx(0, abs=1e-4)
     closeness = noisy @ query
     assert np.all(np.diff(scores[np.argsort(closeness)]) >= -1e-4)
 
