@@ -21,3 +21,15 @@ def test_the_run_and_its_workers_use_the_test_database_that_TEST_DATABASE_names(
     with connection.cursor() as cursor:  # the migrated schema is there
         cursor.execute("SELECT COUNT(*) FROM indexing_photo")
         assert cursor.fetchone() == (0,)
+
+
+def test_sqlite_runs_in_wal_mode_so_pages_read_while_workers_write():
+    from django.db import connection
+
+    if ON_POSTGRES:
+        pytest.skip("a PostgreSQL run: SQLite's journal mode does not apply")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        assert cursor.fetchone()[0] == "wal"
+        cursor.execute("PRAGMA synchronous")
+        assert cursor.fetchone()[0] == 1  # NORMAL

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 
+from . import images
+
 DEFAULT_THRESHOLD = 80.0
 MAX_FACES_PER_IMAGE = 100
 MAX_FACES_PER_USER = 100
@@ -19,6 +21,9 @@ DEFAULT_ASSOCIATE_THRESHOLD = 75.0  # AssociateFaces
 
 class FaceEngine(ABC):
     """A face engine holding named collections of indexed faces."""
+
+    # the long side (pixels) to decode a photo at for index_faces_decoded, its thumbnail and crops
+    decode_long_side: int = images.DECODE_LONG_SIDE
 
     @abstractmethod
     def create_collection(self, collection_id: str) -> dict:
@@ -62,7 +67,7 @@ class FaceEngine(ABC):
         quality_filter: str = "AUTO",
         detection_attributes: list[str] | None = None,
     ) -> dict:
-        """IndexFaces of `image_bytes` whose `picture` (images.load_image at its default size, with the
+        """IndexFaces of `image_bytes` whose `picture` (images.load_image at `decode_long_side`, with the
         engine's limits) the caller already decoded: an engine running its own model detects on it
         instead of decoding the bytes again. This default sends the bytes (Rekognition)."""
         return self.index_faces(

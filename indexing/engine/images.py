@@ -7,6 +7,7 @@ renamed HTML page is refused the same way everywhere, with a message a person ca
 from __future__ import annotations
 
 import io
+import math
 import warnings
 from dataclasses import dataclass
 
@@ -24,9 +25,10 @@ except ImportError:  # pragma: no cover - the wheel is in requirements.txt
 MAX_PIXELS = 100_000_000  # a 200-megapixel bomb is refused before its pixels are decoded
 MAX_BYTES = 50 * 1024 * 1024
 FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "HEIF", "MPO", "TIFF", "BMP"}
-# Detection never needs more than this many pixels on the long side; larger JPEGs are decoded
-# at 1/2, 1/4 or 1/8 size by the decoder itself (draft mode), which is several times faster.
-DECODE_LONG_SIDE = 1920
+# Detection never needs more than this many pixels on the long side (ArcFace's largest pass is 960 px;
+# thumbnails are 640, face crops 160); larger JPEGs are decoded at 1/2, 1/4 or 1/8 size by the decoder
+# itself (draft mode): a 12-MP JPEG at 1/4 (1000 px) in ~8 ms of CPU instead of ~30 ms at 1/2.
+DECODE_LONG_SIDE = 1000
 T = Image.Transpose
 _TRANSPOSE = {
     2: T.FLIP_LEFT_RIGHT,
@@ -79,7 +81,7 @@ def load_image(
             taken = exif.get_ifd(0x8769).get(0x9003) or exif.get(0x0132)
             if fmt == "JPEG" and long_side and max(w, h) > long_side:
                 ratio = long_side / max(w, h)  # draft picks the smallest scale still >= this size
-                im.draft("RGB", (int(w * ratio) + 1, int(h * ratio) + 1))
+                im.draft("RGB", (math.ceil(w * ratio), math.ceil(h * ratio)))
             if getattr(im, "n_frames", 1) > 1:
                 im.seek(0)
             im.load()

@@ -65,6 +65,10 @@ class LocalEngine(LocalCompare, LocalUsers, FaceEngine):
     def model(self):
         return load_model(self.model_name, self.model_dir, self.small_faces)
 
+    @property
+    def decode_long_side(self) -> int:
+        return self.model.decode_long_side
+
     def for_region(self, region: str) -> LocalEngine:
         """This engine answering ARNs of `region` (the API's: the region that signed the request);
         the store, models and caches are shared."""
@@ -128,11 +132,14 @@ class LocalEngine(LocalCompare, LocalUsers, FaceEngine):
     def detect(self, image_bytes: bytes, all_attributes: bool = False) -> list[DetectedFace]:
         """Every face of the image, largest first (no collection involved); with every landmark
         type when `all_attributes`."""
-        loaded = images.load_image(image_bytes, max_pixels=self.max_pixels, max_bytes=self.max_bytes)
-        return self._analyze(loaded.image, all_attributes)
+        loaded = images.load_image(
+            image_bytes, max_pixels=self.max_pixels, max_bytes=self.max_bytes, long_side=self.decode_long_side
+        )
+        return self._analyze(loaded, all_attributes)
 
-    def _analyze(self, picture, all_attributes: bool) -> list[DetectedFace]:
-        faces = self.model.analyze(picture, max_faces=MAX_FACES_PER_IMAGE)
+    def _analyze(self, loaded: images.LoadedImage, all_attributes: bool) -> list[DetectedFace]:
+        picture, source = loaded.image, max(loaded.width, loaded.height)
+        faces = self.model.analyze(picture, max_faces=MAX_FACES_PER_IMAGE, source_long_side=source)
         if all_attributes and faces:
             self.model.add_landmarks(picture, faces)
         return faces
@@ -164,7 +171,7 @@ class LocalEngine(LocalCompare, LocalUsers, FaceEngine):
         detection_attributes=None,
     ):
         self._check_index(collection_id, external_image_id, max_faces, quality_filter)
-        faces = self._analyze(picture.image, wants_all(detection_attributes))  # no second decode
+        faces = self._analyze(picture, wants_all(detection_attributes))  # no second decode
         return self._index(collection_id, faces, external_image_id, max_faces, quality_filter)
 
     def _check_index(self, collection_id, external_image_id, max_faces, quality_filter) -> None:

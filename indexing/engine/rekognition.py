@@ -88,6 +88,9 @@ def sanitize_external_image_id(value: str) -> str:
     return _EXTERNAL_ID_REFUSED.sub("_", value)[:255] or "_"
 
 
+SEND_LONG_SIDE = 1920  # a re-encoded image keeps enough pixels for Rekognition's smallest faces (40 px)
+
+
 def rekognition_image(data: bytes, max_pixels: int = images.MAX_PIXELS, max_bytes: int = images.MAX_BYTES) -> bytes:
     """Bytes Rekognition takes: a JPEG or PNG, upright, at most 5 MB.
 
@@ -97,7 +100,7 @@ def rekognition_image(data: bytes, max_pixels: int = images.MAX_PIXELS, max_byte
     """
     if len(data) <= MAX_IMAGE_BYTES and _sendable_as_is(data):
         return data
-    loaded = images.load_image(data, max_pixels=max_pixels, max_bytes=max_bytes)
+    loaded = images.load_image(data, max_pixels=max_pixels, max_bytes=max_bytes, long_side=SEND_LONG_SIDE)
     picture, quality = loaded.image, 90
     encoded = _jpeg(picture, quality)
     while len(encoded) > MAX_IMAGE_BYTES:  # only noise-like pictures get here at 1920 pixels

@@ -42,11 +42,17 @@ COSINE_ANCHORS = (-1.0, 0.0, 0.35, 0.50, 1.0)
 SIMILARITY_ANCHORS = (0.0, 40.0, 80.0, 99.0, 100.0)
 
 # SCRFD-500M finds faces 16-300 px wide in its input (LFW faces pasted at each size: 92% at
-# 16 px, 98% at 20, 100% from 24 to 300, 25% at 350), so a photo is scanned at several sizes,
-# never upscaled: long side 320 for faces that fill the frame, 640 (SCRFD's training size), and
-# 960 for photos larger than that, which finds faces down to 32 px in a 1920 px photo (Rekognition
-# documents 40 px at 1920x1080). Photos up to 640 px are also scanned as they are.
+# 16 px, 98% at 20, 100% from 24 to 300, 25% at 350), so a photo is scanned at two sizes, never
+# upscaled: long side 320 for faces that fill the frame, and a larger pass for the smallest faces
+# wanted: those of FIND_FACE_PX (Rekognition's documented minimum, 40 px at 1920x1080), or of
+# FIND_FACE_SHARE of the long side in a photo over 1920 px, made SCRFD_SURE_PX wide. That pass is
+# at least 640 px (SCRFD's training size) or the photo's own size when smaller, and at most 960
+# (640 with small_faces off): 960 finds faces down to 48 px in a 1920 px photo, 100 px in a
+# 4000 px one. A 1080 px Instagram photo is scanned at 648 px: half the cost of 960.
 PASS_LONG_SIDES = (320, 640, 960)
+FIND_FACE_PX = 40
+FIND_FACE_SHARE = 40 / 1920
+SCRFD_SURE_PX = 24
 SCORE_THRESHOLD = 0.5
 NMS_IOU = 0.4
 STRIDES = (8, 16, 32)
@@ -157,7 +163,7 @@ class ArcFaceModel(FaceModel):
     def __init__(self, model_dir: str | None = None, small_faces: bool = True):
         # small_faces: the 960 pass that finds faces down to ~32 px of a 1920 px photo; it costs
         # about half of a large photo's detection time (bench/index_and_search.py prints both).
-        self.pass_long_sides = (320, 960) if small_faces else (320, 640)
+        self.largest_pass = PASS_LONG_SIDES[2] if small_faces else PASS_LONG_SIDES[1]
         if model_dir:
             folder = Path(model_dir)
             det = folder / "det_500m.onnx"
@@ -207,19 +213,26 @@ class ArcFaceModel(FaceModel):
             return np.zeros((0, 4)), np.zeros(0), np.zeros((0, 10))
         return np.vstack(boxes) / scale, np.concatenate(scores), np.vstack(points) / scale
 
-    def detect(self, pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Every face of an RGB array: boxes (x1, y1, x2, y2), scores, 5 landmarks; in pixels.
+    def pass_sides(self, long_side: int, source_long_side: int | None = None) -> list[int]:
+        """The long sides of the detection passes over a picture `long_side` px long, decoded from a
+        photo `source_long_side` px long (the same when not given)."""
+        source = source_long_side or long_side
+        smallest = max(FIND_FACE_PX, FIND_FACE_SHARE * source) * long_side / source  # in this picture
+        wanted = max(PASS_LONG_SIDES[1], round(SCRFD_SURE_PX / smallest * long_side))
+        largest = min(long_side, wanted, self.largest_pass)
+        return [side for side in PASS_LONG_SIDES[:1] if side < largest] + [largest]
 
-        The passes at the sizes of PASS_LONG_SIDES are merged by NMS.
+    def detect(
+        self, pixels: np.ndarray | Image.Image, source_long_side: int | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every face of an RGB array or image: boxes (x1, y1, x2, y2), scores, 5 landmarks; in pixels.
+
+        The passes of pass_sides are merged by NMS.
         """
-        h, w = pixels.shape[:2]
-        # Photos up to 640 px: 320 and their own size. Larger: 320 and 960 (or 640 without
-        # small_faces); between them faces of ~24-300 px of each pass cover every size.
-        sides = PASS_LONG_SIDES[:2] if max(w, h) <= PASS_LONG_SIDES[2] else self.pass_long_sides
-        scales = [target / max(w, h) for target in sides if target < max(w, h)]
-        if max(w, h) <= PASS_LONG_SIDES[1]:
-            scales.append(1.0)
-        level, found = Image.fromarray(pixels), []
+        level = pixels if isinstance(pixels, Image.Image) else Image.fromarray(pixels)
+        w, h = level.size
+        scales = [side / max(w, h) for side in self.pass_sides(max(w, h), source_long_side)]
+        found = []
         for scale in sorted(scales, reverse=True):  # each level resized from the previous: cheaper
             size = (max(1, round(w * scale)), max(1, round(h * scale)))
             if level.size != size:  # reducing_gap: halve by box averaging first, twice as fast
@@ -237,9 +250,11 @@ class ArcFaceModel(FaceModel):
         vectors = self.embedder.run(None, {self._emb_input: batch})[0].astype(np.float32)
         return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
-    def analyze(self, image: Image.Image, max_faces: int = 100) -> list[DetectedFace]:
-        image = image.convert("RGB")
-        boxes, scores, points = self.detect(np.asarray(image))
+    def analyze(
+        self, image: Image.Image, max_faces: int = 100, source_long_side: int | None = None
+    ) -> list[DetectedFace]:
+        image = image if image.mode == "RGB" else image.convert("RGB")
+        boxes, scores, points = self.detect(image, source_long_side)
         order = np.argsort(-(boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1]), kind="stable")
         order = order[: max(0, max_faces)]
         if not order.size:
@@ -269,7 +284,7 @@ class ArcFaceModel(FaceModel):
     def add_landmarks(self, image: Image.Image, faces: list[DetectedFace]) -> None:
         if self._dense is None:
             self._dense = Landmarks106(self._folder, _session, check_model_file)
-        image = image.convert("RGB")
+        image = image if image.mode == "RGB" else image.convert("RGB")
         w, h = image.size
         for face in faces:
             left, top, width, height = face.box

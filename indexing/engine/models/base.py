@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from PIL import Image
 
+from ..images import DECODE_LONG_SIDE
+
 
 @dataclass
 class DetectedFace:
@@ -47,10 +49,14 @@ class FaceModel(ABC):
 
     name: str
     dim: int
+    decode_long_side: int = DECODE_LONG_SIDE  # pixels on the long side its detector can use
 
     @abstractmethod
-    def analyze(self, image: Image.Image, max_faces: int = 100) -> list[DetectedFace]:
-        """Every face of an RGB image, largest first, at most `max_faces`."""
+    def analyze(
+        self, image: Image.Image, max_faces: int = 100, source_long_side: int | None = None
+    ) -> list[DetectedFace]:
+        """Every face of an RGB image, largest first, at most `max_faces`; `source_long_side`: the
+        long side of the photo `image` was decoded from, when it was decoded smaller."""
 
     def add_landmarks(self, image: Image.Image, faces: list[DetectedFace]) -> None:
         """Fill `more_landmarks` of each face (Rekognition's full landmark set); a model without a

@@ -64,6 +64,7 @@ def confidence_of(score: float) -> float:
 class DlibModel(FaceModel):
     name = "dlib-resnet-v1"
     dim = 128
+    decode_long_side = 1920  # one HOG pass over the whole photo: small faces need the pixels
 
     def __init__(self):
         self.detector = dlib.get_frontal_face_detector()
@@ -89,7 +90,9 @@ class DlibModel(FaceModel):
         points = [tuple(p[2:4].mean(0)), tuple(p[0:2].mean(0)), tuple(p[4])]
         return np.array(self.encoder.compute_face_descriptor(chip), dtype=np.float32), chip, points
 
-    def analyze(self, image: Image.Image, max_faces: int = 100) -> list[DetectedFace]:
+    def analyze(
+        self, image: Image.Image, max_faces: int = 100, source_long_side: int | None = None
+    ) -> list[DetectedFace]:
         pixels = np.asarray(image.convert("RGB"))
         h, w = pixels.shape[:2]
         found = sorted(self.detect(pixels), key=lambda d: -d[0].width() * d[0].height())[: max(0, max_faces)]

@@ -32,7 +32,10 @@ def load_original(ctx: PhotoContext) -> None:
         raise Stop("The original file is missing from storage.") from e
     try:
         ctx.loaded = images.load_image(
-            ctx.data, max_pixels=settings.UPLOAD_MAX_PIXELS, max_bytes=settings.UPLOAD_MAX_BYTES
+            ctx.data,
+            max_pixels=settings.UPLOAD_MAX_PIXELS,
+            max_bytes=settings.UPLOAD_MAX_BYTES,
+            long_side=get_engine().decode_long_side,
         )
     except EngineError as e:
         raise Stop(e.message) from e
@@ -42,8 +45,9 @@ def make_thumbnail(ctx: PhotoContext) -> None:
     image = ctx.loaded.image
     scale = min(1.0, THUMBNAIL_SIZE / max(image.size))  # resized, not copied first: the picture stays for the engine
     size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
-    # reducing_gap 1: shrunk by whole factors (box averaging) first, then Lanczos: ~3x cheaper from 12 MP
-    thumb = image.resize(size, Image.Resampling.LANCZOS, reducing_gap=1.0) if scale < 1 else image
+    # Bicubic (antialiased when shrinking, as all of Pillow's filters) costs 2/3 of Lanczos for a tile
+    # that looks the same; reducing_gap 1: shrunk by whole factors (box averaging) first when it can.
+    thumb = image.resize(size, Image.Resampling.BICUBIC, reducing_gap=1.0) if scale < 1 else image
     old = ctx.photo.thumbnail.name
     ctx.photo.thumbnail.save("thumbnail.jpg", ContentFile(images.jpeg_bytes(thumb, 82, optimize=True)), save=False)
     if old and old != ctx.photo.thumbnail.name:

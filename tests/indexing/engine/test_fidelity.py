@@ -78,9 +78,10 @@ def test_pose_roll_follows_a_known_rotation_and_yaw_turns_with_a_mirror(faces_di
     base = local.detect_faces(photo)["FaceDetails"][0]["Pose"]
     for degrees in (-15, 15):  # PIL turns counter-clockwise for positive degrees: Roll goes down by them
         pose = local.detect_faces(_rotated(photo, degrees))["FaceDetails"][0]["Pose"]
-        # the landmarks move a little on a turned photo (bench/rekognition_fidelity.py measures it)
+        # the landmarks move a little on a turned photo: bench/rekognition_fidelity.py measures the
+        # roll error (95% under 6.4 degrees) and the yaw drift (median 3.6, 95% under 13)
         assert pose["Roll"] == pytest.approx(base["Roll"] - degrees, abs=5)
-        assert pose["Yaw"] == pytest.approx(base["Yaw"], abs=8)
+        assert pose["Yaw"] == pytest.approx(base["Yaw"], abs=13)
     im = Image.open(io.BytesIO((faces_dir / "barack_obama_1.jpg").read_bytes())).convert("RGB")
     mirrored = io.BytesIO()
     im.transpose(Image.Transpose.FLIP_LEFT_RIGHT).save(mirrored, "PNG")

@@ -4,7 +4,7 @@ import pytest
 from PIL import Image
 
 from indexing.engine import errors
-from indexing.engine.images import load_image
+from indexing.engine.images import DECODE_LONG_SIDE, load_image
 from tests import imagefiles
 
 
@@ -63,4 +63,6 @@ def test_exif_orientation_is_applied(photo):
 def test_large_jpegs_are_decoded_smaller(photo):
     big = imagefiles.encode(photo.resize((4000, 4000)), "JPEG")
     loaded = load_image(big)
-    assert 1920 <= max(loaded.image.size) <= 2000 and (loaded.width, loaded.height) == (4000, 4000)
+    assert max(loaded.image.size) == DECODE_LONG_SIDE == 1000 and (loaded.width, loaded.height) == (4000, 4000)
+    phone = load_image(imagefiles.encode(photo.resize((4032, 3024)), "JPEG"))  # decoded at 1/4 by the decoder
+    assert phone.image.size == (1008, 756) and (phone.width, phone.height) == (4032, 3024)

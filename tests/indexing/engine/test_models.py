@@ -145,7 +145,8 @@ def test_similarity_is_0_to_100_and_monotone(model, found):
     noisy /= np.linalg.norm(noisy, axis=1, keepdims=True)
     scores = model.similarity(query, noisy)
     assert scores.shape == (30,) and scores.dtype == np.float32
-    assert scores[0] == pytest.approx(100, abs=0.01) and float(model.similarity(query, -query[None])[0]) == 0
+    assert scores[0] == pytest.approx(100, abs=0.01)
+    assert float(model.similarity(query, -query[None])[0]) == pytest.approx(0, abs=1e-4)
     closeness = noisy @ query
     assert np.all(np.diff(scores[np.argsort(closeness)]) >= -1e-4)
 
@@ -186,6 +187,21 @@ def test_arcface_finds_a_small_face_in_a_large_photo():
     assert face.unusable_reasons == []
     reference = model.analyze(load_image((FACES / "barack_obama_1.jpg").read_bytes()).image)[0]
     assert model.similarity(reference.embedding, face.embedding[None, :])[0] >= 80
+
+
+def test_arcface_scans_each_photo_at_the_size_its_smallest_wanted_face_needs():
+    """Two passes: 320 px, and the size that makes a 40 px face (2.1% of the long side over 1920 px)
+    24 px wide, from 640 (or the photo's own size) to 960 px; 640 at most without small faces."""
+    model = load_model("arcface")
+    assert model.pass_sides(250) == [250] and model.pass_sides(500) == [320, 500]
+    assert model.pass_sides(1080) == [320, 648]  # an Instagram photo
+    assert model.pass_sides(1920) == [320, 960] and model.pass_sides(1000, source_long_side=4000) == [320, 960]
+    assert load_model("arcface", small_faces=False).pass_sides(1920) == [320, 640]
+    portrait = load_image((FACES / "barack_obama_2.jpg").read_bytes()).image  # face 233 px wide
+    canvas = Image.new("RGB", (1080, 1080), (90, 110, 100))
+    canvas.paste(portrait.resize((156, 195), Image.Resampling.LANCZOS), (700, 500))  # a face of ~40 px
+    (face,) = model.analyze(canvas)
+    assert 700 < face.box[0] * 1080 < 856 and 32 < face.box[2] * 1080 < 50
 
 
 def _copy_arcface_files(tmp_path: Path) -> Path:
