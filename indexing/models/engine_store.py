@@ -32,7 +32,12 @@ class EngineFace(models.Model):
     seq = models.PositiveBigIntegerField(default=0, help_text="Its collection's change sequence when added")
 
     class Meta:
-        indexes = [models.Index(fields=["collection", "seq"], name="engine_face_seq")]
+        indexes = [
+            models.Index(fields=["collection", "seq"], name="engine_face_seq"),
+            # a collection's faces by id (get, delete, list in order): without it SQLite answers
+            # `collection_id = ? AND face_id IN (...)` by scanning the whole collection (1 s at 100k)
+            models.Index(fields=["collection", "face_id"], name="engine_face_collection_id"),
+        ]
 
     def __str__(self):
         return self.face_id

@@ -215,3 +215,39 @@ def test_two_engines_on_the_database_store_share_a_file_and_catch_up(db, tmp_pat
     assert not set(ids[:10] + more[:1]) & set(answer) and set(more[1:]) <= set(answer) and len(answer) == 291
     held = b.index.collection(b.store.get_collection("c"))
     assert held.snapshot.seq == 300 and held.delta.ids == more[1:] and len(held.removed) == 10
+
+
+def test_the_index_keeps_int8_vectors_whose_cosines_are_within_0_003_of_exact():
+    """quantize() scales each face to the full int8 range (usearch's own cast errs by up to 0.02)."""
+    from usearch.index import Index
+
+    from indexing.engine.index_file import quantize
+
+    vectors = unit_vectors(2000, 13, people=100)
+    index = Index(ndim=DIM, metric="cos", dtype="i8")
+    index.add(np.arange(len(vectors), dtype=np.uint64), quantize(vectors))
+    for q in range(0, 2000, 200):
+        found = index.search(quantize(vectors[q])[0], 50, exact=True)
+        exact = vectors[found.keys.astype(np.int64)] @ vectors[q]
+        assert np.abs((1 - found.distances) - exact).max() < 0.003
+
+
+def test_the_database_store_finds_faces_by_id_through_the_collection_and_face_id_index(db):
+    """Without it SQLite answered `collection_id = ? AND face_id IN (...)` by scanning the collection."""
+    from django.db import connection
+
+    from indexing.engine_store import DatabaseStore
+    from indexing.models.engine_store import EngineCollection, EngineFace
+
+    store = DatabaseStore()
+    store.create_collection("c", "m")
+    ids = add(store, "c", unit_vectors(3, 1))
+    assert [f.face_id for f in store.get_faces("c", ids[::-1])] == ids[::-1]
+    row = EngineCollection.objects.get(collection_id="c")
+    sql, params = EngineFace.objects.filter(collection=row, face_id__in=ids).query.sql_with_params()
+    if connection.vendor != "sqlite":
+        pytest.skip("query plans are SQLite's here")
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+    assert "face_id=?" in plan  # looked up by id, not every face of the collection read
