@@ -86,7 +86,12 @@ class DatabaseStore(EmbeddingStore):
         return [_stored(f) for f in qs[:limit]]
 
     def get_faces(self, collection_id, face_ids):
-        by_id = {f.face_id: f for f in self._row(collection_id).faces.filter(face_id__in=face_ids)}
+        """One query (a search fetches its candidates here); the collection is looked up alone
+        only when no face is found, to tell a missing collection."""
+        qs = EngineFace.objects.filter(collection__collection_id=collection_id, face_id__in=face_ids)
+        by_id = {f.face_id: f for f in qs}
+        if not by_id:
+            self._row(collection_id)
         return [_stored(by_id[i]) for i in face_ids if i in by_id]
 
     def delete_faces(self, collection_id, face_ids):

@@ -80,7 +80,7 @@ class Snapshot:
 
     def face_ids(self, keys: np.ndarray) -> list[str]:
         rows = np.searchsorted(self.seqs, keys)
-        return [self.ids[r].decode() for r in rows]
+        return [i.decode() for i in np.asarray(self.ids[rows]).tolist()]
 
 
 class IndexFiles:
