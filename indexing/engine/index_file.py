@@ -49,7 +49,7 @@ def quantize(vectors: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class HnswParams:
-    connectivity: int = 12  # M: neighbours per node (2M on the base layer); bench/ann_compare.py --tune
+    connectivity: int = 16  # M: neighbours per node (2M on the base layer); bench/ann_compare.py --tune
     expansion_add: int = 128  # ef_construction
     expansion_search: int = 128  # ef at query time (raised to k when k is larger)
 
