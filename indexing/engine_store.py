@@ -12,7 +12,7 @@ from .models.engine_store import EngineCollection, EngineFace, EngineFaceTombsto
 
 
 def _info(c: EngineCollection) -> CollectionInfo:
-    return CollectionInfo(c.collection_id, c.model, c.created_at.timestamp(), c.face_count, c.version)
+    return CollectionInfo(c.collection_id, c.model, c.created_at.timestamp(), c.face_count, c.version, c.pruned_seq)
 
 
 def _stored(f: EngineFace) -> StoredFace:
@@ -123,6 +123,13 @@ class DatabaseStore(EmbeddingStore):
         added = [(s, i, np.frombuffer(bytes(e), dtype=np.float32)) for s, i, e in adds]
         reached = max([c.version, seq] + [a[0] for a in adds] + [t[0] for t in tombs])
         return changes(added, {i: s for _, i, s in tombs}, upto or reached, upto is not None)
+
+    def prune_tombstones(self, collection_id, upto):
+        with transaction.atomic():
+            c = self._locked(collection_id)
+            pruned = c.tombstones.filter(seq__lte=upto).delete()[0]
+            EngineCollection.objects.filter(pk=c.pk, pruned_seq__lt=upto).update(pruned_seq=upto)
+        return pruned
 
     @property
     def users(self) -> DatabaseUserStore:

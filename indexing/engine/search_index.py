@@ -33,6 +33,7 @@ BATCH = 50_000  # faces per change-feed read
 THREADS = 2  # threads adding faces to a graph (a build, a new generation)
 REBUILD_DELETED = 0.2  # a generation whose deleted share passes this is rebuilt from the store
 OPEN_COLLECTIONS = 16  # collection indexes a process keeps (least recently used go)
+TOMBSTONES_KEPT = 50_000  # changes behind a newly written generation whose deletions stay in the feed
 
 Fetch = Callable[[list[str]], list[StoredFace]]
 
@@ -106,6 +107,8 @@ class CollectionIndex:
             newer = self.files.read(info.created, info.version)
             if newer is not None and newer.seq > self.file_seq:
                 self._adopt(newer)
+        if 0 < self.seq < info.pruned:  # deletions it has not read are gone from the feed: start again
+            self._open(info)
         while self.seq < info.version:
             changes = self.store.changes_since(info.collection_id, self.seq, limit=BATCH)
             self._apply(changes)
@@ -115,11 +118,21 @@ class CollectionIndex:
             self._compact(info)
 
     def _open(self, info: CollectionInfo) -> None:
-        snapshot = self.files.read(info.created, info.version)
+        snapshot = self._current(info)
         if snapshot is None and info.face_count >= self.exact_below:
             with self.files.lock():
-                snapshot = self.files.read(info.created, info.version) or self._build(info)
+                snapshot = self._current(info) or self._build(info)
         self._reset(snapshot)
+
+    def _current(self, info: CollectionInfo) -> Snapshot | None:
+        """The file's generation, unless deletions after it were pruned from the feed."""
+        snapshot = self.files.read(info.created, info.version)
+        return snapshot if snapshot is not None and snapshot.seq >= info.pruned else None
+
+    def _written(self, seq: int) -> None:
+        """A generation at `seq` is written: deletions long before it leave the feed."""
+        if seq > TOMBSTONES_KEPT:
+            self.store.prune_tombstones(self.collection_id, seq - TOMBSTONES_KEPT)
 
     def _adopt(self, snapshot: Snapshot) -> None:
         """A newer generation: what it holds leaves the delta and the deleted set."""
@@ -175,6 +188,7 @@ class CollectionIndex:
         seqs = np.concatenate([old.seqs[keep] if old is not None else np.zeros(0, np.int64), self.delta.seqs])
         ids = ([i.decode() for i in old.ids[keep]] if old is not None else []) + self.delta.ids
         self.files.write(self.created, self.seq, index, seqs, ids)
+        self._written(self.seq)
         self._adopt(self.files.read(self.created, self.seq))
 
     def _build(self, info: CollectionInfo) -> Snapshot | None:
@@ -197,6 +211,7 @@ class CollectionIndex:
         if index is not None and not keep.all():
             index.remove(all_seqs[~keep].astype(np.uint64))
         self.files.write(info.created, seq, index, all_seqs[keep], [i for i, k in zip(ids, keep) if k])
+        self._written(seq)
         return self.files.read(info.created, seq)
 
     # searching

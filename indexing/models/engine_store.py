@@ -13,6 +13,9 @@ class EngineCollection(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveBigIntegerField(default=0)
     face_count = models.PositiveIntegerField(default=0)
+    pruned_seq = models.PositiveBigIntegerField(
+        default=0, help_text="Tombstones up to this sequence number were pruned from the change feed"
+    )
 
     def __str__(self):
         return self.collection_id
