@@ -32,6 +32,7 @@ M, EF_ADD, EF_SEARCH, K, CANDIDATES = 16, 128, 64, 10, 32
 def tune(vectors, queries, exact_top, ms, efs, candidates) -> None:
     """usearch as the engine uses it (int8 through its quantize()): recall after the exact re-rank,
     CPU time and distances computed per query for each M, ef and candidate count."""
+    import onnxruntime  # noqa: F401  before usearch: the other order crashes (README, "Why usearch")
     from usearch.index import Index
 
     from indexing.engine.index_file import quantize
