@@ -30,8 +30,9 @@ M, EF_ADD, EF_SEARCH, K, CANDIDATES = 16, 128, 64, 10, 32
 
 
 def tune(vectors, queries, exact_top, ms, efs, candidates) -> None:
-    """usearch as the engine uses it (int8 through its quantize()): recall after the exact re-rank,
-    CPU time and distances computed per query for each M, ef and candidate count."""
+    """usearch as the engine uses it (int8 through its quantize()): recall@10 after the exact
+    re-rank with the query's own face left out (as search_faces does), CPU time and distances
+    computed per query, for each M, ef and candidate count."""
     import onnxruntime  # noqa: F401  before usearch: the other order crashes (README, "Why usearch")
     from usearch.index import Index
 
@@ -49,11 +50,12 @@ def tune(vectors, queries, exact_top, ms, efs, candidates) -> None:
             index.expansion_search = ef
             for c in candidates:
                 hits, times, distances = 0, [], 0
-                for q, truth in zip(queries, exact_top):
+                for row, (q, truth) in enumerate(zip(queries, exact_top)):  # query `row` is face `row`
                     t0 = time.thread_time()
-                    found = index.search(quantize(q)[0], c, threads=1)
+                    found = index.search(quantize(q)[0], c + 1, threads=1)
                     times.append((time.thread_time() - t0) * 1000)
                     cand, distances = found.keys.astype(np.int64), distances + found.computed_distances
+                    cand, truth = cand[cand != row], truth[truth != row][:K]  # the face itself left out
                     hits += len(set(cand[np.argsort(-(vectors[cand] @ q))[:K]].tolist()) & set(truth.tolist()))
                 p50, p99 = np.percentile(times, [50, 99])
                 print(
@@ -168,7 +170,8 @@ def main():
     done = 0
     for size in [int(s) for s in a.sizes.split(",")]:
         vectors, queries = collection(size)
-        exact_top = np.stack([np.argsort(-(vectors @ q))[:K] for q in queries])
+        exact_top = np.stack([np.argsort(-(vectors @ q))[: K + 1] for q in queries])  # --tune drops the face itself
+        exact_top = exact_top if a.tune else exact_top[:, :K]
         if a.tune:
             ints = [[int(x) for x in s.split(",")] for s in (a.tune, a.efs, a.candidates)]
             tune(vectors, queries, exact_top, *ints)
