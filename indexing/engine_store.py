@@ -12,7 +12,7 @@ from .models.engine_store import EngineCollection, EngineFace, EngineFaceTombsto
 
 
 def _info(c: EngineCollection) -> CollectionInfo:
-    return CollectionInfo(c.collection_id, c.model, c.created_at.timestamp(), c.face_count, c.version)
+    return CollectionInfo(c.collection_id, c.model, c.created_at.timestamp(), c.face_count, c.version, c.pruned_seq)
 
 
 def _stored(f: EngineFace) -> StoredFace:
@@ -86,7 +86,12 @@ class DatabaseStore(EmbeddingStore):
         return [_stored(f) for f in qs[:limit]]
 
     def get_faces(self, collection_id, face_ids):
-        by_id = {f.face_id: f for f in self._row(collection_id).faces.filter(face_id__in=face_ids)}
+        """One query (a search fetches its candidates here); the collection is looked up alone
+        only when no face is found, to tell a missing collection."""
+        qs = EngineFace.objects.filter(collection__collection_id=collection_id, face_id__in=face_ids)
+        by_id = {f.face_id: f for f in qs}
+        if not by_id:
+            self._row(collection_id)
         return [_stored(by_id[i]) for i in face_ids if i in by_id]
 
     def delete_faces(self, collection_id, face_ids):
@@ -118,6 +123,13 @@ class DatabaseStore(EmbeddingStore):
         added = [(s, i, np.frombuffer(bytes(e), dtype=np.float32)) for s, i, e in adds]
         reached = max([c.version, seq] + [a[0] for a in adds] + [t[0] for t in tombs])
         return changes(added, {i: s for _, i, s in tombs}, upto or reached, upto is not None)
+
+    def prune_tombstones(self, collection_id, upto):
+        with transaction.atomic():
+            c = self._locked(collection_id)
+            pruned = c.tombstones.filter(seq__lte=upto).delete()[0]
+            EngineCollection.objects.filter(pk=c.pk, pruned_seq__lt=upto).update(pruned_seq=upto)
+        return pruned
 
     @property
     def users(self) -> DatabaseUserStore:

@@ -246,25 +246,23 @@ class LocalEngine(LocalCompare, LocalUsers, FaceEngine):
         }
 
     # search
-    def _nearest(self, collection_id: str, query: np.ndarray, k: int):
+    def _nearest(self, info, query: np.ndarray, k: int):
         """(face ids, float32 vectors, {face id: stored face fetched on the way}) of the k nearest."""
-        info = self._collection(collection_id)
         index = self.index.collection(info)
         with index.lock:
-            found = index.nearest(query, k, lambda ids: self.store.get_faces(collection_id, ids))
+            found = index.nearest(query, k, lambda ids: self.store.get_faces(info.collection_id, ids))
         vectors = np.stack([v for _, v, _ in found]) if found else np.zeros((0, len(query)), np.float32)
         return [i for i, _, _ in found], vectors, {i: s for i, _, s in found if s is not None}
 
-    def _matches(
-        self, collection_id: str, query: np.ndarray, threshold: float, max_faces: int, exclude: str | None = None
-    ) -> list[dict]:
+    def _matches(self, info, query: np.ndarray, threshold: float, max_faces: int, exclude: str | None = None):
+        """Faces of the collection (`info`: as _collection answered it) at or above the threshold."""
         if not 0 <= threshold <= 100:
             raise Validation("FaceMatchThreshold must be between 0 and 100")
         if not 1 <= max_faces <= 4096:
             raise Validation("MaxFaces must be between 1 and 4096")
         k = min(max_faces + 1, 64)
         while True:  # until the k-th nearest is below the threshold, or k covers what is asked
-            ids, vectors, stored = self._nearest(collection_id, query, k)
+            ids, vectors, stored = self._nearest(info, query, k)
             sims = self.model.similarity(query, vectors)
             if len(ids) < k or sims[-1] < threshold or k > max_faces:
                 break
@@ -272,6 +270,7 @@ class LocalEngine(LocalCompare, LocalUsers, FaceEngine):
         keep = np.flatnonzero(sims >= threshold)
         keep = keep[np.argsort(-sims[keep], kind="stable")]
         chosen = [(ids[i], float(sims[i])) for i in keep if ids[i] != exclude][:max_faces]
+        collection_id = info.collection_id
         missing = [i for i, _ in chosen if i not in stored]
         stored.update({f.face_id: f for f in self.store.get_faces(collection_id, missing)} if missing else {})
         found = [stored[i] for i, _ in chosen if i in stored]
@@ -279,20 +278,20 @@ class LocalEngine(LocalCompare, LocalUsers, FaceEngine):
         return [{"Similarity": round(sim, 4), "Face": faces[i]} for i, sim in chosen if i in faces]
 
     def search_faces(self, collection_id, face_id, threshold=DEFAULT_THRESHOLD, max_faces=4096):
-        self._collection(collection_id)
+        info = self._collection(collection_id)
         found = self.store.get_faces(collection_id, [face_id])
         if not found:
             raise InvalidParameter(f"Face {face_id} is not in collection {collection_id}")
-        matches = self._matches(collection_id, found[0].embedding, threshold, max_faces, exclude=face_id)
+        matches = self._matches(info, found[0].embedding, threshold, max_faces, exclude=face_id)
         return {"SearchedFaceId": face_id, "FaceMatches": matches, "FaceModelVersion": self.version}
 
     def search_every_face_by_image(self, collection_id, image_bytes, threshold=DEFAULT_THRESHOLD, max_faces=4096):
-        self._collection(collection_id)
+        info = self._collection(collection_id)
         return [
             {
                 "SearchedFaceBoundingBox": box_dict(face.box),
                 "SearchedFaceConfidence": face.confidence,
-                "FaceMatches": self._matches(collection_id, face.embedding, threshold, max_faces),
+                "FaceMatches": self._matches(info, face.embedding, threshold, max_faces),
                 "FaceModelVersion": self.version,
             }
             for face in self.detect(image_bytes)
@@ -301,7 +300,7 @@ class LocalEngine(LocalCompare, LocalUsers, FaceEngine):
     def search_faces_by_image(
         self, collection_id, image_bytes, threshold=DEFAULT_THRESHOLD, max_faces=4096, quality_filter="NONE"
     ):
-        self._collection(collection_id)
+        info = self._collection(collection_id)
         check_quality_filter(quality_filter)
         faces = self.detect(image_bytes)
         if not faces:
@@ -312,7 +311,7 @@ class LocalEngine(LocalCompare, LocalUsers, FaceEngine):
         return {
             "SearchedFaceBoundingBox": box_dict(face.box),
             "SearchedFaceConfidence": face.confidence,
-            "FaceMatches": self._matches(collection_id, face.embedding, threshold, max_faces),
+            "FaceMatches": self._matches(info, face.embedding, threshold, max_faces),
             "FaceModelVersion": self.version,
         }
 

@@ -23,15 +23,17 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .index_file import HnswParams, IndexFiles, Snapshot
+from .index_file import HnswParams, IndexFiles, Snapshot, quantize
 from .store import Changes, CollectionInfo, EmbeddingStore, StoredFace
 
 EXACT_BELOW = 5_000  # faces: below this, exact search over the vectors in memory (no file); measured
 DELTA_LIMIT = 4_096  # faces added or deleted since the file before a new generation is written
-CANDIDATES = 32  # approximate candidates re-ranked exactly, at least
+CANDIDATES = 16  # approximate candidates re-ranked exactly, at least (bench/ann_compare.py --tune: 32 finds no more)
 BATCH = 50_000  # faces per change-feed read
+THREADS = 2  # threads adding faces to a graph (a build, a new generation)
 REBUILD_DELETED = 0.2  # a generation whose deleted share passes this is rebuilt from the store
 OPEN_COLLECTIONS = 16  # collection indexes a process keeps (least recently used go)
+TOMBSTONES_KEPT = 50_000  # changes behind a newly written generation whose deletions stay in the feed
 
 Fetch = Callable[[list[str]], list[StoredFace]]
 
@@ -105,6 +107,8 @@ class CollectionIndex:
             newer = self.files.read(info.created, info.version)
             if newer is not None and newer.seq > self.file_seq:
                 self._adopt(newer)
+        if 0 < self.seq < info.pruned:  # deletions it has not read are gone from the feed: start again
+            self._open(info)
         while self.seq < info.version:
             changes = self.store.changes_since(info.collection_id, self.seq, limit=BATCH)
             self._apply(changes)
@@ -114,11 +118,21 @@ class CollectionIndex:
             self._compact(info)
 
     def _open(self, info: CollectionInfo) -> None:
-        snapshot = self.files.read(info.created, info.version)
+        snapshot = self._current(info)
         if snapshot is None and info.face_count >= self.exact_below:
             with self.files.lock():
-                snapshot = self.files.read(info.created, info.version) or self._build(info)
+                snapshot = self._current(info) or self._build(info)
         self._reset(snapshot)
+
+    def _current(self, info: CollectionInfo) -> Snapshot | None:
+        """The file's generation, unless deletions after it were pruned from the feed."""
+        snapshot = self.files.read(info.created, info.version)
+        return snapshot if snapshot is not None and snapshot.seq >= info.pruned else None
+
+    def _written(self, seq: int) -> None:
+        """A generation at `seq` is written: deletions long before it leave the feed."""
+        if seq > TOMBSTONES_KEPT:
+            self.store.prune_tombstones(self.collection_id, seq - TOMBSTONES_KEPT)
 
     def _adopt(self, snapshot: Snapshot) -> None:
         """A newer generation: what it holds leaves the delta and the deleted set."""
@@ -170,10 +184,11 @@ class CollectionIndex:
             index.remove(keys.astype(np.uint64))
             keep &= ~np.isin(old.seqs, keys)
         if len(self.delta):
-            index.add(self.delta.seqs.astype(np.uint64), self.delta.vectors, threads=1)
+            index.add(self.delta.seqs.astype(np.uint64), quantize(self.delta.vectors), threads=THREADS)
         seqs = np.concatenate([old.seqs[keep] if old is not None else np.zeros(0, np.int64), self.delta.seqs])
         ids = ([i.decode() for i in old.ids[keep]] if old is not None else []) + self.delta.ids
         self.files.write(self.created, self.seq, index, seqs, ids)
+        self._written(self.seq)
         self._adopt(self.files.read(self.created, self.seq))
 
     def _build(self, info: CollectionInfo) -> Snapshot | None:
@@ -184,7 +199,7 @@ class CollectionIndex:
             if len(changes.seqs):
                 if index is None:
                     index = self.params.new_index(changes.vectors.shape[1])
-                index.add(changes.seqs.astype(np.uint64), changes.vectors, threads=2)
+                index.add(changes.seqs.astype(np.uint64), quantize(changes.vectors), threads=THREADS)
                 seqs.append(changes.seqs)
                 ids.extend(changes.face_ids)
             gone.update(changes.removed.values())
@@ -196,6 +211,7 @@ class CollectionIndex:
         if index is not None and not keep.all():
             index.remove(all_seqs[~keep].astype(np.uint64))
         self.files.write(info.created, seq, index, all_seqs[keep], [i for i, k in zip(ids, keep) if k])
+        self._written(seq)
         return self.files.read(info.created, seq)
 
     # searching
@@ -209,21 +225,22 @@ class CollectionIndex:
             top = np.argpartition(-cos, k - 1)[:k] if k < len(cos) else np.arange(len(cos))
             found += [(float(cos[r]), self.delta.ids[r], self.delta.vectors[r], None) for r in top]
         if self.snapshot is not None and self.snapshot.index is not None:
-            for face in fetch(self.snapshot.face_ids(self._candidates(query, max(k, CANDIDATES)))):
-                found.append((float(face.embedding @ query), face.face_id, face.embedding, face))
+            faces = fetch(self.snapshot.face_ids(self._candidates(query, max(k, CANDIDATES))))
+            cos = np.stack([f.embedding for f in faces]) @ query if faces else []
+            found += [(float(c), f.face_id, f.embedding, f) for c, f in zip(cos, faces)]
         found.sort(key=lambda f: -f[0])
         return [(face_id, vector, stored) for _, face_id, vector, stored in found[:k]]
 
     def _candidates(self, query: np.ndarray, count: int) -> np.ndarray:
         """Keys of the approximate nearest `count` faces of the snapshot, none of them deleted."""
-        want, size = count, len(self.snapshot)
+        want, size, int8 = count, len(self.snapshot), quantize(query)[0]
         gone = np.fromiter(self.removed, np.int64, len(self.removed)) if self.removed else None
         while True:
             want = min(want, size)
             if want >= size:  # all of it (a graph search for every node may miss some)
                 keys = np.asarray(self.snapshot.seqs, np.int64)
             else:
-                keys = self.snapshot.index.search(query, want, threads=1).keys.astype(np.int64)
+                keys = self.snapshot.index.search(int8, want, threads=1).keys.astype(np.int64)
             if gone is not None:
                 keys = keys[~np.isin(keys, gone)]
             if len(keys) >= count or want >= size:

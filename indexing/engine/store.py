@@ -36,6 +36,7 @@ class CollectionInfo:
     created: float  # epoch seconds
     face_count: int
     version: int  # the collection's change sequence: +1 per face added or deleted (see changes_since)
+    pruned: int = 0  # deletions up to this number are no longer in the change feed (prune_tombstones)
 
 
 @dataclass
@@ -107,6 +108,11 @@ class EmbeddingStore(ABC):
     @abstractmethod
     def changes_since(self, collection_id: str, seq: int, limit: int | None = None) -> Changes:
         """The faces added and deleted after `seq` (at most `limit` of each; `more` says to ask again)."""
+
+    @abstractmethod
+    def prune_tombstones(self, collection_id: str, upto: int) -> int:
+        """Forgets the deletions numbered up to `upto` (how many); `CollectionInfo.pruned` says so:
+        a reader holding the collection at an older number must start again from 0 or a file."""
 
     @property
     def users(self) -> UserStore:
@@ -206,6 +212,14 @@ class MemoryStore(EmbeddingStore):
             adds, tombs, upto = cut(adds, tombs, limit)
             added = [(s, i, c.faces[i].embedding) for s, i in adds]
             return changes(added, {i: s for _, i, s in tombs}, upto or c.info.version, upto is not None)
+
+    def prune_tombstones(self, collection_id, upto):
+        with self._lock:
+            c = self._get(collection_id)
+            kept = [t for t in c.tombs if t[0] > upto]
+            pruned, c.tombs = len(c.tombs) - len(kept), kept
+            c.info.pruned = max(c.info.pruned, upto)
+            return pruned
 
     @cached_property
     def users(self) -> MemoryUserStore:

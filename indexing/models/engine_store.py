@@ -13,6 +13,9 @@ class EngineCollection(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveBigIntegerField(default=0)
     face_count = models.PositiveIntegerField(default=0)
+    pruned_seq = models.PositiveBigIntegerField(
+        default=0, help_text="Tombstones up to this sequence number were pruned from the change feed"
+    )
 
     def __str__(self):
         return self.collection_id
@@ -32,7 +35,12 @@ class EngineFace(models.Model):
     seq = models.PositiveBigIntegerField(default=0, help_text="Its collection's change sequence when added")
 
     class Meta:
-        indexes = [models.Index(fields=["collection", "seq"], name="engine_face_seq")]
+        indexes = [
+            models.Index(fields=["collection", "seq"], name="engine_face_seq"),
+            # a collection's faces by id (get, delete, list in order): without it SQLite answers
+            # `collection_id = ? AND face_id IN (...)` by scanning the whole collection (1 s at 100k)
+            models.Index(fields=["collection", "face_id"], name="engine_face_collection_id"),
+        ]
 
     def __str__(self):
         return self.face_id

@@ -215,3 +215,79 @@ def test_two_engines_on_the_database_store_share_a_file_and_catch_up(db, tmp_pat
     assert not set(ids[:10] + more[:1]) & set(answer) and set(more[1:]) <= set(answer) and len(answer) == 291
     held = b.index.collection(b.store.get_collection("c"))
     assert held.snapshot.seq == 300 and held.delta.ids == more[1:] and len(held.removed) == 10
+
+
+def test_the_index_keeps_int8_vectors_whose_cosines_are_within_0_003_of_exact():
+    """quantize() scales each face to the full int8 range (usearch's own cast errs by up to 0.02)."""
+    from usearch.index import Index
+
+    from indexing.engine.index_file import quantize
+
+    vectors = unit_vectors(2000, 13, people=100)
+    index = Index(ndim=DIM, metric="cos", dtype="i8")
+    index.add(np.arange(len(vectors), dtype=np.uint64), quantize(vectors))
+    for q in range(0, 2000, 200):
+        found = index.search(quantize(vectors[q])[0], 50, exact=True)
+        exact = vectors[found.keys.astype(np.int64)] @ vectors[q]
+        assert np.abs((1 - found.distances) - exact).max() < 0.003
+
+
+def test_the_database_store_finds_faces_by_id_through_the_collection_and_face_id_index(db):
+    """Without it SQLite answered `collection_id = ? AND face_id IN (...)` by scanning the collection."""
+    from django.db import connection
+
+    from indexing.engine_store import DatabaseStore
+    from indexing.models.engine_store import EngineCollection, EngineFace
+
+    store = DatabaseStore()
+    store.create_collection("c", "m")
+    ids = add(store, "c", unit_vectors(3, 1))
+    assert [f.face_id for f in store.get_faces("c", ids[::-1])] == ids[::-1]
+    row = EngineCollection.objects.get(collection_id="c")
+    sql, params = EngineFace.objects.filter(collection=row, face_id__in=ids).query.sql_with_params()
+    if connection.vendor != "sqlite":
+        pytest.skip("query plans are SQLite's here")
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+    assert "face_id=?" in plan  # looked up by id, not every face of the collection read
+
+
+def test_a_process_behind_pruned_deletions_starts_again_from_a_fresh_file(two_processes):
+    store, a, b, ids = two_processes
+    found(b, ids[0])  # b holds the file at 1000
+    a.delete_faces("c", ids[:5])  # deletions 1001..1005
+    assert store.prune_tombstones("c", 1005) == 5
+    assert store.get_collection("c").pruned == 1005 and store.changes_since("c", 1000).removed == {}
+    answer = found(b, ids[10])  # the feed can no longer tell b what was deleted after its file
+    held = b.index.collection(store.get_collection("c"))
+    assert held.snapshot.seq == 1005 and len(held) == 995 and len(held.snapshot) == 995
+    assert not set(ids[:5]) & set(answer) and len(answer) == 994
+
+
+def test_writing_a_generation_prunes_the_deletions_long_behind_it(two_processes, monkeypatch):
+    from indexing.engine import search_index
+
+    monkeypatch.setattr(search_index, "TOMBSTONES_KEPT", 10)
+    store, a, b, ids = two_processes
+    found(a, ids[0]), found(b, ids[0])  # both hold the file at 1000
+    a.delete_faces("c", ids[:20])  # deletions 1001..1020
+    add(store, "c", unit_vectors(60, 4))  # 1021..1080: past delta_limit=50, a writes a generation
+    found(a, ids[30])
+    assert store.get_collection("c").pruned == 1070 and store.changes_since("c", 1000).removed == {}
+    answer = found(b, ids[30])  # b adopts a's file at 1080 first: it needs none of the pruned deletions
+    held = b.index.collection(store.get_collection("c"))
+    assert held.snapshot.seq == 1080 and len(held) == 1040 and not set(ids[:20]) & set(answer)
+
+
+def test_the_database_store_prunes_tombstones_and_records_how_far(db):
+    from indexing.engine_store import DatabaseStore
+
+    store = DatabaseStore()
+    store.create_collection("c", "m")
+    first = add(store, "c", unit_vectors(3, 1))
+    store.delete_faces("c", first[:1])
+    store.delete_faces("c", first[1:2])  # deletions 4 and 5
+    assert store.prune_tombstones("c", 4) == 1 and store.get_collection("c").pruned == 4
+    assert store.changes_since("c", 4).removed == {first[1]: 2}
+    assert store.prune_tombstones("c", 2) == 0 and store.get_collection("c").pruned == 4  # never goes back
