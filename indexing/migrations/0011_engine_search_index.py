@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("indexing", "0009_page_indexes"),
+        ("indexing", "0010_timeline_indexes"),
     ]
 
     operations = [
