@@ -3,9 +3,10 @@
 
   .venv/bin/python bench/index_and_search.py [--model arcface|dlib] [--sizes 1000,10000,100000,1000000]
 
-Prints photos/s for small photos (LFW, 250x250) and for 12-megapixel phone-size JPEGs with one
-face, on one core and on every core (one process per core), then search latency p50/p99 of
-search_faces at each collection size (real faces plus synthetic unit vectors).
+Prints photos/s for small photos (LFW, 250x250), for the shared photos at Instagram's 1080 px and
+for 12-megapixel phone-size JPEGs with one face, on one core and on every core (one process per
+core), then search latency p50/p99 of search_faces at each collection size (real faces plus
+synthetic unit vectors; bench/engine_scale.py measures the search index properly).
 """
 
 from __future__ import annotations
@@ -52,6 +53,19 @@ def phone_photos(n: int) -> list[bytes]:
         canvas.paste(portrait, ((4000 - portrait.width) // 2 + (i % 7) * 20, 0))
         buf = io.BytesIO()
         canvas.save(buf, "JPEG", quality=90)
+        out.append(buf.getvalue())
+    return out
+
+
+def instagram_photos(n: int) -> list[bytes]:
+    """The shared photos as Instagram serves them (at most 1080 px, JPEG q88), as the crawl meets them."""
+    files = sorted((SHARED / "faces").glob("*.jpg"))
+    out = []
+    for i in range(n):
+        image = Image.open(files[i % len(files)]).convert("RGB")
+        image.thumbnail((1080, 1080), Image.Resampling.LANCZOS)
+        buf = io.BytesIO()
+        image.save(buf, "JPEG", quality=88 - i // len(files))  # each file's bytes its own
         out.append(buf.getvalue())
     return out
 
@@ -134,6 +148,7 @@ def main():
     if not a.skip_index:
         for label, photos in (
             ("small photos (LFW 250x250)", small_photos(a.photos)),
+            ("Instagram-size JPEGs (shared photos at 1080 px)", instagram_photos(max(a.photos // 2, 8))),
             ("12-MP single-face JPEGs", phone_photos(max(a.photos // 2, 8))),
         ):
             for processes in sorted({1, cores}):
