@@ -86,7 +86,11 @@ class DatabaseStore(EmbeddingStore):
         return [_stored(f) for f in qs[:limit]]
 
     def get_faces(self, collection_id, face_ids):
-        by_id = {f.face_id: f for f in self._row(collection_id).faces.filter(face_id__in=face_ids)}
+        # by face_id alone (unique), the collection checked here: with both in one WHERE, SQLite scans
+        # the whole collection through its collection_id index (no statistics tell it otherwise)
+        c = self._row(collection_id)
+        rows = EngineFace.objects.filter(face_id__in=face_ids)
+        by_id = {f.face_id: f for f in rows if f.collection_id == c.pk}
         return [_stored(by_id[i]) for i in face_ids if i in by_id]
 
     def delete_faces(self, collection_id, face_ids):

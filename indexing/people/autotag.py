@@ -15,7 +15,7 @@ from .edits import drop_faces
 from .engine_users import sync_engine_users
 from .grouping import group_new_faces
 from .models import FaceDecision, Person
-from .naming import similar_faces
+from .naming import similar_faces_many
 
 log = logging.getLogger(__name__)
 SAME_BOX_IOU = 0.5  # a face of a re-indexed photo is the one a decision was about from this overlap
@@ -84,6 +84,11 @@ def _restore_people(faces: list[Face], remembered: list[dict]) -> list[Person]:
     return restored
 
 
+def search_threshold(threshold: float) -> float:
+    """One search serves tagging (at the owner's `threshold`) and grouping: down to the lower of the two."""
+    return min(threshold, settings.PEOPLE_CLUSTER_SIMILARITY)
+
+
 @transaction.atomic
 def autotag_photo(photo: Photo, remembered: list[dict] = ()) -> list[Face]:
     """Tag each unnamed face of the photo with the person whose confirmed faces it matches best, above
@@ -95,8 +100,8 @@ def autotag_photo(photo: Photo, remembered: list[dict] = ()) -> list[Face]:
     if restored:
         transaction.on_commit(lambda: sync_engine_users(restored))
     threshold, rejected = threshold_for(owner), rejected_people(faces)
-    search_at = min(threshold, settings.PEOPLE_CLUSTER_SIMILARITY)  # one search serves tagging and grouping
-    searched = [(f, similar_faces(owner, f, search_at, limit=CANDIDATE_FACES)) for f in faces if f.person_id is None]
+    unnamed = [f for f in faces if f.person_id is None]
+    searched = list(zip(unnamed, similar_faces_many(owner, unnamed, search_threshold(threshold), CANDIDATE_FACES)))
     pairs = [
         (sim, face, person_id)
         for face, matches in searched

@@ -2,6 +2,7 @@
 
 import pytest
 
+from indexing.engine.base import Neighbours
 from indexing.models import Face, FaceCluster, PeopleEvent, PeopleSettings, Person
 from indexing.people import clusters, common, edits, history, naming
 
@@ -45,13 +46,10 @@ def test_group_ids_and_hidden_groups_stay_across_runs_and_naming_a_group_takes_i
 
 
 def test_two_faces_of_one_photo_are_never_in_one_group():
-    labels = clusters.cluster_labels(
-        ["a", "b", "c"],
-        {"a": 1, "b": 1, "c": 2},
-        {"a": {"b": 99, "c": 95}, "b": {"a": 99, "c": 90}, "c": {"a": 95, "b": 90}},
-        80,
-        2,
+    graph = Neighbours.from_dict(
+        ["a", "b", "c"], {"a": {"b": 99, "c": 95}, "b": {"a": 99, "c": 90}, "c": {"a": 95, "b": 90}}
     )
+    labels = clusters.cluster_labels(graph, [1, 1, 2], 80, 2)
     assert labels[0] == labels[2] != -1 and labels[1] == -1
 
 

@@ -1,0 +1,160 @@
+"""The k nearest neighbours of every face of a set at once, for a full regrouping (the app's
+cluster_faces), on the local engine's search index.
+
+The collection's index (search_index.CollectionIndex, caught up) is read as it stands: its
+memory-mapped HNSW generation answers a whole batch of queries per call (usearch, several threads),
+the faces added since it (its delta) are compared exactly, and every candidate is then scored from
+the faces' float32 vectors: the similarities are the model's own, as SearchFaces gives them. Work
+grows with n x k (the graph search per face), memory with n (the vectors of the faces asked about,
+float32, and the graph's n x k entries), never n x n. A collection without an HNSW file (small) is
+all delta: blocked exact products.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from .base import Neighbours
+from .search_index import CollectionIndex
+from .store import StoredFace
+
+BATCH = 256  # queries per graph search and re-rank (which gathers BATCH x ~100 candidate vectors: ~50 MB)
+BLOCK = 2048  # queries per block of exact products with the delta
+MARGIN = 2  # candidates asked of the graph per neighbour wanted, times (faces of the graph / faces asked about)
+MAX_CANDIDATES = 1024  # at most, per query (when few of the collection's faces are asked about)
+THREADS = 2
+
+Similarity = Callable[[np.ndarray, np.ndarray], np.ndarray]  # the model's: (query, matrix) -> 0-100
+
+
+@dataclass
+class Frozen:
+    """What a batch search reads of a CollectionIndex, taken under its lock: the generation (immutable,
+    mapped), and copies of the delta and of the deleted keys."""
+
+    snapshot: object | None
+    delta_ids: list[str]
+    delta_vectors: np.ndarray
+    removed: np.ndarray
+
+    @classmethod
+    def of(cls, index: CollectionIndex) -> Frozen:
+        snapshot = index.snapshot if index.snapshot is not None and index.snapshot.index is not None else None
+        removed = np.fromiter(index.removed, np.int64, len(index.removed))
+        return cls(snapshot, list(index.delta.ids), index.delta.vectors.copy(), removed)
+
+
+def load_vectors(fetch: Callable[[list[str]], list[StoredFace]], face_ids: list[str], chunk: int = 10_000):
+    """(ids found, their float32 vectors), read in chunks into one matrix (n x d, nothing more)."""
+    ids, matrix = [], None
+    for start in range(0, len(face_ids), chunk):
+        for face in fetch(face_ids[start : start + chunk]):
+            if matrix is None:
+                matrix = np.empty((len(face_ids), len(face.embedding)), np.float32)
+            matrix[len(ids)] = face.embedding
+            ids.append(face.face_id)
+    return ids, (matrix[: len(ids)] if matrix is not None else np.zeros((0, 0), np.float32))
+
+
+def nearest(frozen: Frozen, ids: list[str], vectors: np.ndarray, k: int, similarity: Similarity, threshold: float):
+    """Each face's (at most) k most similar others among `ids` with similarity >= threshold."""
+    n = len(ids)
+    if n < 2 or k < 1:
+        return Neighbours(list(ids), *_empty())
+    row_of = {face_id: r for r, face_id in enumerate(ids)}
+    snap_rows = _snapshot_rows(frozen, row_of)
+    delta_rows = np.array([row_of[i] for i in frozen.delta_ids if i in row_of], np.int64)
+    want = min(k, n - 1)
+    parts = []
+    for start in range(0, n, BATCH):
+        queries = np.arange(start, min(start + BATCH, n))
+        candidates = _graph_candidates(frozen, snap_rows, vectors[queries], want)
+        if len(delta_rows):
+            candidates = np.hstack([candidates, _exact_candidates(vectors, queries, delta_rows, want)])
+        parts.append(_rerank(vectors, queries, candidates, want, similarity, threshold))
+    rows, cols, sims = (np.concatenate(p) for p in zip(*parts))
+    return Neighbours(list(ids), rows, cols, sims)
+
+
+def _empty():
+    return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float64)
+
+
+def _snapshot_rows(frozen: Frozen, row_of: dict[str, int]) -> np.ndarray | None:
+    """For each entry of the generation, its row among the faces asked about (-1: not asked, or deleted)."""
+    if frozen.snapshot is None:
+        return None
+    snap = frozen.snapshot
+    rows = np.fromiter((row_of.get(i.decode(), -1) for i in snap.ids), np.int64, len(snap.ids))
+    if len(frozen.removed):
+        gone = np.searchsorted(snap.seqs, frozen.removed)
+        gone = gone[(gone < len(snap.seqs)) & (snap.seqs[np.minimum(gone, len(snap.seqs) - 1)] == frozen.removed)]
+        rows[gone] = -1
+    return rows
+
+
+def _graph_candidates(frozen: Frozen, snap_rows, queries: np.ndarray, k: int) -> np.ndarray:
+    """(batch, c) rows of approximate nearest faces from the HNSW generation (-1: none)."""
+    if snap_rows is None:
+        return np.full((len(queries), 0), -1, np.int64)
+    snap = frozen.snapshot
+    asked = max(1, int(np.count_nonzero(snap_rows >= 0)))  # the graph's other faces are skipped: ask for more
+    count = min(len(snap.seqs), MAX_CANDIDATES, -(-MARGIN * (k + 1) * len(snap.seqs) // asked))
+    found = snap.index.search(queries, count, threads=THREADS)
+    keys = np.asarray(found.keys, np.int64).reshape(len(queries), -1)
+    filled = np.arange(keys.shape[1])[None, :] < np.asarray(found.counts).reshape(-1, 1)
+    position = np.clip(np.searchsorted(snap.seqs, keys), 0, len(snap.seqs) - 1)
+    known = filled & (snap.seqs[position] == keys)
+    rows = np.where(known, snap_rows[position], -1)
+    first = np.argsort(rows < 0, axis=1, kind="stable")[:, : MARGIN * (k + 1)]  # the nearest asked-about ones
+    return np.take_along_axis(rows, first, axis=1)
+
+
+def _exact_candidates(vectors: np.ndarray, queries: np.ndarray, delta_rows: np.ndarray, k: int) -> np.ndarray:
+    """(batch, <= k + 1) rows of the nearest faces of the delta, by exact cosine."""
+    out = []
+    take = min(k + 1, len(delta_rows))
+    for start in range(0, len(queries), BLOCK):
+        block = queries[start : start + BLOCK]
+        cos = vectors[block] @ vectors[delta_rows].T
+        best = np.argpartition(-cos, take - 1, axis=1)[:, :take] if take < len(delta_rows) else None
+        out.append(delta_rows[best] if best is not None else np.broadcast_to(delta_rows, (len(block), take)))
+    return np.vstack(out)
+
+
+def _rerank(vectors, queries, candidates, k, similarity: Similarity, threshold: float):
+    """The k best candidates of each query by exact cosine (itself, duplicates and -1 dropped),
+    scored by the model's similarity, kept above the threshold: (rows, cols, similarities)."""
+    candidates = np.sort(candidates, axis=1)
+    bad = (candidates < 0) | (candidates == queries[:, None])
+    bad[:, 1:] |= candidates[:, 1:] == candidates[:, :-1]
+    safe = np.where(bad, 0, candidates)
+    cos = np.einsum("bd,bcd->bc", vectors[queries], vectors[safe])
+    cos[bad] = -np.inf
+    order = np.argsort(-cos, axis=1, kind="stable")[:, :k]
+    rows, cols, sims = [], [], []
+    for i, q in enumerate(queries):
+        chosen = safe[i, order[i]][np.isfinite(cos[i, order[i]])]
+        scored = similarity(vectors[q], vectors[chosen])
+        keep = scored >= threshold
+        rows.append(np.full(int(keep.sum()), q, np.int64))
+        cols.append(chosen[keep])
+        sims.append(np.round(scored[keep].astype(np.float64), 4))
+    return np.concatenate(rows), np.concatenate(cols), np.concatenate(sims)
+
+
+class LocalNeighbours:
+    """LocalEngine's neighbour_graph (FaceEngine's contract): the batch search above."""
+
+    def neighbour_graph(self, collection_id, face_ids, threshold, k):
+        info = self._collection(collection_id)
+        ids, vectors = load_vectors(
+            lambda chunk: self.store.get_faces(collection_id, chunk), list(dict.fromkeys(face_ids))
+        )
+        index = self.index.collection(info)
+        with index.lock:
+            frozen = Frozen.of(index)
+        return nearest(frozen, ids, vectors, k, self.model.similarity, threshold)
