@@ -26,6 +26,15 @@ def _stored(f: EngineFace) -> StoredFace:
     )
 
 
+FACE_FIELDS = ("face_id", "image_id", "external_image_id", "box", "confidence", "embedding")
+
+
+def _stored_values(face_id, image_id, external_image_id, box, confidence, embedding) -> StoredFace:
+    return StoredFace(
+        face_id, image_id, external_image_id or None, box, confidence, np.frombuffer(bytes(embedding), np.float32)
+    )
+
+
 class DatabaseStore(EmbeddingStore):
     def _row(self, collection_id: str) -> EngineCollection:
         try:
@@ -86,12 +95,13 @@ class DatabaseStore(EmbeddingStore):
         return [_stored(f) for f in qs[:limit]]
 
     def get_faces(self, collection_id, face_ids):
-        # by face_id alone (unique), the collection checked here: with both in one WHERE, SQLite scans
-        # the whole collection through its collection_id index (no statistics tell it otherwise)
-        c = self._row(collection_id)
-        rows = EngineFace.objects.filter(face_id__in=face_ids)
-        by_id = {f.face_id: f for f in rows if f.collection_id == c.pk}
-        return [_stored(by_id[i]) for i in face_ids if i in by_id]
+        # by face_id alone (unique), the collection checked on the rows: with both in one WHERE, SQLite
+        # scans the whole collection through its collection_id index (it keeps no statistics)
+        rows = EngineFace.objects.filter(face_id__in=face_ids).values_list("collection__collection_id", *FACE_FIELDS)
+        by_id = {r[1]: r[1:] for r in rows if r[0] == collection_id}
+        if len(by_id) < len(set(face_ids)):
+            self._row(collection_id)  # ResourceNotFound when the collection is gone
+        return [_stored_values(*by_id[i]) for i in face_ids if i in by_id]
 
     def delete_faces(self, collection_id, face_ids):
         with transaction.atomic():

@@ -21,9 +21,10 @@ from .base import Neighbours
 from .search_index import CollectionIndex
 from .store import StoredFace
 
-BATCH = 256  # queries per graph search and re-rank (which gathers BATCH x ~100 candidate vectors: ~50 MB)
+BATCH = 512  # queries per graph search and re-rank (which gathers BATCH x ~66 candidate vectors: ~70 MB)
 BLOCK = 2048  # queries per block of exact products with the delta
-MARGIN = 2  # candidates asked of the graph per neighbour wanted, times (faces of the graph / faces asked about)
+MIN_EF = 32  # the graph search's breadth at least (ef): below it recall falls (bench/grouping_scale.py)
+RERANK = 2  # candidates re-ranked exactly per neighbour wanted
 MAX_CANDIDATES = 1024  # at most, per query (when few of the collection's faces are asked about)
 THREADS = 2
 
@@ -40,11 +41,19 @@ class Frozen:
     delta_vectors: np.ndarray
     removed: np.ndarray
 
+    graph: object | None = None  # a view of the generation's file of this search's own (its own ef)
+
     @classmethod
     def of(cls, index: CollectionIndex) -> Frozen:
         snapshot = index.snapshot if index.snapshot is not None and index.snapshot.index is not None else None
         removed = np.fromiter(index.removed, np.int64, len(index.removed))
-        return cls(snapshot, list(index.delta.ids), index.delta.vectors.copy(), removed)
+        graph = None
+        if snapshot is not None:
+            try:
+                graph = type(snapshot.index).restore(str(snapshot.path), view=True)
+            except (OSError, RuntimeError, ValueError):  # a newer generation replaced the file: share the view
+                graph = None
+        return cls(snapshot, list(index.delta.ids), index.delta.vectors.copy(), removed, graph)
 
 
 def load_vectors(fetch: Callable[[list[str]], list[StoredFace]], face_ids: list[str], chunk: int = 10_000):
@@ -102,14 +111,17 @@ def _graph_candidates(frozen: Frozen, snap_rows, queries: np.ndarray, k: int) ->
         return np.full((len(queries), 0), -1, np.int64)
     snap = frozen.snapshot
     asked = max(1, int(np.count_nonzero(snap_rows >= 0)))  # the graph's other faces are skipped: ask for more
-    count = min(len(snap.seqs), MAX_CANDIDATES, -(-MARGIN * (k + 1) * len(snap.seqs) // asked))
-    found = snap.index.search(queries, count, threads=THREADS)
+    count = min(len(snap.seqs), MAX_CANDIDATES, max(MIN_EF, -(-(k + 1) * len(snap.seqs) // asked)))
+    graph = frozen.graph or snap.index
+    if frozen.graph is not None and frozen.graph.expansion_search != count:
+        frozen.graph.expansion_search = count  # ef = the candidates asked: measured enough (bench/grouping_scale.py)
+    found = graph.search(queries, count, threads=THREADS)
     keys = np.asarray(found.keys, np.int64).reshape(len(queries), -1)
     filled = np.arange(keys.shape[1])[None, :] < np.asarray(found.counts).reshape(-1, 1)
     position = np.clip(np.searchsorted(snap.seqs, keys), 0, len(snap.seqs) - 1)
     known = filled & (snap.seqs[position] == keys)
     rows = np.where(known, snap_rows[position], -1)
-    first = np.argsort(rows < 0, axis=1, kind="stable")[:, : MARGIN * (k + 1)]  # the nearest asked-about ones
+    first = np.argsort(rows < 0, axis=1, kind="stable")[:, : RERANK * (k + 1)]  # the nearest of the faces asked about
     return np.take_along_axis(rows, first, axis=1)
 
 
