@@ -103,6 +103,15 @@ class DatabaseStore(EmbeddingStore):
             self._row(collection_id)  # ResourceNotFound when the collection is gone
         return [_stored_values(*by_id[i]) for i in face_ids if i in by_id]
 
+    def get_vectors(self, collection_id, face_ids):
+        rows = EngineFace.objects.filter(face_id__in=face_ids).values_list(
+            "collection__collection_id", "face_id", "embedding"
+        )
+        found = [(face_id, np.frombuffer(bytes(e), np.float32)) for c, face_id, e in rows if c == collection_id]
+        if len(found) < len(set(face_ids)):
+            self._row(collection_id)  # ResourceNotFound when the collection is gone
+        return found
+
     def delete_faces(self, collection_id, face_ids):
         with transaction.atomic():
             c = self._locked(collection_id)

@@ -19,16 +19,13 @@ import numpy as np
 
 from .base import Neighbours
 from .search_index import CollectionIndex
-from .store import StoredFace
 
-BATCH = 512  # queries per graph search and re-rank (which gathers BATCH x ~66 candidate vectors: ~70 MB)
+BATCH = 512  # queries per graph search and re-rank (which gathers BATCH x (k + 1) vectors: ~35 MB)
 BLOCK = 2048  # queries per block of exact products with the delta
 MIN_EF = 32  # the graph search's breadth at least (ef): below it recall falls (bench/grouping_scale.py)
-RERANK = 2  # candidates re-ranked exactly per neighbour wanted
+RERANK = 1  # candidates re-ranked exactly per neighbour wanted (the best of the graph's and the delta's)
 MAX_CANDIDATES = 1024  # at most, per query (when few of the collection's faces are asked about)
 THREADS = 2
-
-Similarity = Callable[[np.ndarray, np.ndarray], np.ndarray]  # the model's: (query, matrix) -> 0-100
 
 
 @dataclass
@@ -56,19 +53,19 @@ class Frozen:
         return cls(snapshot, list(index.delta.ids), index.delta.vectors.copy(), removed, graph)
 
 
-def load_vectors(fetch: Callable[[list[str]], list[StoredFace]], face_ids: list[str], chunk: int = 10_000):
+def load_vectors(fetch: Callable[[list[str]], list[tuple[str, np.ndarray]]], face_ids: list[str], chunk=10_000):
     """(ids found, their float32 vectors), read in chunks into one matrix (n x d, nothing more)."""
     ids, matrix = [], None
     for start in range(0, len(face_ids), chunk):
-        for face in fetch(face_ids[start : start + chunk]):
+        for face_id, vector in fetch(face_ids[start : start + chunk]):
             if matrix is None:
-                matrix = np.empty((len(face_ids), len(face.embedding)), np.float32)
-            matrix[len(ids)] = face.embedding
-            ids.append(face.face_id)
+                matrix = np.empty((len(face_ids), len(vector)), np.float32)
+            matrix[len(ids)] = vector
+            ids.append(face_id)
     return ids, (matrix[: len(ids)] if matrix is not None else np.zeros((0, 0), np.float32))
 
 
-def nearest(frozen: Frozen, ids: list[str], vectors: np.ndarray, k: int, similarity: Similarity, threshold: float):
+def nearest(frozen: Frozen, ids: list[str], vectors: np.ndarray, k: int, model, threshold: float):
     """Each face's (at most) k most similar others among `ids` with similarity >= threshold."""
     n = len(ids)
     if n < 2 or k < 1:
@@ -80,10 +77,11 @@ def nearest(frozen: Frozen, ids: list[str], vectors: np.ndarray, k: int, similar
     parts = []
     for start in range(0, n, BATCH):
         queries = np.arange(start, min(start + BATCH, n))
-        candidates = _graph_candidates(frozen, snap_rows, vectors[queries], want)
+        rows, scores = _graph_candidates(frozen, snap_rows, vectors[queries], want)
         if len(delta_rows):
-            candidates = np.hstack([candidates, _exact_candidates(vectors, queries, delta_rows, want)])
-        parts.append(_rerank(vectors, queries, candidates, want, similarity, threshold))
+            more, more_scores = _exact_candidates(vectors, queries, delta_rows, want)
+            rows, scores = np.hstack([rows, more]), np.hstack([scores, more_scores])
+        parts.append(_rerank(vectors, queries, _shortlist(queries, rows, scores, want), want, model, threshold))
     rows, cols, sims = (np.concatenate(p) for p in zip(*parts))
     return Neighbours(list(ids), rows, cols, sims)
 
@@ -106,9 +104,10 @@ def _snapshot_rows(frozen: Frozen, row_of: dict[str, int]) -> np.ndarray | None:
 
 
 def _graph_candidates(frozen: Frozen, snap_rows, queries: np.ndarray, k: int) -> np.ndarray:
-    """(batch, c) rows of approximate nearest faces from the HNSW generation (-1: none)."""
+    """(batch, c) rows of approximate nearest faces from the HNSW generation (-1: none), and their
+    approximate cosine."""
     if snap_rows is None:
-        return np.full((len(queries), 0), -1, np.int64)
+        return np.full((len(queries), 0), -1, np.int64), np.zeros((len(queries), 0), np.float32)
     snap = frozen.snapshot
     asked = max(1, int(np.count_nonzero(snap_rows >= 0)))  # the graph's other faces are skipped: ask for more
     count = min(len(snap.seqs), MAX_CANDIDATES, max(MIN_EF, -(-(k + 1) * len(snap.seqs) // asked)))
@@ -121,41 +120,48 @@ def _graph_candidates(frozen: Frozen, snap_rows, queries: np.ndarray, k: int) ->
     position = np.clip(np.searchsorted(snap.seqs, keys), 0, len(snap.seqs) - 1)
     known = filled & (snap.seqs[position] == keys)
     rows = np.where(known, snap_rows[position], -1)
-    first = np.argsort(rows < 0, axis=1, kind="stable")[:, : RERANK * (k + 1)]  # the nearest of the faces asked about
-    return np.take_along_axis(rows, first, axis=1)
+    scores = 1.0 - np.asarray(found.distances, np.float32).reshape(rows.shape)  # cosine, from the int8 vectors
+    return rows, np.where(rows < 0, -np.inf, scores)
 
 
-def _exact_candidates(vectors: np.ndarray, queries: np.ndarray, delta_rows: np.ndarray, k: int) -> np.ndarray:
-    """(batch, <= k + 1) rows of the nearest faces of the delta, by exact cosine."""
-    out = []
+def _shortlist(queries: np.ndarray, rows: np.ndarray, scores: np.ndarray, k: int) -> np.ndarray:
+    """Of each query's candidates, the RERANK * (k + 1) best by their first score (itself and -1 out)."""
+    scores = np.where((rows < 0) | (rows == queries[:, None]), -np.inf, scores)
+    keep = RERANK * (k + 1)
+    if rows.shape[1] > keep:
+        best = np.argpartition(-scores, keep - 1, axis=1)[:, :keep]
+        rows, scores = np.take_along_axis(rows, best, axis=1), np.take_along_axis(scores, best, axis=1)
+    return np.where(np.isfinite(scores), rows, -1)
+
+
+def _exact_candidates(vectors: np.ndarray, queries: np.ndarray, delta_rows: np.ndarray, k: int):
+    """(batch, <= k + 1) rows of the nearest faces of the delta, and their cosine (exact)."""
+    rows, scores = [], []
     take = min(k + 1, len(delta_rows))
     for start in range(0, len(queries), BLOCK):
-        block = queries[start : start + BLOCK]
-        cos = vectors[block] @ vectors[delta_rows].T
+        cos = vectors[queries[start : start + BLOCK]] @ vectors[delta_rows].T
         best = np.argpartition(-cos, take - 1, axis=1)[:, :take] if take < len(delta_rows) else None
-        out.append(delta_rows[best] if best is not None else np.broadcast_to(delta_rows, (len(block), take)))
-    return np.vstack(out)
+        if best is None:
+            best = np.broadcast_to(np.arange(len(delta_rows)), cos.shape)
+        rows.append(delta_rows[best])
+        scores.append(np.take_along_axis(cos, best, axis=1))
+    return np.vstack(rows), np.vstack(scores)
 
 
-def _rerank(vectors, queries, candidates, k, similarity: Similarity, threshold: float):
-    """The k best candidates of each query by exact cosine (itself, duplicates and -1 dropped),
-    scored by the model's similarity, kept above the threshold: (rows, cols, similarities)."""
+def _rerank(vectors, queries, candidates, k, model, threshold: float):
+    """The k most similar candidates of each query (itself, duplicates and -1 dropped), by the model's
+    similarity on the float32 vectors, kept above the threshold: (rows, cols, similarities)."""
     candidates = np.sort(candidates, axis=1)
     bad = (candidates < 0) | (candidates == queries[:, None])
     bad[:, 1:] |= candidates[:, 1:] == candidates[:, :-1]
     safe = np.where(bad, 0, candidates)
-    cos = np.einsum("bd,bcd->bc", vectors[queries], vectors[safe])
-    cos[bad] = -np.inf
-    order = np.argsort(-cos, axis=1, kind="stable")[:, :k]
-    rows, cols, sims = [], [], []
-    for i, q in enumerate(queries):
-        chosen = safe[i, order[i]][np.isfinite(cos[i, order[i]])]
-        scored = similarity(vectors[q], vectors[chosen])
-        keep = scored >= threshold
-        rows.append(np.full(int(keep.sum()), q, np.int64))
-        cols.append(chosen[keep])
-        sims.append(np.round(scored[keep].astype(np.float64), 4))
-    return np.concatenate(rows), np.concatenate(cols), np.concatenate(sims)
+    sims = model.similarities(vectors[queries], vectors[safe]).astype(np.float64)
+    sims[bad] = -np.inf
+    order = np.argsort(-sims, axis=1, kind="stable")[:, :k]
+    best, cols = np.take_along_axis(sims, order, axis=1), np.take_along_axis(safe, order, axis=1)
+    keep = best >= threshold
+    rows = np.broadcast_to(queries[:, None], keep.shape)
+    return rows[keep], cols[keep], np.round(best[keep], 4)
 
 
 class LocalNeighbours:
@@ -164,9 +170,9 @@ class LocalNeighbours:
     def neighbour_graph(self, collection_id, face_ids, threshold, k):
         info = self._collection(collection_id)
         ids, vectors = load_vectors(
-            lambda chunk: self.store.get_faces(collection_id, chunk), list(dict.fromkeys(face_ids))
+            lambda chunk: self.store.get_vectors(collection_id, chunk), list(dict.fromkeys(face_ids))
         )
         index = self.index.collection(info)
         with index.lock:
             frozen = Frozen.of(index)
-        return nearest(frozen, ids, vectors, k, self.model.similarity, threshold)
+        return nearest(frozen, ids, vectors, k, self.model, threshold)

@@ -96,6 +96,10 @@ class EmbeddingStore(ABC):
     @abstractmethod
     def get_faces(self, collection_id: str, face_ids: list[str]) -> list[StoredFace]: ...
 
+    def get_vectors(self, collection_id: str, face_ids: list[str]) -> list[tuple[str, np.ndarray]]:
+        """(face id, float32 embedding) of these faces (the ones present): get_faces without the rest."""
+        return [(f.face_id, f.embedding) for f in self.get_faces(collection_id, face_ids)]
+
     @abstractmethod
     def delete_faces(self, collection_id: str, face_ids: list[str]) -> list[str]:
         """The ids that were there and are now gone."""
