@@ -26,6 +26,8 @@ def _stored(f: EngineFace) -> StoredFace:
     )
 
 
+READ_THROUGH = 20_000  # get_vectors of more faces than this reads the collection through
+VECTOR = ("face_id", "embedding")
 FACE_FIELDS = ("face_id", "image_id", "external_image_id", "box", "confidence", "embedding")
 
 
@@ -104,13 +106,16 @@ class DatabaseStore(EmbeddingStore):
         return [_stored_values(*by_id[i]) for i in face_ids if i in by_id]
 
     def get_vectors(self, collection_id, face_ids):
-        rows = EngineFace.objects.filter(face_id__in=face_ids).values_list(
-            "collection__collection_id", "face_id", "embedding"
-        )
-        found = [(face_id, np.frombuffer(bytes(e), np.float32)) for c, face_id, e in rows if c == collection_id]
-        if len(found) < len(set(face_ids)):
-            self._row(collection_id)  # ResourceNotFound when the collection is gone
-        return found
+        wanted = set(face_ids)
+        if len(wanted) < READ_THROUGH:
+            rows = EngineFace.objects.filter(face_id__in=wanted).values_list("collection__collection_id", *VECTOR)
+            found = [(i, np.frombuffer(bytes(e), np.float32)) for c, i, e in rows if c == collection_id]
+            if len(found) < len(wanted):
+                self._row(collection_id)  # ResourceNotFound when the collection is gone
+            yield from found
+            return
+        rows = self._row(collection_id).faces.values_list(*VECTOR).iterator(chunk_size=2000)  # no 100k parameters
+        yield from ((i, np.frombuffer(bytes(e), np.float32)) for i, e in rows if i in wanted)
 
     def delete_faces(self, collection_id, face_ids):
         with transaction.atomic():

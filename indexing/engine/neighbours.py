@@ -12,7 +12,7 @@ all delta: blocked exact products.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -53,15 +53,15 @@ class Frozen:
         return cls(snapshot, list(index.delta.ids), index.delta.vectors.copy(), removed, graph)
 
 
-def load_vectors(fetch: Callable[[list[str]], list[tuple[str, np.ndarray]]], face_ids: list[str], chunk=10_000):
-    """(ids found, their float32 vectors), read in chunks into one matrix (n x d, nothing more)."""
+def load_vectors(vectors: Iterable[tuple[str, np.ndarray]], count: int) -> tuple[list[str], np.ndarray]:
+    """(ids, their float32 vectors) of at most `count` (id, vector) pairs, read into one n x d matrix as
+    they come (nothing more held)."""
     ids, matrix = [], None
-    for start in range(0, len(face_ids), chunk):
-        for face_id, vector in fetch(face_ids[start : start + chunk]):
-            if matrix is None:
-                matrix = np.empty((len(face_ids), len(vector)), np.float32)
-            matrix[len(ids)] = vector
-            ids.append(face_id)
+    for face_id, vector in vectors:
+        if matrix is None:
+            matrix = np.empty((count, len(vector)), np.float32)
+        matrix[len(ids)] = vector
+        ids.append(face_id)
     return ids, (matrix[: len(ids)] if matrix is not None else np.zeros((0, 0), np.float32))
 
 
@@ -169,9 +169,8 @@ class LocalNeighbours:
 
     def neighbour_graph(self, collection_id, face_ids, threshold, k):
         info = self._collection(collection_id)
-        ids, vectors = load_vectors(
-            lambda chunk: self.store.get_vectors(collection_id, chunk), list(dict.fromkeys(face_ids))
-        )
+        wanted = list(dict.fromkeys(face_ids))
+        ids, vectors = load_vectors(self.store.get_vectors(collection_id, wanted), len(wanted))
         index = self.index.collection(info)
         with index.lock:
             frozen = Frozen.of(index)

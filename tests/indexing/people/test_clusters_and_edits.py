@@ -2,6 +2,7 @@
 
 import pytest
 
+from indexing import engine_store
 from indexing.engine.base import Neighbours
 from indexing.models import Face, FaceCluster, PeopleEvent, PeopleSettings, Person
 from indexing.people import clusters, common, edits, history, naming
@@ -29,6 +30,15 @@ def test_the_unnamed_faces_make_one_group_per_identity(library):
     ungrouped = Face.objects.filter(owner=library.owner, cluster__isnull=True)
     assert sorted(library.identity[f.pk] for f in ungrouped) == ["lin_manuel_miranda", "unknown"]
     assert report.groups == 5 and report.grouped == sum(len(m) for m in groups.values())
+
+
+def test_a_regrouping_that_reads_the_collection_through_makes_the_same_groups(library, monkeypatch):
+    clusters.cluster_user_faces(library.owner)
+    before = sorted(sorted(members) for members in _groups(library).values())
+    Face.objects.filter(owner=library.owner).update(cluster=None)
+    monkeypatch.setattr(engine_store, "READ_THROUGH", 1)  # as for a large library: no face id parameters
+    report = clusters.cluster_user_faces(library.owner)
+    assert sorted(sorted(members) for members in _groups(library).values()) == before and report.groups == 5
 
 
 def test_group_ids_and_hidden_groups_stay_across_runs_and_naming_a_group_takes_it_whole(library):
