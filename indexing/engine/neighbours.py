@@ -22,7 +22,7 @@ from .search_index import CollectionIndex
 
 BATCH = 512  # queries per graph search and re-rank (which gathers BATCH x (k + 1) vectors: ~35 MB)
 BLOCK = 2048  # queries per block of exact products with the delta
-MIN_EF = 32  # the graph search's breadth at least (ef): below it recall falls (bench/grouping_scale.py)
+MIN_EF = 32  # the graph search's breadth (ef) at least: at 32, 0.98 of same-person neighbours found at 100k
 RERANK = 1  # candidates re-ranked exactly per neighbour wanted (the best of the graph's and the delta's)
 MAX_CANDIDATES = 1024  # at most, per query (when few of the collection's faces are asked about)
 THREADS = 2
@@ -31,13 +31,11 @@ THREADS = 2
 @dataclass
 class Frozen:
     """What a batch search reads of a CollectionIndex, taken under its lock: the generation (immutable,
-    mapped), and copies of the delta and of the deleted keys."""
+    mapped), the ids of its delta (their vectors are among the faces asked about) and the deleted keys."""
 
     snapshot: object | None
     delta_ids: list[str]
-    delta_vectors: np.ndarray
     removed: np.ndarray
-
     graph: object | None = None  # a view of the generation's file of this search's own (its own ef)
 
     @classmethod
@@ -50,7 +48,7 @@ class Frozen:
                 graph = type(snapshot.index).restore(str(snapshot.path), view=True)
             except (OSError, RuntimeError, ValueError):  # a newer generation replaced the file: share the view
                 graph = None
-        return cls(snapshot, list(index.delta.ids), index.delta.vectors.copy(), removed, graph)
+        return cls(snapshot, list(index.delta.ids), removed, graph)
 
 
 def load_vectors(vectors: Iterable[tuple[str, np.ndarray]], count: int) -> tuple[list[str], np.ndarray]:
