@@ -64,7 +64,7 @@ class Match(NamedTuple):
     similarity: float
 
 
-# A Match's face with only what auto-tagging and grouping read (no photo, no crop): lean=True
+# A Match's face with only what auto-tagging and grouping read (no photo, no crop): faces_matches
 LEAN_FIELDS = ("owner", "photo", "engine_face_id", "person", "person_confirmed", "person_similarity", "cluster")
 
 
@@ -84,13 +84,11 @@ def owned_faces(owner, engine_face_ids, *, include_hidden: bool = False, lean: b
     return [f for f in faces if f.owner_id == owner.pk]
 
 
-def matched_faces(
-    owner, engine_matches: list[dict], *, include_hidden: bool = False, lean: bool = False
-) -> list[Match]:
+def matched_faces(owner, engine_matches: list[dict], *, include_hidden: bool = False) -> list[Match]:
     """Engine FaceMatches as the owner's Face rows, most similar first; ids the owner does not own are
     dropped, and so are faces of photos a moderator hid unless include_hidden (moderators, people)."""
     similarity = {m["Face"]["FaceId"]: m["Similarity"] for m in engine_matches}
-    faces = owned_faces(owner, list(similarity), include_hidden=include_hidden, lean=lean)
+    faces = owned_faces(owner, list(similarity), include_hidden=include_hidden)
     return sorted((Match(f, similarity[f.engine_face_id]) for f in faces), key=lambda m: (-m.similarity, m.face.pk))
 
 
