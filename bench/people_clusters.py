@@ -2,7 +2,7 @@
 
 Indexes a labelled photo set into a local engine in memory and groups every labelled face twice:
 "full" with the app's own cluster_labels (DBSCAN on 1 - similarity/100 over the engine's
-face_neighbours graph: the cluster_faces command), and "incremental" with grouping.assign, face by
+neighbour_graph: the cluster_faces command), and "incremental" with grouping.assign, face by
 face in indexing order, each from its neighbours among the faces before it (what indexing does).
 Prints, for each:
   purity        share of grouped faces that belong to their group's majority identity
@@ -107,9 +107,10 @@ def main() -> None:
     say(f"{data.name}: {len(photos)} photos, {len(ids)} labelled faces")
     say("grouping     similarity  min size  groups  purity  completeness  noise  identities split  without a group")
     for similarity in args.similarity:
-        sims = engine.face_neighbours("c", ids, similarity, settings.PEOPLE_CLUSTER_NEIGHBOURS)
+        graph = engine.neighbour_graph("c", ids, similarity, settings.PEOPLE_CLUSTER_NEIGHBOURS)
+        sims = graph.as_dict()
         for min_size in args.min_size:
-            full = cluster_labels(ids, photo_of, sims, similarity, min_size)
+            full = cluster_labels(graph, [photo_of[f] for f in graph.ids], similarity, min_size)
             for name, labels in (("full", full), ("incremental", incremental(ids, photo_of, sims, min_size))):
                 m = measure(ids, identity, labels, min_size)
                 say(

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A real library at scale: one user's collection filled to each size, measured at each size, in one run.
 
-  .venv/bin/python bench/scale.py [--sizes 1000,10000,100000] [--photos 24] [--full-max 20000]
+  .venv/bin/python bench/scale.py [--sizes 1000,10000,100000] [--photos 24] [--full-max 100000]
 
 Everything runs on loopback in a temporary directory: an SQLite database, a media root, an
 embedded valkey, two real Celery workers (--pool solo, one process each) and gunicorn. The
@@ -49,7 +49,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000", help="library sizes in photos, comma-separated")
     parser.add_argument("--photos", type=int, default=24, help="12-MP photos indexed through the workers per size")
-    parser.add_argument("--full-max", type=int, default=20000, help="skip the full regrouping above this many faces")
+    parser.add_argument("--full-max", type=int, default=100000, help="skip the full regrouping above this many faces")
     parser.add_argument("--requests", type=int, default=40, help="requests per page and size")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     args = parser.parse_args()

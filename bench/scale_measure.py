@@ -206,13 +206,14 @@ def search_latency(owner) -> Latency:
 
 
 def incremental_grouping(owner) -> float:
-    """ms per new face: its search and its grouping, as indexing does it (rolled back after)."""
-    from django.conf import settings
+    """ms per new face: its search and its grouping, as auto-tagging does them (rolled back after)."""
     from django.db import transaction
 
     from indexing.models import Face
+    from indexing.people.autotag import CANDIDATE_FACES, search_threshold
+    from indexing.people.common import threshold_for
     from indexing.people.grouping import group_new_faces
-    from indexing.people.naming import similar_faces
+    from indexing.people.naming import similar_faces_many
 
     faces = _real_faces(owner, 20)
     times = []
@@ -221,7 +222,8 @@ def incremental_grouping(owner) -> float:
         for face in faces:
             face.cluster_id = None
             started = time.perf_counter()
-            group_new_faces(owner, [(face, similar_faces(owner, face, settings.PEOPLE_CLUSTER_SIMILARITY, 200))])
+            matches = similar_faces_many(owner, [face], search_threshold(threshold_for(owner)), CANDIDATE_FACES)
+            group_new_faces(owner, [(face, matches[0])])
             times.append(1000 * (time.perf_counter() - started))
         transaction.set_rollback(True)
     return float(np.mean(times))

@@ -26,6 +26,17 @@ def _stored(f: EngineFace) -> StoredFace:
     )
 
 
+READ_THROUGH = 20_000  # get_vectors of more faces than this reads the collection through
+VECTOR = ("face_id", "embedding")
+FACE_FIELDS = ("face_id", "image_id", "external_image_id", "box", "confidence", "embedding")
+
+
+def _stored_values(face_id, image_id, external_image_id, box, confidence, embedding) -> StoredFace:
+    return StoredFace(
+        face_id, image_id, external_image_id or None, box, confidence, np.frombuffer(bytes(embedding), np.float32)
+    )
+
+
 class DatabaseStore(EmbeddingStore):
     def _row(self, collection_id: str) -> EngineCollection:
         try:
@@ -86,13 +97,25 @@ class DatabaseStore(EmbeddingStore):
         return [_stored(f) for f in qs[:limit]]
 
     def get_faces(self, collection_id, face_ids):
-        """One query (a search fetches its candidates here); the collection is looked up alone
-        only when no face is found, to tell a missing collection."""
-        qs = EngineFace.objects.filter(collection__collection_id=collection_id, face_id__in=face_ids)
-        by_id = {f.face_id: f for f in qs}
-        if not by_id:
-            self._row(collection_id)
-        return [_stored(by_id[i]) for i in face_ids if i in by_id]
+        # by face_id alone (unique), the collection checked on the rows: with both in one WHERE, SQLite
+        # scans the whole collection through its collection_id index (it keeps no statistics)
+        rows = EngineFace.objects.filter(face_id__in=face_ids).values_list("collection__collection_id", *FACE_FIELDS)
+        by_id = {r[1]: r[1:] for r in rows if r[0] == collection_id}
+        if len(by_id) < len(set(face_ids)):
+            self._row(collection_id)  # ResourceNotFound when the collection is gone
+        return [_stored_values(*by_id[i]) for i in face_ids if i in by_id]
+
+    def get_vectors(self, collection_id, face_ids):
+        wanted = set(face_ids)
+        if len(wanted) < READ_THROUGH:
+            rows = EngineFace.objects.filter(face_id__in=wanted).values_list("collection__collection_id", *VECTOR)
+            found = [(i, np.frombuffer(bytes(e), np.float32)) for c, i, e in rows if c == collection_id]
+            if len(found) < len(wanted):
+                self._row(collection_id)  # ResourceNotFound when the collection is gone
+            yield from found
+            return
+        rows = self._row(collection_id).faces.values_list(*VECTOR).iterator(chunk_size=2000)  # no 100k parameters
+        yield from ((i, np.frombuffer(bytes(e), np.float32)) for i, e in rows if i in wanted)
 
     def delete_faces(self, collection_id, face_ids):
         with transaction.atomic():

@@ -6,9 +6,10 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import NamedTuple
 
+import numpy as np
 from django.conf import settings
 
-from .engine.base import FaceEngine
+from .engine.base import FaceEngine, Neighbours
 from .engine.errors import InvalidParameter, ResourceNotFound
 from .engine.local import LocalEngine
 from .engine.rekognition import RekognitionEngine, make_client
@@ -63,22 +64,69 @@ class Match(NamedTuple):
     similarity: float
 
 
+# A Match's face with only what auto-tagging and grouping read (no photo, no crop): faces_matches
+LEAN_FIELDS = ("owner", "photo", "engine_face_id", "person", "person_confirmed", "person_similarity", "cluster")
+
+
+def owned_faces(owner, engine_face_ids, *, include_hidden: bool = False, lean: bool = False) -> list[Face]:
+    """The owner's Face rows of these engine ids (faces of photos a moderator hid only with include_hidden).
+
+    The rows are found by engine_face_id (unique) and the owner is checked on them: with the owner in
+    the same WHERE, SQLite reads every face of the owner through the owner index (it keeps no
+    statistics), which at 100k faces costs more than the search it answers. Same rows as
+    Face.objects.visible_to(owner) (or filter(owner=owner)) narrowed to these ids."""
+    if not getattr(owner, "is_authenticated", False):
+        return []
+    faces = Face.objects.filter(engine_face_id__in=engine_face_ids)
+    if not include_hidden:
+        faces = faces.filter(photo__hidden=False)
+    faces = faces.only(*LEAN_FIELDS) if lean else faces.select_related("photo")
+    return [f for f in faces if f.owner_id == owner.pk]
+
+
 def matched_faces(owner, engine_matches: list[dict], *, include_hidden: bool = False) -> list[Match]:
     """Engine FaceMatches as the owner's Face rows, most similar first; ids the owner does not own are
     dropped, and so are faces of photos a moderator hid unless include_hidden (moderators, people)."""
     similarity = {m["Face"]["FaceId"]: m["Similarity"] for m in engine_matches}
-    faces = Face.objects.filter(owner=owner) if include_hidden else Face.objects.visible_to(owner)
-    faces = faces.filter(engine_face_id__in=similarity).select_related("photo")
+    faces = owned_faces(owner, list(similarity), include_hidden=include_hidden)
     return sorted((Match(f, similarity[f.engine_face_id]) for f in faces), key=lambda m: (-m.similarity, m.face.pk))
+
+
+def _search(owner, face: Face, threshold: float, limit: int) -> list[dict]:
+    try:
+        return get_engine().search_faces(collection_id_for(owner), face.engine_face_id, threshold, limit)["FaceMatches"]
+    except (ResourceNotFound, InvalidParameter):  # the face left the collection
+        return []
 
 
 def face_matches(owner, face: Face, threshold: float, limit: int = 4096, *, include_hidden: bool = False):
     """The owner's faces that look like `face` (itself excluded), most similar first (see matched_faces)."""
-    try:
-        answer = get_engine().search_faces(collection_id_for(owner), face.engine_face_id, threshold, limit)
-    except (ResourceNotFound, InvalidParameter):  # the face left the collection
-        return []
-    return matched_faces(owner, answer["FaceMatches"], include_hidden=include_hidden)
+    return matched_faces(owner, _search(owner, face, threshold, limit), include_hidden=include_hidden)
+
+
+def faces_matches(owner, faces: list[Face], threshold: float, limit: int, *, include_hidden: bool = False):
+    """face_matches of each face (one SearchFaces each), their Face rows read in one query, lean
+    (LEAN_FIELDS: what auto-tagging and grouping read)."""
+    answers = [_search(owner, face, threshold, limit) for face in faces]
+    rows = owned_faces(
+        owner, list({m["Face"]["FaceId"] for a in answers for m in a}), include_hidden=include_hidden, lean=True
+    )
+    by_id = {f.engine_face_id: f for f in rows}
+    return [
+        sorted(
+            (Match(by_id[m["Face"]["FaceId"]], m["Similarity"]) for m in answer if m["Face"]["FaceId"] in by_id),
+            key=lambda m: (-m.similarity, m.face.pk),
+        )
+        for answer in answers
+    ]
+
+
+def face_neighbour_graph(owner, engine_face_ids: list[str], threshold: float, k: int) -> Neighbours:
+    """The sparse k-nearest graph of these faces of the owner's collection (the engine's
+    neighbour_graph: batch searches of the local index; one SearchFaces per face on Rekognition)."""
+    if not engine_face_ids:
+        return Neighbours([], np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float64))
+    return get_engine().neighbour_graph(collection_id_for(owner), engine_face_ids, threshold, k)
 
 
 def faces_remove_from_engine(owner, engine_face_ids: list[str]) -> None:

@@ -9,6 +9,9 @@ embeddings in a store) and `rekognition.RekognitionEngine` (boto3).
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
+
+import numpy as np
 
 from . import images
 
@@ -214,17 +217,49 @@ class FaceEngine(ABC):
             answer[face_id] = {m["Face"]["FaceId"]: m["Similarity"] for m in matches if m["Face"]["FaceId"] in wanted}
         return answer
 
+    def neighbour_graph(self, collection_id: str, face_ids: list[str], threshold: float, k: int) -> Neighbours:
+        """Each face's (at most) k most similar faces among `face_ids` with similarity >= threshold.
+
+        Not a Rekognition operation: the app's full regrouping builds its sparse k-nearest-neighbour
+        graph from it. This default asks SearchFaces once per face for its k best matches (what a
+        Rekognition engine can do); the local engine searches its index in batches (neighbours.py).
+        """
+        wanted = list(dict.fromkeys(face_ids))
+        row_of = {face_id: r for r, face_id in enumerate(wanted)}
+        rows, cols, sims = [], [], []
+        for r, face_id in enumerate(wanted):
+            for m in self.search_faces(collection_id, face_id, threshold, k)["FaceMatches"]:
+                if m["Face"]["FaceId"] in row_of:
+                    rows.append(r)
+                    cols.append(row_of[m["Face"]["FaceId"]])
+                    sims.append(m["Similarity"])
+        return Neighbours(wanted, np.array(rows, np.int64), np.array(cols, np.int64), np.array(sims, np.float64))
+
     def face_neighbours(
         self, collection_id: str, face_ids: list[str], threshold: float, k: int
     ) -> dict[str, dict[str, float]]:
-        """For each face id, its (at most) k most similar faces among `face_ids` with similarity >= threshold.
+        """neighbour_graph as {face id: {neighbour id: similarity}} (small sets: tests, benches)."""
+        return self.neighbour_graph(collection_id, face_ids, threshold, k).as_dict()
 
-        Not a Rekognition operation: the app's full regrouping builds its sparse k-nearest-neighbour
-        graph from it. This default asks SearchFaces once per face for its k best matches.
-        """
-        wanted = set(face_ids)
-        answer: dict[str, dict[str, float]] = {}
-        for face_id in face_ids:
-            matches = self.search_faces(collection_id, face_id, threshold, k)["FaceMatches"]
-            answer[face_id] = {m["Face"]["FaceId"]: m["Similarity"] for m in matches if m["Face"]["FaceId"] in wanted}
+
+@dataclass
+class Neighbours:
+    """A sparse neighbour graph over `ids`: edge i goes from ids[rows[i]] to ids[cols[i]], similarity sims[i]."""
+
+    ids: list[str]
+    rows: np.ndarray
+    cols: np.ndarray
+    sims: np.ndarray
+
+    @classmethod
+    def from_dict(cls, ids: list[str], similarities: dict[str, dict[str, float]]) -> Neighbours:
+        row_of = {face_id: r for r, face_id in enumerate(ids)}
+        edges = [(row_of[f], row_of[g], s) for f, near in similarities.items() for g, s in near.items()]
+        rows, cols, sims = zip(*edges) if edges else ((), (), ())
+        return cls(list(ids), np.array(rows, np.int64), np.array(cols, np.int64), np.array(sims, np.float64))
+
+    def as_dict(self) -> dict[str, dict[str, float]]:
+        answer: dict[str, dict[str, float]] = {i: {} for i in self.ids}
+        for r, c, s in zip(self.rows.tolist(), self.cols.tolist(), self.sims.tolist()):
+            answer[self.ids[r]][self.ids[c]] = s
         return answer

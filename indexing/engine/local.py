@@ -21,6 +21,7 @@ from .details import box_dict, check_quality_filter, face_detail, reasons, wants
 from .errors import InvalidParameter, ResourceNotFound, Validation
 from .local_users import LocalUsers
 from .models import DetectedFace, load_model, model_version
+from .neighbours import LocalNeighbours
 from .paging import decode_token, encode_token
 from .search_index import DELTA_LIMIT, EXACT_BELOW, FaceIndex
 from .store import EmbeddingStore, StoredFace
@@ -30,7 +31,7 @@ EXTERNAL_IMAGE_ID = re.compile(r"^[a-zA-Z0-9_.\-:]{1,255}$")
 NO_FACE = "There are no faces in the image. Should be at least 1."  # Rekognition's words
 
 
-class LocalEngine(LocalCompare, LocalUsers, FaceEngine):
+class LocalEngine(LocalCompare, LocalUsers, LocalNeighbours, FaceEngine):
     """Rekognition's collection operations on a local model.
 
     `model` is 'arcface' or 'dlib'; each collection records the model that indexed it and

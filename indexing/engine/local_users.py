@@ -246,34 +246,6 @@ class LocalUsers(FaceEngine):
             answer[face_id] = {wanted[j]: round(float(sims[j]), 4) for j in np.flatnonzero(sims >= threshold) if j != i}
         return answer
 
-    def face_neighbours(self, collection_id, face_ids, threshold, k, block=1024):
-        """The k nearest among `face_ids` by blocks of exact distances (memory: block x n, never n x n),
-        each row's candidates then scored by the model's own similarity."""
-        self._collection(collection_id)
-        wanted = list(dict.fromkeys(face_ids))
-        faces = [
-            f
-            for i in range(0, len(wanted), 10_000)
-            for f in self.store.get_faces(collection_id, wanted[i : i + 10_000])
-        ]
-        ids = [f.face_id for f in faces]
-        if not ids:
-            return {}
-        matrix = np.stack([f.embedding for f in faces]).astype(np.float32)
-        norms = (matrix * matrix).sum(1)
-        take = min(k + 1, len(ids))
-        answer = {}
-        for start in range(0, len(ids), block):
-            rows = matrix[start : start + block]
-            distance = norms[start : start + block, None] + norms[None, :] - 2 * (rows @ matrix.T)
-            nearest = np.argpartition(distance, take - 1, axis=1)[:, :take]
-            for r, candidates in enumerate(nearest):
-                sims = self.model.similarity(rows[r], matrix[candidates])
-                answer[ids[start + r]] = {
-                    ids[j]: round(float(s), 4) for j, s in zip(candidates, sims) if s >= threshold and j != start + r
-                }
-        return answer
-
 
 def _check_user_id(user_id: str) -> None:
     if not isinstance(user_id, str) or not USER_ID.match(user_id):

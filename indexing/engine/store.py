@@ -11,6 +11,7 @@ import bisect
 import threading
 import time
 from abc import ABC, abstractmethod
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -96,6 +97,11 @@ class EmbeddingStore(ABC):
 
     @abstractmethod
     def get_faces(self, collection_id: str, face_ids: list[str]) -> list[StoredFace]: ...
+
+    def get_vectors(self, collection_id: str, face_ids: list[str]) -> Iterable[tuple[str, np.ndarray]]:
+        """(face id, float32 embedding) of these faces (the ones present, in any order): get_faces
+        without the rest, for many faces at once."""
+        return [(f.face_id, f.embedding) for f in self.get_faces(collection_id, face_ids)]
 
     @abstractmethod
     def delete_faces(self, collection_id: str, face_ids: list[str]) -> list[str]:

@@ -10,12 +10,12 @@ from django.db import transaction
 from ..engine.errors import EngineError
 from ..face_index import Match
 from ..photos.models import Face, Photo
-from .common import iou, people_in_photos, rejected_people, set_person, threshold_for
+from .common import iou, people_in_photos, set_person, threshold_for
 from .edits import drop_faces
 from .engine_users import sync_engine_users
 from .grouping import group_new_faces
 from .models import FaceDecision, Person
-from .naming import similar_faces
+from .naming import similar_faces_many
 
 log = logging.getLogger(__name__)
 SAME_BOX_IOU = 0.5  # a face of a re-indexed photo is the one a decision was about from this overlap
@@ -26,10 +26,9 @@ def _box(d: FaceDecision) -> dict:
     return {"Left": d.left, "Top": d.top, "Width": d.width, "Height": d.height}
 
 
-def relink_decisions(photo: Photo, faces: list[Face]) -> list[Face]:
+def relink_decisions(photo: Photo, faces: list[Face], decisions: list[FaceDecision]) -> list[Face]:
     """Point the photo's decisions at its current faces (indexing again made new ones); faces the
     user marked 'not a face' are dropped again. Answers the faces that stay."""
-    decisions = list(FaceDecision.objects.filter(photo=photo))
     dropped = []
     for d in decisions:
         best = max(faces, key=lambda f: iou(f.box, _box(d)), default=None)
@@ -39,9 +38,19 @@ def relink_decisions(photo: Photo, faces: list[Face]) -> list[Face]:
             dropped.append(best)
         elif d.face_id != best.pk:
             FaceDecision.objects.filter(pk=d.pk).update(face=best)
+            d.face_id = best.pk
     if dropped:
         drop_faces(photo.owner, dropped)
     return [f for f in faces if f not in dropped]
+
+
+def _rejected(decisions: list[FaceDecision], faces: list[Face]) -> dict[int, set[int]]:
+    """common.rejected_people of the photo's faces, from its decisions already read (and relinked)."""
+    ids, rejected = {f.pk for f in faces}, {}
+    for d in decisions:
+        if d.kind == FaceDecision.Kind.REJECTED and d.face_id in ids:
+            rejected.setdefault(d.face_id, set()).add(d.person_id)
+    return rejected
 
 
 def _candidates(face: Face, matches: list[Match], threshold: float) -> dict[int, float]:
@@ -84,19 +93,25 @@ def _restore_people(faces: list[Face], remembered: list[dict]) -> list[Person]:
     return restored
 
 
+def search_threshold(threshold: float) -> float:
+    """One search serves tagging (at the owner's `threshold`) and grouping: down to the lower of the two."""
+    return min(threshold, settings.PEOPLE_CLUSTER_SIMILARITY)
+
+
 @transaction.atomic
 def autotag_photo(photo: Photo, remembered: list[dict] = ()) -> list[Face]:
     """Tag each unnamed face of the photo with the person whose confirmed faces it matches best, above
     the owner's threshold; never a person rejected for that face, never one person on two faces.
     `remembered` (from remember_people) gives a re-indexed photo its names back first."""
     owner = photo.owner
-    faces = relink_decisions(photo, list(photo.faces.all()))
+    decisions = list(FaceDecision.objects.filter(photo=photo))
+    faces = relink_decisions(photo, list(photo.faces.all()), decisions)
     restored = _restore_people(faces, list(remembered))
     if restored:
         transaction.on_commit(lambda: sync_engine_users(restored))
-    threshold, rejected = threshold_for(owner), rejected_people(faces)
-    search_at = min(threshold, settings.PEOPLE_CLUSTER_SIMILARITY)  # one search serves tagging and grouping
-    searched = [(f, similar_faces(owner, f, search_at, limit=CANDIDATE_FACES)) for f in faces if f.person_id is None]
+    threshold, rejected = threshold_for(owner), _rejected(decisions, faces)
+    unnamed = [f for f in faces if f.person_id is None]
+    searched = list(zip(unnamed, similar_faces_many(owner, unnamed, search_threshold(threshold), CANDIDATE_FACES)))
     pairs = [
         (sim, face, person_id)
         for face, matches in searched

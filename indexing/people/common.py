@@ -15,10 +15,10 @@ class PeopleError(Exception):
     """A people change that cannot be done; `str(e)` is for the user."""
 
 
-def people_settings(owner) -> PeopleSettings:
-    found, _ = PeopleSettings.objects.get_or_create(
-        owner=owner, defaults={"match_threshold": settings.FACE_MATCH_THRESHOLD}
-    )
+def people_settings(owner, *, lock: bool = False) -> PeopleSettings:
+    """The owner's people settings (made on first use); `lock`: the row locked until the transaction ends."""
+    rows = PeopleSettings.objects.select_for_update() if lock else PeopleSettings.objects
+    found, _ = rows.get_or_create(owner=owner, defaults={"match_threshold": settings.FACE_MATCH_THRESHOLD})
     return found
 
 

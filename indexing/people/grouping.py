@@ -23,7 +23,7 @@ from django.conf import settings
 from ..face_index import Match
 from ..photos.models import Face
 from .common import people_settings
-from .models import FaceCluster, PeopleSettings
+from .models import FaceCluster
 
 NEW = "new"  # assign's answer for "a new group"
 
@@ -74,19 +74,10 @@ def group_new_faces(owner, searched: list[tuple[Face, list[Match]]]) -> int:
     nearby = [(face, near) for face, near in nearby if 1 + len({m.face.photo_id for m in near}) >= min_size]
     if not nearby:
         return 0  # every face deferred: no query, no lock
-    people_settings(owner)
-    PeopleSettings.objects.select_for_update().filter(owner=owner).first()  # one grouping per owner at a time
+    people_settings(owner, lock=True)  # one grouping per owner at a time
     grouped = 0
     for face, near in nearby:
-        near_ids = [m.face.pk for m in near]
-        fresh = dict(Face.objects.filter(pk__in=near_ids, person__isnull=True).values_list("pk", "cluster_id"))
-        neighbours = [(m.face.pk, m.face.photo_id, m.similarity) for m in near if m.face.pk in fresh]
-        groups = Groups({pk: c for pk, c in fresh.items() if c is not None})
-        for cluster_id, photo_id in Face.objects.filter(cluster_id__in=set(groups.cluster_of.values())).values_list(
-            "cluster_id", "photo_id"
-        ):
-            groups.photos_in.setdefault(cluster_id, set()).add(photo_id)
-        target, along = assign(face.photo_id, neighbours, groups, min_size)
+        target, along = assign(face.photo_id, *_around(face, near), min_size)
         if target is None:
             continue
         if target == NEW:
@@ -96,3 +87,20 @@ def group_new_faces(owner, searched: list[tuple[Face, list[Match]]]) -> int:
         ).update(cluster_id=target)
         face.cluster_id = target
     return grouped
+
+
+def _around(face: Face, near: list[Match]) -> tuple[list, Groups]:
+    """assign's neighbours and Groups for `face`, read fresh under the lock in two queries bounded by
+    its neighbours: their person and group now, and which of their photos (and the face's own) each
+    of those groups already holds (assign asks about no other photo, so a group of thousands of
+    faces costs what a small one does)."""
+    fresh = dict(
+        Face.objects.filter(pk__in=[m.face.pk for m in near], person__isnull=True).values_list("pk", "cluster_id")
+    )
+    neighbours = [(m.face.pk, m.face.photo_id, m.similarity) for m in near if m.face.pk in fresh]
+    groups = Groups({pk: c for pk, c in fresh.items() if c is not None})
+    photos = {face.photo_id} | {p for _, p, _ in neighbours}
+    held = Face.objects.filter(cluster_id__in=set(groups.cluster_of.values()), photo_id__in=photos)
+    for cluster_id, photo_id in held.values_list("cluster_id", "photo_id"):
+        groups.photos_in.setdefault(cluster_id, set()).add(photo_id)
+    return neighbours, groups

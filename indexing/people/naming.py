@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from ..face_index import Match, face_matches
+from ..face_index import Match, face_matches, faces_matches
 from ..photos.models import Face
 from .common import (
     PeopleError,
@@ -35,6 +35,12 @@ def similar_faces(owner, face: Face, threshold: float, limit: int = 4096) -> lis
     """The owner's faces that look like `face` (itself excluded), most similar first, hidden photos
     included: people are named across every photo of their owner (face_index.face_matches)."""
     return face_matches(owner, face, threshold, limit, include_hidden=True)
+
+
+def similar_faces_many(owner, faces: list[Face], threshold: float, limit: int) -> list[list[Match]]:
+    """similar_faces of each face (one engine search each, the rows in one query), lean rows: their
+    photo, person and group ids only (face_index.LEAN_FIELDS)."""
+    return faces_matches(owner, faces, threshold, limit, include_hidden=True)
 
 
 def _take(face: Face, person: Person, states: list, removed: list) -> None:

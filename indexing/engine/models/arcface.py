@@ -294,3 +294,7 @@ class ArcFaceModel(FaceModel):
     def similarity(self, query: np.ndarray, matrix: np.ndarray) -> np.ndarray:
         cosine = np.asarray(matrix, dtype=np.float32).reshape(-1, self.dim) @ np.asarray(query, dtype=np.float32)
         return np.interp(cosine, COSINE_ANCHORS, SIMILARITY_ANCHORS).astype(np.float32)
+
+    def similarities(self, queries: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+        cosine = np.einsum("bd,bcd->bc", np.asarray(queries, np.float32), np.asarray(candidates, np.float32))
+        return np.interp(cosine, COSINE_ANCHORS, SIMILARITY_ANCHORS).astype(np.float32)

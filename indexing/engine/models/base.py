@@ -66,3 +66,8 @@ class FaceModel(ABC):
     @abstractmethod
     def similarity(self, query: np.ndarray, matrix: np.ndarray) -> np.ndarray:
         """Similarity 0-100 of `query` (dim,) to each row of `matrix` (n, dim)."""
+
+    def similarities(self, queries: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+        """(b, c) similarities of each of `queries` (b, dim) to its own `candidates` (b, c, dim): many
+        similarity calls at once (engine/neighbours.py)."""
+        return np.stack([self.similarity(q, c) for q, c in zip(queries, candidates)]).reshape(candidates.shape[:2])

@@ -120,3 +120,8 @@ class DlibModel(FaceModel):
         diff = np.asarray(matrix, dtype=np.float32).reshape(-1, self.dim) - np.asarray(query, dtype=np.float32)
         distance = np.sqrt((diff * diff).sum(1))
         return np.interp(distance, DISTANCE_ANCHORS, SIMILARITY_ANCHORS).astype(np.float32)
+
+    def similarities(self, queries: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+        diff = np.asarray(candidates, np.float32) - np.asarray(queries, np.float32)[:, None, :]
+        distance = np.sqrt((diff * diff).sum(2))
+        return np.interp(distance, DISTANCE_ANCHORS, SIMILARITY_ANCHORS).astype(np.float32)
