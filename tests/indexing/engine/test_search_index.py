@@ -291,3 +291,12 @@ def test_the_database_store_prunes_tombstones_and_records_how_far(db):
     assert store.prune_tombstones("c", 4) == 1 and store.get_collection("c").pruned == 4
     assert store.changes_since("c", 4).removed == {first[1]: 2}
     assert store.prune_tombstones("c", 2) == 0 and store.get_collection("c").pruned == 4  # never goes back
+
+
+def test_a_process_opening_the_file_searches_at_the_configured_ef_not_usearchs_default(two_processes):
+    store, a, b, ids = two_processes
+    found(a, ids[0])  # a builds the file
+    found(b, ids[1])  # b maps it
+    for engine in (a, b):
+        snapshot = engine.index.collection(store.get_collection("c")).snapshot
+        assert snapshot is not None and snapshot.index.expansion_search == engine.index.params.expansion_search == 128
