@@ -240,12 +240,21 @@ class CollectionIndex:
             if want >= size:  # all of it (a graph search for every node may miss some)
                 keys = np.asarray(self.snapshot.seqs, np.int64)
             else:
-                keys = self.snapshot.index.search(int8, want, threads=1).keys.astype(np.int64)
+                keys = self._graph_search(int8, want)
             if gone is not None:
                 keys = keys[~np.isin(keys, gone)]
             if len(keys) >= count or want >= size:
                 return keys[:count]
             want *= 4
+
+    def _graph_search(self, int8: np.ndarray, want: int) -> np.ndarray:
+        """The graph's `want` nearest keys, searched at ef >= 2 x want: at ef = want (usearch's floor) a
+        search for a large `want` (a person's many faces over the threshold) misses a few of them."""
+        graph = self.snapshot.index
+        ef = max(self.params.expansion_search, 2 * want)
+        if graph.expansion_search != ef:
+            graph.expansion_search = ef  # this process's view only, under the collection's lock
+        return graph.search(int8, want, threads=1).keys.astype(np.int64)
 
 
 class FaceIndex:

@@ -295,8 +295,10 @@ def test_the_database_store_prunes_tombstones_and_records_how_far(db):
 
 def test_a_process_opening_the_file_searches_at_the_configured_ef_not_usearchs_default(two_processes):
     store, a, b, ids = two_processes
-    found(a, ids[0])  # a builds the file
-    found(b, ids[1])  # b maps it
+    found(a, ids[0], max_faces=10)  # a builds the file
+    found(b, ids[1], max_faces=10)  # b maps it
     for engine in (a, b):
         snapshot = engine.index.collection(store.get_collection("c")).snapshot
         assert snapshot is not None and snapshot.index.expansion_search == engine.index.params.expansion_search == 128
+    found(b, ids[2])  # a search for many faces searches wider (ef twice the faces asked for)
+    assert b.index.collection(store.get_collection("c")).snapshot.index.expansion_search > 128
