@@ -52,6 +52,7 @@ def main() -> None:
             "DATABASE_URL": f"sqlite:///{scratch / 'bench.sqlite3'}",
             "MEDIA_ROOT": str(scratch / "media"),
             "REDIS_URL": f"redis://127.0.0.1:{broker.port}/0",
+            "CACHE_URL": f"redis://127.0.0.1:{broker.port}/1",  # the rate limits' cache, as the app's
             "INSTAGRAM_EMULATOR_URL": emulator.url,
             "INSTAGRAM_APP_ID": world.client_id,
             "INSTAGRAM_APP_SECRET": world.client_secret,

@@ -48,6 +48,7 @@ def main() -> None:
         "DATABASE_URL": f"sqlite:///{scratch / 'bench.sqlite3'}",
         "MEDIA_ROOT": str(scratch / "media"),
         "REDIS_URL": f"redis://127.0.0.1:{broker.port}/0",
+        "CACHE_URL": f"redis://127.0.0.1:{broker.port}/1",  # the rate limits' cache, as the app's
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "DJANGO_SETTINGS_MODULE": "faceapp.settings",
         "LOG_LEVEL": "WARNING",
@@ -138,7 +139,10 @@ def upload_run(gigabytes: float, master_pid: int) -> dict:
         data={"username": "bench", "password": "bench-password-1", "csrfmiddlewaretoken": csrf.group(1)},
     )
     headers = {"X-CSRFToken": http.cookies["csrftoken"], "Referer": f"{base}/instagram/"}
-    up = http.post(f"{base}/instagram/import/uploads/", json={"name": "big.zip", "size": size}, headers=headers).json()
+    started = http.post(f"{base}/instagram/import/uploads/", json={"name": "big.zip", "size": size}, headers=headers)
+    if started.status_code != 200:
+        sys.exit(f"bench/instagram_import.py: starting the upload answered {started.status_code}: {started.text[:300]}")
+    up = started.json()
     pid = _gunicorn_worker_pid(master_pid)
     before = peak = _rss(pid)
     block, sent, start = os.urandom(up["chunk_bytes"]), 0, time.perf_counter()
