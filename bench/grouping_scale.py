@@ -70,22 +70,11 @@ def new_photo(owner, vector: np.ndarray):
     from indexing.engine.store import StoredFace
     from indexing.engine_store import DatabaseStore
     from indexing.face_index import collection_id_for
-    from indexing.models import Album, Face, Photo
+    from indexing.models import Album, Face
 
     album = Album.objects.get(owner=owner, title="Synthetic")
-    photo = Photo.objects.create(
-        owner=owner,
-        album=album,
-        original=m.PLACEHOLDER,
-        thumbnail=m.PLACEHOLDER,
-        file_name=f"new_{uuid.uuid4().hex}.jpg",
-        format="JPEG",
-        width=4000,
-        height=3000,
-        size_bytes=1,
-        content_hash=uuid.uuid4().hex,
-        status=Photo.Status.INDEXED,
-    )
+    photo = m.synthetic_photo(owner, album, f"new_{uuid.uuid4().hex}.jpg")
+    photo.save()
     stored = StoredFace(str(uuid.uuid4()), str(uuid.uuid4()), photo.external_image_id, m._BOX, 99.0, vector)
     DatabaseStore().add_faces(collection_id_for(owner), [stored])
     Face.objects.create(

@@ -75,6 +75,25 @@ def photo_count(owner) -> int:
     return Photo.objects.filter(owner=owner).count()
 
 
+def synthetic_photo(owner, album, file_name: str):
+    """An indexed 12-MP photo row whose files are the placeholder (not saved)."""
+    from indexing.models import Photo
+
+    return Photo(
+        owner=owner,
+        album=album,
+        original=PLACEHOLDER,
+        thumbnail=PLACEHOLDER,
+        file_name=file_name,
+        format="JPEG",
+        width=4000,
+        height=3000,
+        size_bytes=1,
+        content_hash=uuid.uuid4().hex,
+        status=Photo.Status.INDEXED,
+    )
+
+
 def fill(owner, size: int, seed: int = 13) -> None:
     """Synthetic photos (one face each, person-clustered embeddings) until the owner has `size` photos."""
     from django.conf import settings
@@ -97,20 +116,7 @@ def fill(owner, size: int, seed: int = 13) -> None:
     for first in range(start, size, CHUNK):
         n = min(CHUNK, size - first)
         photos = Photo.objects.bulk_create(
-            Photo(
-                owner=owner,
-                album=album,
-                original=PLACEHOLDER,
-                thumbnail=PLACEHOLDER,
-                file_name=f"synthetic_{first + i}.jpg",
-                format="JPEG",
-                width=4000,
-                height=3000,
-                size_bytes=1,
-                content_hash=uuid.uuid4().hex,
-                status=Photo.Status.INDEXED,
-            )
-            for i in range(n)
+            synthetic_photo(owner, album, f"synthetic_{first + i}.jpg") for i in range(n)
         )
         vectors = _embeddings(rng, first, n)
         stored = [

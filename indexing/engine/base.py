@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import images
+from .images import DECODE_LONG_SIDE
 
 DEFAULT_THRESHOLD = 80.0
 MAX_FACES_PER_IMAGE = 100
@@ -26,7 +26,7 @@ class FaceEngine(ABC):
     """A face engine holding named collections of indexed faces."""
 
     # the long side (pixels) to decode a photo at for index_faces_decoded, its thumbnail and crops
-    decode_long_side: int = images.DECODE_LONG_SIDE
+    decode_long_side: int = DECODE_LONG_SIDE
 
     @abstractmethod
     def create_collection(self, collection_id: str) -> dict:
