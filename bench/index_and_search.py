@@ -153,6 +153,8 @@ def main():
         ):
             for processes in sorted({1, cores}):
                 rate, faces = throughput(a.model, photos, processes)
+                if not faces:
+                    sys.exit(f"bench/index_and_search.py: no face indexed in {label}: the rate would mean nothing")
                 print(
                     f"index {label}: {rate:6.1f} photos/s on {processes} core(s) ({len(photos)} photos, {faces} faces)"
                 )
