@@ -88,7 +88,7 @@ class DatabaseStore(EmbeddingStore):
                 )
                 for n, f in enumerate(faces, start=1)
             )
-            self._touch(c, len(faces))
+            self._touch(c, len(faces), len(faces))
 
     def list_faces(self, collection_id, after, limit):
         qs = self._row(collection_id).faces.order_by("face_id")
@@ -127,7 +127,7 @@ class DatabaseStore(EmbeddingStore):
                 EngineFaceTombstone(collection=c, face_id=i, face_seq=s, seq=c.version + n)
                 for n, (i, s) in enumerate(gone.items(), start=1)
             )
-            self._touch(c, len(gone))
+            self._touch(c, len(gone), -len(gone))
         return list(gone)
 
     def load_vectors(self, collection_id):
@@ -159,9 +159,11 @@ class DatabaseStore(EmbeddingStore):
         return DatabaseUserStore(self)
 
     @staticmethod
-    def _touch(c: EngineCollection, events: int) -> None:
+    def _touch(c: EngineCollection, events: int, faces: int) -> None:
+        """`events` more changes, `faces` more (or fewer) faces: counted, not recounted (a COUNT of the
+        collection would cost every photo 5-10 ms at 100k faces); the row is locked, so it stays exact."""
         EngineCollection.objects.filter(pk=c.pk).update(
-            version=F("version") + events, face_count=EngineFace.objects.filter(collection=c).count()
+            version=F("version") + events, face_count=F("face_count") + faces
         )
 
 

@@ -96,10 +96,14 @@ def photo_create(
 
 
 def _existing(owner, content_hash: str, source_id: str) -> Photo | None:
-    qs = Photo.objects.filter(owner=owner, content_hash=content_hash)
-    if source_id:
-        qs = qs | Photo.objects.filter(owner=owner, source_id=source_id)
-    return qs.first()
+    """The owner's photo of these bytes, or else of this source id: two lookups, each by its unique
+    index (one query with OR made SQLite walk every photo of the owner: 60 ms a photo at 100k). The
+    source id's index is partial; SQLite uses it only when the query repeats its condition."""
+    mine = Photo.objects.filter(owner=owner).order_by()
+    found = mine.filter(content_hash=content_hash)[:1]
+    if not found and source_id:
+        found = mine.filter(source_id=source_id).exclude(source_id="")[:1]
+    return found[0] if found else None
 
 
 def _taken_at(exif_datetime: str | None):

@@ -78,6 +78,21 @@ def test_memory_store_change_feed_numbers_adds_and_deletions():
     assert store.changes_since("c", 6).face_ids == [] and store.changes_since("c", 6).seq == 6
 
 
+def test_database_store_keeps_the_face_count_without_recounting_the_collection(db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from indexing.engine_store import DatabaseStore
+
+    store = DatabaseStore()
+    store.create_collection("c", "m")
+    with CaptureQueriesContext(connection) as captured:
+        first = add(store, "c", unit_vectors(3, 1))
+        store.delete_faces("c", [first[0], first[0], "no-such-face"])
+    assert store.get_collection("c").face_count == 2 == len(store.changes_since("c", 0).face_ids)
+    assert not [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"].upper()]  # O(1) a photo
+
+
 def test_database_store_change_feed_numbers_adds_and_deletions(db):
     from indexing.engine_store import DatabaseStore
 

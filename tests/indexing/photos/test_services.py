@@ -6,9 +6,11 @@ import pytest
 
 from indexing.face_index import collection_id_for, get_engine
 from indexing.models import Face, Photo
+from indexing.photos import services
 from indexing.photos.pipeline.runner import index_photo_now
 from indexing.photos.services import PhotoRejected, album_get_or_create, photo_create, photo_delete, photo_reindex
 from tests import imagefiles
+from tests.postgres import ON_POSTGRES
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +41,35 @@ def test_the_same_bytes_twice_make_one_photo(user, faces_dir):
     second = photo_create(user, data, "b.jpg", enqueue=False)
     assert first.created and not second.created and second.photo == first.photo
     assert Photo.objects.count() == 1
+
+
+def test_a_photo_already_stored_under_its_source_id_is_not_stored_again(user, faces_dir):
+    first = photo_create(
+        user, (faces_dir / "joe_biden_2.jpg").read_bytes(), "a.jpg", source_id="17900001", enqueue=False
+    )
+    again = photo_create(
+        user, (faces_dir / "kit_harington_1.jpg").read_bytes(), "b.jpg", source_id="17900001", enqueue=False
+    )
+    other = photo_create(user, (faces_dir / "kit_harington_1.jpg").read_bytes(), "c.jpg", enqueue=False)
+    assert not again.created and again.photo == first.photo
+    assert other.created and Photo.objects.filter(owner=user).count() == 2
+
+
+@pytest.mark.skipif(ON_POSTGRES, reason="SQLite's query plans (PostgreSQL plans by its statistics)")
+def test_looking_for_a_duplicate_seeks_the_unique_indexes_on_sqlite(user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        services._existing(user, "0" * 64, "17900001")
+    plans = []
+    with connection.cursor() as cursor:
+        for query in captured.captured_queries:
+            cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
+            plans.append(" ".join(str(row[-1]) for row in cursor.fetchall()))
+    assert len(plans) == 2, plans  # one by the bytes' hash, one by the source id: no OR walking every photo
+    assert "photo_content_unique_per_owner" in plans[0] or "sqlite_autoindex" in plans[0], plans
+    assert "INDEX photo_source_unique_per_owner" in plans[1], plans
 
 
 @pytest.mark.parametrize(
