@@ -203,9 +203,11 @@ class DatabaseUserStore(UserStore):
         return self._users(collection_id).count()
 
     def face_users(self, collection_id, face_ids=None):
-        qs = EngineUserFace.objects.filter(user__collection=self._store._row(collection_id))
-        if face_ids is not None:
-            qs = qs.filter(face__face_id__in=face_ids)
+        if face_ids is None:
+            qs = EngineUserFace.objects.filter(user__collection=self._store._row(collection_id))
+        else:  # one query, by the faces' unique ids (every search with matches asks)
+            mine = {"user__collection__collection_id": collection_id}
+            qs = EngineUserFace.objects.filter(face__face_id__in=face_ids, **mine)
         return dict(qs.values_list("face__face_id", "user__user_id"))
 
     def set_face_user(self, collection_id, user_id, face_ids, associate):
