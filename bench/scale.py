@@ -74,6 +74,7 @@ def main() -> int:
         say(f"{'0':>8} {m.face_count(owner):8d} {rate0.per_second:9.1f} {rate0.cpu_ms:12.0f}  (an empty library)")
         for size in sizes:
             m.fill(owner, size)
+            say(f"{size:8d}: the search index built in {m.build_index(owner):.0f} s")
             rate = m.index_through_workers(stack, owner, next(batch))
             indexed += rate.photos
             search = m.search_latency(owner)

@@ -191,6 +191,18 @@ def _real_faces(owner, limit: int = 50):
     return list(Face.objects.filter(owner=owner, photo__file_name__startswith="phone_").order_by("-pk")[:limit])
 
 
+def build_index(owner) -> float:
+    """Seconds to bring the collection's search index up to date in this process: after a fill, its
+    HNSW file is built from the database once (the workers, sharing FACE_INDEX_DIR, map that file), so
+    the photos/s measured next is the steady state, not the one-time build."""
+    from indexing.face_index import collection_id_for, local_engine
+
+    engine = local_engine()
+    started = time.perf_counter()
+    engine.index.collection(engine.store.get_collection(collection_id_for(owner)))
+    return time.perf_counter() - started
+
+
 def search_latency(owner) -> Latency:
     """SearchFaces top 10 for real faces, in this process, against an exact top 10 over every vector."""
     from indexing.face_index import collection_id_for, local_engine
