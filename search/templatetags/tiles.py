@@ -1,10 +1,11 @@
-"""The photo tiles of a timeline, drawn in Python: a page draws 48 of them, and the same markup as a
-template ({% include %} per tile) cost ~0.3 ms of CPU a tile, a third of a page's CPU. The markup is
-what templates/search/_photo_grid.html and _person_photo_grid.html drew per photo; the status answer
+"""The items a page repeats (a timeline's photo tiles, a search's matches), drawn in Python: a page
+draws 48-200 of them, and the same markup as a template ({% include %} per item) cost ~0.3 ms of CPU
+an item, a third of a page's CPU. The markup is what the templates drew per item; the status answer
 (search/views/photos_api.py) draws one tile with the same function."""
 
 from django import template
 from django.middleware.csrf import get_token
+from django.template.defaultfilters import floatformat
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -25,6 +26,21 @@ _RETRY = """<p class="tile-status status-failed">Failed</p>
   <form method="post" action="{}" class="retry"><input type="hidden" name="csrfmiddlewaretoken" value="{}">
     <button type="submit" aria-label="Retry indexing {}">Retry</button>
   </form>"""
+_MATCH = """<li class="match">
+  <a href="{photo}">
+    <img class="crop" src="{crop}" alt="Face in {name}" width="96" height="96" loading="lazy">
+    {image}
+    <span class="similarity">{similarity}%{person}</span>
+    <span class="file-name">{name}</span>
+  </a>
+  <a class="more" href="{more}">Faces like this one</a>
+</li>
+"""
+_MATCH_IMAGE = '<img class="match-photo" src="{}" alt="Photo {}" loading="lazy">'
+_FACE = """
+    <li><label><input type="checkbox" name="face" value="{pk}"{checked}>
+      <img src="{crop}" alt="{alt} {name}"></label>
+      <small><a href="{photo}">{name}</a>{note}</small></li>"""
 _PERSON_TILE = """<li class="tile"><input type="checkbox" class="pick" name="photo" value="{pk}" \
 form="photo-selection" aria-label="Select {name}">
     <a href="{href}">{image}</a>
@@ -88,3 +104,46 @@ def person_photo_tiles(context, photos) -> SafeString:
         href, image = _href(photo, viewer_qs), _image(photo, name)
         tiles.append(_PERSON_TILE.format(pk=int(photo.pk), name=name, href=href, image=image))
     return mark_safe("\n  ".join(tiles))
+
+
+def _match(match) -> str:
+    face = match.face
+    name, photo = escape(face.photo.file_name), face.photo
+    return _MATCH.format(
+        photo=url_of("photo", face.photo_id),
+        crop=url_of("face_crop", face.pk),
+        name=name,
+        image=_MATCH_IMAGE.format(url_of("photo_file", face.photo_id, "thumbnail"), name) if photo.thumbnail else "",
+        similarity=floatformat(match.similarity, 1),
+        person=f' · <span class="crop-name">{escape(face.person.name)}</span>' if face.person_id else "",
+        more=url_of("face_matches", face.pk),
+    )
+
+
+@register.simple_tag
+def match_items(matches) -> SafeString:
+    """{% match_items matches %}: a search's matches, each a face crop, its photo and its similarity."""
+    return mark_safe("".join(_match(match) for match in matches))
+
+
+@register.simple_tag
+def face_items(faces, cover_id=None, suggested=False) -> SafeString:
+    """{% face_items faces person.cover_face_id %}: a person's faces to tick (its cover marked), or with
+    suggested=True the faces suggested for it (ticked, with their similarity)."""
+    items = []
+    for face in faces:
+        note = " · cover" if face.pk == cover_id else ""
+        if suggested:
+            note = f" · {floatformat(face.person_similarity, 1)}%"
+        items.append(
+            _FACE.format(
+                pk=int(face.pk),
+                checked=" checked" if suggested else "",
+                crop=url_of("face_crop", face.pk),
+                alt="Suggested face in" if suggested else "Face in",
+                name=escape(face.photo.file_name),
+                photo=url_of("photo", face.photo_id),
+                note=note,
+            )
+        )
+    return mark_safe("".join(items))
