@@ -16,6 +16,7 @@ from django.utils.html import format_html
 
 from ..engine.images import FORMATS as IMAGE_FORMATS
 from ..photos.models import Face, Photo
+from . import admin_rows
 
 
 def count_of(model, field: str):
@@ -76,6 +77,14 @@ class BigListMixin:
 
     def get_changelist(self, request, **kwargs):
         return BigChangeList
+
+    def changelist_view(self, request, extra_context=None):
+        """Django's, with the rows drawn by admin_rows (templates/admin/indexing/change_list.html)."""
+        response = super().changelist_view(request, extra_context)
+        cl = getattr(response, "context_data", {}).get("cl")
+        if cl is not None:
+            response.context_data["big_result_list"] = admin_rows.result_list(cl)
+        return response
 
     def action_checkbox(self, obj):
         return format_html(
