@@ -12,7 +12,8 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.http import FileResponse, Http404
 from django.urls import get_script_prefix, reverse
 from django.utils.functional import cached_property
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 
 from ..engine.images import FORMATS as IMAGE_FORMATS
 from ..photos.models import Face, Photo
@@ -87,11 +88,10 @@ class BigListMixin:
         return response
 
     def action_checkbox(self, obj):
-        return format_html(
-            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
-            ACTION_CHECKBOX_NAME,
-            obj.pk,
-            f"Select this object for an action - {obj}",
+        label = escape(f"Select this object for an action - {obj}")
+        return mark_safe(
+            f'<input type="checkbox" name="{ACTION_CHECKBOX_NAME}" value="{escape(obj.pk)}" class="action-select"'
+            f' aria-label="{label}">'
         )
 
 
@@ -108,7 +108,7 @@ class FormatFilter(admin.SimpleListFilter):
 
 
 def image_tag(url: str, alt: str, width: int = 80):
-    return format_html('<img src="{}" alt="{}" width="{}" loading="lazy">', url, alt, width)
+    return mark_safe(f'<img src="{escape(url)}" alt="{escape(alt)}" width="{int(width)}" loading="lazy">')
 
 
 def photo_image(photo: Photo | None, width: int = 80):
