@@ -34,7 +34,7 @@ def person_for_user(user, person_id: int) -> Person:
 def person_page_for_user(user, person_id: int) -> Person:
     """person_for_user to show (never to save): its cover face left out when a moderator hid its photo."""
     person = get_object_or_404(
-        Person.objects.select_related("cover_face__photo"), pk=person_id, owner=user, merged_into__isnull=True
+        Person.objects.select_related("owner", "cover_face__photo"), pk=person_id, owner=user, merged_into__isnull=True
     )
     return _hide_hidden_cover(person)
 
