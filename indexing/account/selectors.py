@@ -18,9 +18,9 @@ def account_summary(user) -> dict:
 
 
 def face_indexing_on_for_page(user) -> bool:
-    """services.indexing_allowed for a page, which also shows the user's settings and Instagram account
-    (base.html's banners): both rows loaded once onto `user` (or their absence), instead of three queries."""
-    prefetch_related_objects([user], "account_settings", "instagram_account")
+    """services.indexing_allowed for a page, which also shows the user's settings (base.html's consent
+    banner): the row loaded once onto `user` (or its absence), one query instead of two."""
+    prefetch_related_objects([user], "account_settings")
     try:
         return user.is_active and user.account_settings.face_indexing_enabled
     except AccountSettings.DoesNotExist:

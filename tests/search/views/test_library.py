@@ -114,8 +114,8 @@ def test_with_face_indexing_off_tiles_and_pages_say_so(client, user, indexed_pho
     assert "Face indexing is off, so no face is looked for" in faces and "No faces yet" not in faces
 
 
-def test_the_banners_of_every_page_follow_the_user_s_settings_and_instagram_account_in_one_query(client, user):
-    """search/context_processors.face_indexing loads both rows base.html's banners read, once."""
+def test_the_banners_of_every_page_follow_the_user_s_settings_read_once(client, user):
+    """search/context_processors.face_indexing loads the settings row base.html's consent banner reads."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
