@@ -1,7 +1,7 @@
-"""The items a page repeats (a timeline's photo tiles, a search's matches), drawn in Python: a page
-draws 48-200 of them, and the same markup as a template ({% include %} per item) cost ~0.3 ms of CPU
-an item, a third of a page's CPU. The markup is what the templates drew per item; the status answer
-(search/views/photos_api.py) draws one tile with the same function."""
+"""The items a page repeats (a timeline's photo tiles, a search's matches, a person's faces), drawn
+in Python: a page draws 48-200 of them, and the same markup as a template ({% include %} per item)
+cost ~0.3 ms of CPU an item, a third of a page's CPU. The markup is what the templates drew per item;
+the status answer (search/views/photos_api.py) draws one tile with the same function."""
 
 from django import template
 from django.middleware.csrf import get_token
