@@ -91,6 +91,27 @@ def in_process(pages: dict[str, str], owner, repeat: int, show_queries: bool) ->
     return ok
 
 
+def profile(pages: dict[str, str], owner, top: int) -> None:
+    """Each page's request under cProfile (after a warm one): the functions with the most cumulative and own time."""
+    import cProfile
+    import io
+    import pstats
+
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(owner)
+    for name, path in pages.items():
+        client.get(path)
+        profiler = cProfile.Profile()
+        profiler.runcall(client.get, path)
+        for key in ("cumulative", "tottime"):
+            out = io.StringIO()
+            pstats.Stats(profiler, stream=out).sort_stats(key).print_stats(top)
+            say(f"== {name}, by {key}")
+            say("\n".join(line for line in out.getvalue().splitlines() if line.strip())[:20000])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dir", required=True, help="the library's directory (created, or reused when it exists)")
@@ -99,6 +120,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5, help="in-process requests per page")
     parser.add_argument("--queries", action="store_true", help="print each page's slowest queries")
     parser.add_argument("--no-gunicorn", action="store_true", help="measure in this process only")
+    parser.add_argument("--profile", type=int, default=0, metavar="N", help="print each page's N costliest functions")
     args = parser.parse_args()
     tmp = Path(args.dir)
     tmp.mkdir(parents=True, exist_ok=True)
@@ -115,6 +137,8 @@ def main() -> int:
         pages = {**m.pages_of(owner), "small album": small_album(owner), "viewer": middle_photo(owner)}
         say("in this process (median of %d; CPU is what a request costs on an idle core):" % args.repeat)
         ok = in_process(pages, owner, args.repeat, args.queries)
+        if args.profile:
+            profile(pages, owner, args.profile)
         if not args.no_gunicorn:
             say(f"gunicorn (2 workers), 8 concurrent clients, {args.requests} requests per page:")
             say("  p95 ms (wall, on this machine as loaded as it is) / gunicorn CPU ms per request")

@@ -2,7 +2,7 @@
 that will not change (settings.TEMPLATES' context_processors). Asked once per request, however many
 tiles a status answer renders."""
 
-from indexing.account.services import indexing_allowed
+from indexing.account.selectors import face_indexing_on_for_page
 
 
 def face_indexing(request) -> dict:
@@ -10,5 +10,5 @@ def face_indexing(request) -> dict:
     if user is None or not user.is_authenticated:
         return {"face_indexing_on": False}
     if not hasattr(request, "_face_indexing_on"):
-        request._face_indexing_on = indexing_allowed(user)
+        request._face_indexing_on = face_indexing_on_for_page(user)
     return {"face_indexing_on": request._face_indexing_on}

@@ -34,7 +34,7 @@ def person_for_user(user, person_id: int) -> Person:
 def person_page_for_user(user, person_id: int) -> Person:
     """person_for_user to show (never to save): its cover face left out when a moderator hid its photo."""
     person = get_object_or_404(
-        Person.objects.select_related("cover_face__photo"), pk=person_id, owner=user, merged_into__isnull=True
+        Person.objects.select_related("owner", "cover_face__photo"), pk=person_id, owner=user, merged_into__isnull=True
     )
     return _hide_hidden_cover(person)
 
@@ -112,6 +112,15 @@ def person_faces(person: Person, confirmed: bool | None = None):
     faces = Face.objects.visible_to(person.owner).filter(person=person)
     faces = faces.select_related("photo").order_by("-person_confirmed", "-quality", "pk")
     return faces if confirmed is None else faces.filter(person_confirmed=confirmed)
+
+
+FACE_TILE_FIELDS = ("id", "photo_id", "person_id", "person_similarity", "photo__id", "photo__file_name")
+
+
+def person_face_tiles(person: Person, confirmed: bool, limit: int = 200):
+    """person_faces as the person page lists them: at most `limit`, with only what a face's item shows (a
+    photo row has 20 columns, 5 of them dates to convert: ~40% of the page's query CPU for 200 faces)."""
+    return person_faces(person, confirmed).only(*FACE_TILE_FIELDS)[:limit]
 
 
 def person_history(person: Person, limit: int = 50):

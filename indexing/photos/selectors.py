@@ -171,7 +171,9 @@ def neighbours(photos: QuerySet[Photo], photo: Photo) -> dict:
     "10,000+"), so a step costs the same in an album of 10 or 100,000 photos."""
     place = (photo.taken_at or photo.created_at, photo.pk)
     newer, older = photos.filter(_newer_than(place)), photos.filter(_older_than(place))
-    before, count = capped_count(newer), capped_count(photos)
+    before = capped_count(newer)
+    # `photo` and the COUNT_CAP photos before it: more than COUNT_CAP, known without counting again
+    count = before + 1 if before >= COUNT_CAP else capped_count(photos)
     return {
         "previous": newer.order_by("when", "id").values_list("pk", flat=True).first(),
         "next": older.values_list("pk", flat=True).first(),

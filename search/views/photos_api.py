@@ -13,13 +13,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from faceapp.limits import upload_limit
 from indexing.photos import selectors, services
 from indexing.photos.models import Album, Photo
+
+from ..context_processors import face_indexing
+from ..templatetags.tiles import photo_tile
 
 log = logging.getLogger(__name__)
 DEFAULT_UPLOAD_ALBUM = "Uploads"
@@ -110,7 +112,7 @@ def _photo_json(request, photo: Photo) -> dict:
         "failure_reason": photo.failure_reason,
         "face_count": getattr(photo, "face_count", None),
         "url": reverse("photo", args=[photo.pk]),
-        "html": render_to_string("search/_photo_tile.html", {"photo": photo}, request),
+        "html": photo_tile(request, photo, face_indexing_on=face_indexing(request)["face_indexing_on"]),
     }
 
 

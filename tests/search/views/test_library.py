@@ -112,3 +112,25 @@ def test_with_face_indexing_off_tiles_and_pages_say_so(client, user, indexed_pho
     assert gallery.count("Face indexing is off") >= 3 and "Indexed" not in gallery
     faces = client.get(reverse("faces_browse")).content.decode()
     assert "Face indexing is off, so no face is looked for" in faces and "No faces yet" not in faces
+
+
+def test_the_banners_of_every_page_follow_the_user_s_settings_read_once(client, user):
+    """search/context_processors.face_indexing loads the settings row base.html's consent banner reads."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from indexing.account.services import face_indexing_enable
+    from indexing.instagram.models import InstagramAccount
+
+    client.force_login(user)
+    face_indexing_disable(user)
+    InstagramAccount.objects.create(user=user, instagram_id="1", username="kit", needs_relogin=True, problem="gone")
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("people")).content.decode()
+    assert "Face indexing is off: your photos are kept" in page and "@kit (gone)" in page
+    settings_reads = [q for q in queries.captured_queries if "indexing_accountsettings" in q["sql"]]
+    assert len(settings_reads) == 1
+    face_indexing_enable(user)
+    InstagramAccount.objects.filter(user=user).update(needs_relogin=False)
+    page = client.get(reverse("people")).content.decode()
+    assert "Face indexing is off" not in page and "no longer accepts" not in page

@@ -113,3 +113,46 @@ def test_a_failed_photo_shows_its_reason_and_retry_queues_it_again(client, user,
     assert photo.status == "indexed" and photo.faces.count() == 1
     again = client.post(reverse("photo_retry", args=[photo.pk]), **JSON)
     assert again.status_code == 409 and "failed" in again.json()["error"]
+
+
+def test_a_failed_tile_in_the_gallery_escapes_its_name_and_its_retry_form_passes_the_csrf_check(user, faces_dir):
+    """The tiles are drawn in Python (search/templatetags/tiles.py): names escaped, the retry form's token real."""
+    import re
+
+    from django.test import Client
+
+    from indexing.photos.services import photo_create
+
+    photo = photo_create(user, (faces_dir / "joe_biden_2.jpg").read_bytes(), '<b>"j.jpg', enqueue=False).photo
+    open(photo.original.path, "wb").write(b"not a jpeg")
+    index_photo_now(photo.pk)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    page = client.get(reverse("gallery")).content.decode()
+    tile = re.search(rf'<li class="tile" data-photo-id="{photo.pk}".*?</li>', page, re.S).group(0)
+    assert "<b>" not in tile and 'aria-label="Retry indexing &lt;b&gt;&quot;j.jpg"' in tile
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', tile).group(1)
+    assert client.post(reverse("photo_retry", args=[photo.pk]), {"csrfmiddlewaretoken": token}).status_code == 302
+    assert Photo.objects.get(pk=photo.pk).status == Photo.Status.PENDING
+
+
+def test_matches_and_a_person_s_faces_escape_names(client, user, faces_dir):
+    """match_items and face_items (search/templatetags/tiles.py) escape file and person names."""
+    from indexing.models import Face, Person
+    from indexing.photos.services import photo_create
+
+    for name in ("barack_obama_1.jpg", "barack_obama_2.jpg"):
+        photo = photo_create(user, (faces_dir / name).read_bytes(), f'<b>"{name}', enqueue=False).photo
+        index_photo_now(photo.pk)
+    person = Person.objects.create(owner=user, name="<i>Barack</i>")
+    faces = list(Face.objects.filter(owner=user).order_by("pk"))
+    Face.objects.filter(pk__in=[f.pk for f in faces]).update(person=person, person_confirmed=True)
+    client.force_login(user)
+    for url in (reverse("face_matches", args=[faces[0].pk]), reverse("person", args=[person.pk])):
+        page = client.get(url).content.decode()
+        assert "<b>" not in page and "<i>Barack" not in page, url
+        assert "&lt;b&gt;&quot;barack_obama_2.jpg" in page, url
+    assert (
+        '<span class="crop-name">&lt;i&gt;Barack&lt;/i&gt;</span>'
+        in client.get(reverse("face_matches", args=[faces[0].pk])).content.decode()
+    )

@@ -1,0 +1,53 @@
+"""A big change list's rows (moderation/admin_rows.py) are Django's own rows, cell for cell."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.admin.templatetags.admin_list import results
+from django.urls import reverse
+
+from indexing.models import Album, Photo
+from indexing.photos.pipeline.runner import index_photo_now
+from indexing.photos.services import photo_create
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def library(user, faces_dir):
+    """Photos in every state a row shows: indexed with faces, hidden, failed, in an album or in none."""
+    made = []
+    for name in ("barack_obama_1.jpg", "group_obama_biden_2.jpg", "joe_biden_2.jpg", "kit_harington_1.jpg"):
+        made.append(photo_create(user, (faces_dir / name).read_bytes(), f"<{name}>", enqueue=False).photo)
+    open(made[2].original.path, "wb").write(b"not a jpeg")
+    for photo in made:
+        index_photo_now(photo.pk)
+    Photo.objects.filter(pk=made[1].pk).update(hidden=True)
+    Photo.objects.filter(pk=made[3].pk).update(album=None)
+    Album.objects.filter(photos__pk=made[0].pk).update(title='Trip & "friends"')
+    return made
+
+
+QUERIES = {
+    "photo": ["", "?status=indexed", "?o=-3.8", "?hidden__exact=1&q=obama", "?format=JPEG", "?o=7&p=1"],
+    "face": ["", "?photo__hidden__exact=1", "?o=-5.2", "?photo__status__exact=indexed&q=obama", "?o=3"],
+}
+
+
+@pytest.mark.parametrize(("model", "query"), [(m, q) for m, queries in QUERIES.items() for q in queries])
+def test_the_rows_are_the_ones_django_draws(staff, library, model, query):
+    response = staff.get(reverse(f"admin:indexing_{model}_changelist") + query)
+    assert response.status_code == 200
+    drawn = response.context["big_result_list"]
+    assert drawn is not None, "the list was left to Django"
+    ours = [str(row[0]) for row in drawn["results"]]
+    djangos = ["".join(cells) for cells in results(response.context["cl"])]
+    assert ours == djangos and (ours or query)
+    page = response.content.decode()
+    assert all(f"<tr>{row}</tr>" in page for row in ours)
+
+
+def test_a_list_django_would_draw_otherwise_is_left_to_django(staff, library):
+    popup = staff.get(reverse("admin:indexing_photo_changelist") + "?_popup=1&_to_field=id")
+    assert popup.status_code == 200 and popup.context["big_result_list"] is None
+    assert 'data-popup-opener="' in popup.content.decode()
