@@ -1,4 +1,5 @@
-"""cluster_faces --user NAME: group the user's unnamed faces now (the job indexing schedules)."""
+"""cluster_faces --user NAME: group every unnamed face of the user again (after a threshold change;
+indexing groups each new face as it comes)."""
 
 from __future__ import annotations
 
