@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F
 
 from .engine.errors import ResourceAlreadyExists, ResourceNotFound
@@ -27,11 +29,38 @@ def _stored(f: EngineFace) -> StoredFace:
 
 
 READ_THROUGH = 20_000  # get_vectors of more faces than this reads the collection through
+
+# Every search reads faces by id twice (the query face, then its candidates) and their engine users
+# once. Through the ORM, building those queries cost more CPU than the search itself (0.7 ms against
+# 0.17 ms of SQL for 16 faces); the two reads below are plain SQL, the same on SQLite and PostgreSQL.
+_FACES_BY_ID = (
+    "SELECT c.collection_id, f.face_id, f.image_id, f.external_image_id, f.box, f.confidence, f.embedding"
+    f" FROM {EngineFace._meta.db_table} f INNER JOIN {EngineCollection._meta.db_table} c ON c.id = f.collection_id"
+    " WHERE f.face_id IN ({})"
+)
+_USERS_OF_FACES = (
+    "SELECT f.face_id, u.user_id"
+    f" FROM {EngineUserFace._meta.db_table} uf INNER JOIN {EngineFace._meta.db_table} f ON f.id = uf.face_id"
+    f" INNER JOIN {EngineUser._meta.db_table} u ON u.id = uf.user_id"
+    f" INNER JOIN {EngineCollection._meta.db_table} c ON c.id = u.collection_id"
+    " WHERE f.face_id IN ({}) AND c.collection_id = %s"
+)
+
+
+def _select(sql: str, values: list, *more) -> list[tuple]:
+    """The rows of `sql` (one `{}` for the IN list of `values`, then the `more` parameters)."""
+    if not values:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(sql.format(", ".join(["%s"] * len(values))), [*values, *more])
+        return cursor.fetchall()
+
+
 VECTOR = ("face_id", "embedding")
-FACE_FIELDS = ("face_id", "image_id", "external_image_id", "box", "confidence", "embedding")
 
 
 def _stored_values(face_id, image_id, external_image_id, box, confidence, embedding) -> StoredFace:
+    box = json.loads(box) if isinstance(box, str) else box  # JSON text from plain SQL
     return StoredFace(
         face_id, image_id, external_image_id or None, box, confidence, np.frombuffer(bytes(embedding), np.float32)
     )
@@ -99,8 +128,7 @@ class DatabaseStore(EmbeddingStore):
     def get_faces(self, collection_id, face_ids):
         # by face_id alone (unique), the collection checked on the rows: with both in one WHERE, SQLite
         # scans the whole collection through its collection_id index (it keeps no statistics)
-        rows = EngineFace.objects.filter(face_id__in=face_ids).values_list("collection__collection_id", *FACE_FIELDS)
-        by_id = {r[1]: r[1:] for r in rows if r[0] == collection_id}
+        by_id = {r[1]: r[1:] for r in _select(_FACES_BY_ID, list(dict.fromkeys(face_ids))) if r[0] == collection_id}
         if len(by_id) < len(set(face_ids)):
             self._row(collection_id)  # ResourceNotFound when the collection is gone
         return [_stored_values(*by_id[i]) for i in face_ids if i in by_id]
@@ -205,10 +233,8 @@ class DatabaseUserStore(UserStore):
     def face_users(self, collection_id, face_ids=None):
         if face_ids is None:
             qs = EngineUserFace.objects.filter(user__collection=self._store._row(collection_id))
-        else:  # one query, by the faces' unique ids (every search with matches asks)
-            mine = {"user__collection__collection_id": collection_id}
-            qs = EngineUserFace.objects.filter(face__face_id__in=face_ids, **mine)
-        return dict(qs.values_list("face__face_id", "user__user_id"))
+            return dict(qs.values_list("face__face_id", "user__user_id"))
+        return dict(_select(_USERS_OF_FACES, list(dict.fromkeys(face_ids)), collection_id))  # by the faces' ids
 
     def set_face_user(self, collection_id, user_id, face_ids, associate):
         with transaction.atomic():
