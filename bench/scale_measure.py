@@ -139,7 +139,10 @@ def fill(owner, size: int, seed: int = 13) -> None:
     if not Person.objects.filter(owner=owner).exists():  # one named person with 100 faces, for the person page
         person = Person.objects.create(owner=owner, name="Synthetic person")
         ids = list(
-            Face.objects.filter(owner=owner, photo__album=album).order_by("pk").values_list("pk", flat=True)[:100]
+            Face.objects.filter(owner=owner, photo__album=album)
+            .exclude(photo__file_name__startswith=LFW_PREFIX)  # one synthetic identity's faces, not LFW's people
+            .order_by("pk")
+            .values_list("pk", flat=True)[:100]
         )
         Face.objects.filter(pk__in=ids).update(person=person, person_confirmed=True)
 
