@@ -140,7 +140,7 @@ def fill(owner, size: int, seed: int = 13) -> None:
         person = Person.objects.create(owner=owner, name="Synthetic person")
         ids = list(
             Face.objects.filter(owner=owner, photo__album=album)
-            .exclude(photo__file_name__startswith=LFW_PREFIX)  # one synthetic identity's faces, not LFW's people
+            .exclude(photo__file_name__startswith=LFW_PREFIX)  # synthetic faces, not the LFW people
             .order_by("pk")
             .values_list("pk", flat=True)[:100]
         )
