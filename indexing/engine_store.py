@@ -85,7 +85,13 @@ class DatabaseStore(EmbeddingStore):
         return _info(c) if c else None
 
     def delete_collection(self, collection_id):
-        return EngineCollection.objects.filter(collection_id=collection_id).delete()[0] > 0
+        """The collection with its faces, tombstones and users. Its row is locked first and the rows that
+        cascade are collected inside the same transaction: collected before it (QuerySet.delete), a face
+        a worker added in between stayed behind and the commit failed on its foreign key (an erasure
+        while indexing)."""
+        with transaction.atomic():
+            found = EngineCollection.objects.select_for_update().filter(collection_id=collection_id).first()
+            return found is not None and found.delete()[0] > 0
 
     def list_collections(self, after, limit):
         qs = EngineCollection.objects.order_by("collection_id")
