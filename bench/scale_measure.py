@@ -129,9 +129,10 @@ def fill(owner, size: int, seed: int = 13) -> None:
             for p, s in zip(photos, stored)
         )
 
-    real = _lfw_vectors()
-    if size - photo_count(owner) >= len(real) and not _lfw_faces(owner, 1):
-        add([f"{LFW_PREFIX}{k}.jpg" for k in range(len(real))], real)
+    if not _faces_named(owner, LFW_PREFIX, 1):  # embedded once (cached under var/bench), added once
+        real = _lfw_vectors()
+        if size - photo_count(owner) >= len(real):
+            add([f"{LFW_PREFIX}{k}.jpg" for k in range(len(real))], real)
     start = photo_count(owner)
     for first in range(start, size, CHUNK):
         n = min(CHUNK, size - first)
@@ -155,12 +156,6 @@ def _lfw_vectors() -> np.ndarray:
     from bench.embeddings import lfw
 
     return lfw()[0]
-
-
-def _lfw_faces(owner, limit: int):
-    from indexing.models import Face
-
-    return list(Face.objects.filter(owner=owner, photo__file_name__startswith=LFW_PREFIX).order_by("pk")[:limit])
 
 
 def _embeddings(rng, first: int, n: int) -> np.ndarray:
@@ -206,10 +201,15 @@ def _run(ids: list[int], timeout: float = 900) -> None:
         time.sleep(0.05)
 
 
-def _real_faces(owner, limit: int = 50):
+def _faces_named(owner, prefix: str, limit: int):
+    """The newest `limit` faces of the owner's photos whose file name starts with `prefix`."""
     from indexing.models import Face
 
-    return list(Face.objects.filter(owner=owner, photo__file_name__startswith="phone_").order_by("-pk")[:limit])
+    return list(Face.objects.filter(owner=owner, photo__file_name__startswith=prefix).order_by("-pk")[:limit])
+
+
+def _real_faces(owner, limit: int = 50):
+    return _faces_named(owner, "phone_", limit)
 
 
 def build_index(owner) -> float:
@@ -233,7 +233,7 @@ def search_latency(owner) -> Latency:
     from indexing.face_index import collection_id_for, local_engine
 
     engine, collection = local_engine(), collection_id_for(owner)
-    faces = _lfw_faces(owner, 100) or _real_faces(owner)
+    faces = _faces_named(owner, LFW_PREFIX, 100) or _real_faces(owner)
     ids, matrix = engine.store.load_vectors(collection)
     engine.search_faces(collection, faces[0].engine_face_id, 0, 10)  # warm
     times, recalls = [], []

@@ -30,14 +30,20 @@ def _stored(f: EngineFace) -> StoredFace:
 
 READ_THROUGH = 20_000  # get_vectors of more faces than this reads the collection through
 
+
 # Every search reads faces by id twice (the query face, then its candidates) and their engine users
 # once. Through the ORM, building those queries cost more CPU than the search itself (0.7 ms against
 # 0.17 ms of SQL for 16 faces); the two reads below are plain SQL, the same on SQLite and PostgreSQL.
-_FACES_BY_ID = (
-    "SELECT c.collection_id, f.face_id, f.image_id, f.external_image_id, f.box, f.confidence, f.embedding"
-    f" FROM {EngineFace._meta.db_table} f INNER JOIN {EngineCollection._meta.db_table} c ON c.id = f.collection_id"
-    " WHERE f.face_id IN ({})"
-)
+def _by_id_sql(columns: str) -> str:
+    return (
+        f"SELECT c.collection_id, f.face_id, {columns}"
+        f" FROM {EngineFace._meta.db_table} f INNER JOIN {EngineCollection._meta.db_table} c ON c.id = f.collection_id"
+        " WHERE f.face_id IN ({})"
+    )
+
+
+_FACES_BY_ID = _by_id_sql("f.image_id, f.external_image_id, f.box, f.confidence, f.embedding")
+_VECTORS_BY_ID = _by_id_sql("f.embedding")
 _USERS_OF_FACES = (
     "SELECT f.face_id, u.user_id"
     f" FROM {EngineUserFace._meta.db_table} uf INNER JOIN {EngineFace._meta.db_table} f ON f.id = uf.face_id"
@@ -131,22 +137,25 @@ class DatabaseStore(EmbeddingStore):
             qs = qs.filter(face_id__gt=after)
         return [_stored(f) for f in qs[:limit]]
 
-    def get_faces(self, collection_id, face_ids):
-        # by face_id alone (unique), the collection checked on the rows: with both in one WHERE, SQLite
-        # scans the whole collection through its collection_id index (it keeps no statistics)
-        by_id = {r[1]: r[1:] for r in _select(_FACES_BY_ID, list(dict.fromkeys(face_ids))) if r[0] == collection_id}
-        if len(by_id) < len(set(face_ids)):
+    def _by_id(self, sql: str, collection_id: str, face_ids) -> dict[str, tuple]:
+        """{face id: (face id, the other columns of `sql`)} of these faces of the collection. Read by
+        face_id alone (unique), the collection checked on the rows: with both in one WHERE, SQLite scans
+        the whole collection through its collection_id index (it keeps no statistics)."""
+        wanted = list(dict.fromkeys(face_ids))
+        found = {r[1]: r[1:] for r in _select(sql, wanted) if r[0] == collection_id}
+        if len(found) < len(wanted):
             self._row(collection_id)  # ResourceNotFound when the collection is gone
+        return found
+
+    def get_faces(self, collection_id, face_ids):
+        by_id = self._by_id(_FACES_BY_ID, collection_id, face_ids)
         return [_stored_values(*by_id[i]) for i in face_ids if i in by_id]
 
     def get_vectors(self, collection_id, face_ids):
         wanted = set(face_ids)
         if len(wanted) < READ_THROUGH:
-            rows = EngineFace.objects.filter(face_id__in=wanted).values_list("collection__collection_id", *VECTOR)
-            found = [(i, np.frombuffer(bytes(e), np.float32)) for c, i, e in rows if c == collection_id]
-            if len(found) < len(wanted):
-                self._row(collection_id)  # ResourceNotFound when the collection is gone
-            yield from found
+            found = self._by_id(_VECTORS_BY_ID, collection_id, wanted).values()
+            yield from ((i, np.frombuffer(bytes(e), np.float32)) for i, e in found)
             return
         rows = self._row(collection_id).faces.values_list(*VECTOR).iterator(chunk_size=2000)  # no 100k parameters
         yield from ((i, np.frombuffer(bytes(e), np.float32)) for i, e in rows if i in wanted)

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.views.main import ChangeList
 from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.http import FileResponse, Http404
-from django.urls import get_script_prefix, reverse
 from django.utils.functional import cached_property
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
+
+from faceapp.reverse_once import url_of
 
 from ..engine.images import FORMATS as IMAGE_FORMATS
 from ..photos.models import Face, Photo
@@ -46,31 +45,17 @@ class CappedPaginator(Paginator):
         return f"{self.CAP:,}+"
 
 
-ID_MARK = 2147483647  # stands for the id in a reversed pattern
-
-
-def admin_url(name: str, pk, *words) -> str:
-    """reverse(name, args=[pk, *words]) for an admin URL with one integer id, from a pattern reversed once
-    per process: a change list of 50 rows reverses 100-150 URLs (~60 us of CPU each)."""
-    return _pattern(name, words, get_script_prefix()).replace(str(ID_MARK), str(int(pk)))
-
-
-@lru_cache(maxsize=64)
-def _pattern(name: str, words: tuple, script_prefix: str) -> str:
-    return reverse(name, args=[ID_MARK, *words])
-
-
 class BigChangeList(ChangeList):
     def url_for_result(self, result):
         if self.model_admin.admin_site.name != "admin":
             return super().url_for_result(result)
-        return admin_url(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", result.pk)
+        return url_of(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", result.pk)
 
 
 class BigListMixin:
     """A change list of a big table: CappedPaginator, no full count, 50 rows, each row's action
     checkbox as one string (Django renders a form widget template per row: ~0.7 ms a row), and each
-    row's link from a pattern (admin_url)."""
+    row's link from a pattern (faceapp.reverse_once.url_of)."""
 
     paginator = CappedPaginator
     show_full_result_count = False
@@ -114,19 +99,19 @@ def image_tag(url: str, alt: str, width: int = 80):
 def photo_image(photo: Photo | None, width: int = 80):
     if photo is None or not photo.thumbnail:
         return "-"
-    return image_tag(admin_url("admin:indexing_photo_file", photo.pk, "thumbnail"), photo.file_name, width)
+    return image_tag(url_of("admin:indexing_photo_file", photo.pk, "thumbnail"), photo.file_name, width)
 
 
 def face_image(face: Face | None, width: int = 64):
     if face is None or not face.crop:
         return "-"
-    return image_tag(admin_url("admin:indexing_face_crop", face.pk), f"face {face.pk}", width)
+    return image_tag(url_of("admin:indexing_face_crop", face.pk), f"face {face.pk}", width)
 
 
 def admin_link(obj, text=None):
     if obj is None:
         return "-"
-    url = admin_url(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", obj.pk)
+    url = url_of(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", obj.pk)
     return format_html('<a href="{}">{}</a>', url, text or str(obj))
 
 
