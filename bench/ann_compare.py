@@ -24,7 +24,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import numpy as np  # noqa: E402
-from embeddings import collection  # noqa: E402
+from embeddings import add_strangers_option, collection  # noqa: E402
 
 M, EF_ADD, EF_SEARCH, K, CANDIDATES = 16, 128, 64, 10, 32
 
@@ -165,11 +165,12 @@ def main():
     ap.add_argument("--tune", help="usearch alone, these M values (e.g. 8,12,16), with --efs and --candidates")
     ap.add_argument("--efs", default="64,128")
     ap.add_argument("--candidates", default="32,64")
+    add_strangers_option(ap)
     a = ap.parse_args()
     print(f"HNSW M={M} ef_construction={EF_ADD} ef_search={EF_SEARCH}; build on 2 threads, queries on 1")
     done = 0
     for size in [int(s) for s in a.sizes.split(",")]:
-        vectors, queries = collection(size)
+        vectors, queries = collection(size, strangers=a.strangers)
         exact_top = np.stack([np.argsort(-(vectors @ q))[: K + 1] for q in queries])  # --tune drops the face itself
         exact_top = exact_top if a.tune else exact_top[:, :K]
         if a.tune:

@@ -59,13 +59,24 @@ def noise_for(target_cosine: float, dim: int) -> float:
     return float(np.sqrt(1.0 / target_cosine - 1.0))
 
 
-def clustered(n: int, dim: int, noise: float, faces_per_person: int = 20, seed: int = 7) -> np.ndarray:
-    """n unit vectors in identities of ~faces_per_person faces each (float32)."""
+def clustered(
+    n: int, dim: int, noise: float, faces_per_person: int = 20, seed: int = 7, like: np.ndarray | None = None
+) -> np.ndarray:
+    """n unit vectors in identities of ~faces_per_person faces each (float32). Their centres are
+    isotropic (two strangers' cosine has std 1/sqrt(dim), 0.044 at 512: the hardest case for an
+    approximate index), or, with `like` (real embeddings), drawn from a Gaussian of their mean and
+    covariance (strangers then as spread as real ones: cosine std ~0.067 for arcface)."""
     rng = np.random.default_rng(seed)
     out = np.empty((n, dim), np.float32)
+    shape = None
+    if like is not None:  # x = mean + z @ L.T has the real embeddings' mean and covariance
+        mean = like.mean(axis=0)
+        shape = (mean, np.linalg.cholesky(np.cov(like, rowvar=False) + 1e-6 * np.eye(dim)).T.astype(np.float32))
     for start in range(0, n, 50_000):
         m = min(50_000, n - start)
         centres = rng.standard_normal((m // faces_per_person + 1, dim)).astype(np.float32)
+        if shape is not None:
+            centres = shape[0] + centres @ shape[1]
         centres /= np.linalg.norm(centres, axis=1, keepdims=True)
         block = centres[rng.integers(0, len(centres), m)]
         block += rng.standard_normal((m, dim)).astype(np.float32) * (noise / np.sqrt(dim))
@@ -74,11 +85,23 @@ def clustered(n: int, dim: int, noise: float, faces_per_person: int = 20, seed: 
     return out
 
 
-def collection(n: int, model: str = "arcface") -> tuple[np.ndarray, np.ndarray]:
-    """(n vectors: every real LFW embedding then clustered synthetic ones, the real ones as queries)."""
+def add_strangers_option(parser) -> None:
+    """--strangers, the synthetic faces' centres (clustered()), for a bench's argparse parser."""
+    parser.add_argument(
+        "--strangers",
+        choices=("isotropic", "lfw-like"),
+        default="isotropic",
+        help="synthetic centres isotropic (the graph's hardest case) or as spread as real faces",
+    )
+
+
+def collection(n: int, model: str = "arcface", strangers: str = "isotropic") -> tuple[np.ndarray, np.ndarray]:
+    """(n vectors: every real LFW embedding then clustered synthetic ones, the real ones as queries).
+    strangers: "isotropic" or "lfw-like" centres (clustered())."""
     real, labels = lfw(model)
     noise = noise_for(same_person_cosine(real, labels), real.shape[1])
-    synthetic = clustered(max(n - len(real), 0), real.shape[1], noise)
+    like = real if strangers == "lfw-like" else None
+    synthetic = clustered(max(n - len(real), 0), real.shape[1], noise, like=like)
     return np.concatenate([real[:n], synthetic]), real
 
 

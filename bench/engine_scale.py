@@ -4,11 +4,13 @@
   .venv/bin/python bench/engine_scale.py [--sizes 1000,10000,100000] [--sizes 1000000]
 
 Each size: a collection of every real LFW arcface embedding plus person-clustered synthetic
-faces (bench/embeddings.py); the queries are the real faces (search_faces, MaxFaces 10, one
-thread). Prints search p50/p99, recall@10 against exact search, the index build time (a fresh
-index directory, built from the store's change feed), the catch-up of a second engine (another
-process) after one photo is added, the index file size, and the RSS of a fresh process holding
-the model and the memory-mapped index after searching it (as a worker would).
+faces (bench/embeddings.py; --strangers lfw-like draws their centres as spread as real faces
+are, isotropic by default: the harder case for the graph); the queries are the real faces
+(search_faces, MaxFaces 10, one thread). Prints search p50/p99, recall@10 against exact search,
+the index build time (a fresh index directory, built from the store's change feed), the
+catch-up of a second engine (another process) after one photo is added, the index file size,
+and the RSS of a fresh process holding the model and the memory-mapped index after searching it
+(as a worker would).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"):  # one thread, as the t
     os.environ.setdefault(_var, "1")
 sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parents[1])]
 import numpy as np  # noqa: E402
-from embeddings import collection  # noqa: E402
+from embeddings import add_strangers_option, collection  # noqa: E402
 
 from indexing.engine import search_index  # noqa: E402
 from indexing.engine.index_file import HnswParams, IndexFiles  # noqa: E402
@@ -148,14 +150,18 @@ def main():
     ap.add_argument("--m", type=int, default=HnswParams.connectivity)
     ap.add_argument("--ef", type=int, default=HnswParams.expansion_search)
     ap.add_argument("--ef-add", type=int, default=HnswParams.expansion_add)
+    add_strangers_option(ap)
     ap.add_argument("--worker-rss", help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.worker_rss:
         return worker_main(a.worker_rss)
     search_index.CANDIDATES = a.candidates
     sizes = sorted(int(s) for s in a.sizes.split(","))
-    print(f"{TARGETS}\nM={a.m} ef_add={a.ef_add} ef={a.ef} candidates={a.candidates} exact below {a.exact_below:,}")
-    vectors, _ = collection(sizes[-1])
+    print(
+        f"{TARGETS}\nM={a.m} ef_add={a.ef_add} ef={a.ef} candidates={a.candidates} exact below {a.exact_below:,}"
+        f" strangers {a.strangers}"
+    )
+    vectors, _ = collection(sizes[-1], strangers=a.strangers)
     store = MemoryStore()
     LocalEngine(store).create_collection("bench")
     ids = []
