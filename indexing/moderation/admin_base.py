@@ -16,7 +16,7 @@ from faceapp.reverse_once import url_of
 
 from ..engine.images import FORMATS as IMAGE_FORMATS
 from ..photos.models import Face, Photo
-from . import admin_rows
+from . import admin_nav, admin_rows
 
 
 def count_of(model, field: str):
@@ -65,11 +65,14 @@ class BigListMixin:
         return BigChangeList
 
     def changelist_view(self, request, extra_context=None):
-        """Django's, with the rows drawn by admin_rows (templates/admin/indexing/change_list.html)."""
+        """Django's, with the rows drawn by admin_rows and the sidebar by admin_nav
+        (templates/admin/indexing/change_list.html)."""
         response = super().changelist_view(request, extra_context)
-        cl = getattr(response, "context_data", {}).get("cl")
-        if cl is not None:
-            response.context_data["big_result_list"] = admin_rows.result_list(cl)
+        context = getattr(response, "context_data", {})
+        if context.get("cl") is not None:
+            context["big_result_list"] = admin_rows.result_list(context["cl"])
+            if context.get("is_nav_sidebar_enabled") and not context.get("is_popup"):
+                context["big_nav_sidebar"] = admin_nav.nav_sidebar(request, context.get("available_apps") or [])
         return response
 
     def action_checkbox(self, obj):
