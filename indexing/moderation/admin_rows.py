@@ -150,8 +150,16 @@ def _computed_cell(cl, name, empty):
         raise Unsupported(name)
     empty = getattr(attr, "empty_value_display", empty)
 
+    numbers = {}  # a number's display (formats.number_format), once a page
+
     def cell(row):
         value = _blank(value_of(row))
+        if hasattr(value, "__html__"):  # display_for_value would return it as it is
+            return value, False
+        if type(value) is int:
+            if value not in numbers:
+                numbers[value] = display_for_value(value, empty)
+            return numbers[value], False
         return display_for_value(value, empty), isinstance(value, (datetime.date, datetime.time))
 
     return cell
