@@ -40,7 +40,8 @@ class Unsupported(Exception):
 
 
 def result_list(cl) -> dict | None:
-    """The context of admin/change_list_results.html (as admin_list.result_list makes it), or None."""
+    """The context of admin/change_list_results.html (as admin_list.result_list makes it) and the rows as
+    one string (rows_html, for templates/admin/indexing/big_list_results.html), or None."""
     if cl.formset or cl.is_popup or cl.to_field:
         return None
     try:
@@ -48,12 +49,14 @@ def result_list(cl) -> dict | None:
     except Unsupported:
         return None
     headers = list(result_headers(cl))
+    rows = [_row(cl, columns, row) for row in cl.result_list]
     return {
         "cl": cl,
         "result_hidden_fields": list(result_hidden_fields(cl)),
         "result_headers": headers,
         "num_sorted_fields": sum(1 for h in headers if h["sortable"] and h["sorted"]),
-        "results": [ResultList(None, [_row(cl, columns, row)]) for row in cl.result_list],
+        "results": [ResultList(None, [row]) for row in rows],
+        "rows_html": mark_safe("".join(f"\n<tr>{row}</tr>\n" for row in rows)),
     }
 
 
