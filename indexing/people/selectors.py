@@ -32,10 +32,11 @@ def person_for_user(user, person_id: int) -> Person:
 
 
 def person_page_for_user(user, person_id: int) -> Person:
-    """person_for_user to show (never to save): its cover face left out when a moderator hid its photo."""
-    person = get_object_or_404(
-        Person.objects.select_related("owner", "cover_face__photo"), pk=person_id, owner=user, merged_into__isnull=True
-    )
+    """person_for_user to show (never to save): its cover face left out when a moderator hid its photo. It
+    reads what the page shows (its cover: only whether a moderator hid its photo), and its owner is `user`."""
+    people = Person.objects.select_related("cover_face__photo").only("name", "hidden", "cover_face__photo__hidden")
+    person = get_object_or_404(people, pk=person_id, owner=user, merged_into__isnull=True)
+    person.owner = user
     return _hide_hidden_cover(person)
 
 
