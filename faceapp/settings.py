@@ -34,7 +34,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "indexing.moderation.admin_site.AdminConfig",  # django.contrib.admin, its app list kept per process
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

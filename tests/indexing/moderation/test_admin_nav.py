@@ -50,3 +50,27 @@ def test_a_list_drawn_by_django_keeps_django_s_sidebar(staff):
 def test_a_popup_has_no_sidebar(staff):
     response = staff.get(reverse("admin:indexing_photo_changelist") + "?_popup=1&_to_field=id")
     assert response.status_code == 200 and 'id="nav-sidebar"' not in response.content.decode()
+
+
+def _app_list(session):
+    response = session.get(reverse("admin:index"))
+    assert response.status_code == 200
+    return response.context["app_list"], response.wsgi_request
+
+
+def test_the_kept_app_list_is_django_s_and_follows_the_user_s_permissions(staff, moderator):
+    from django.contrib import admin
+    from django.contrib.auth.models import Permission
+
+    from indexing.moderation.admin_site import AdminSite
+
+    kept, request = _app_list(staff)
+    assert isinstance(admin.site, AdminSite)
+    assert kept == admin.AdminSite.get_app_list(admin.site, request)  # Django's own, made afresh
+    assert _app_list(staff)[0] is kept  # the next page reuses it
+    models = {m["object_name"] for app in kept for m in app["models"]}
+    assert "Photo" in models and "Group" not in models
+    moderator.user_permissions.add(Permission.objects.get(codename="view_group"))
+    again, request = _app_list(staff)
+    assert again is not kept and again == admin.AdminSite.get_app_list(admin.site, request)
+    assert "Group" in {m["object_name"] for app in again for m in app["models"]}
