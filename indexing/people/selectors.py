@@ -124,13 +124,11 @@ def person_faces(person: Person, confirmed: bool | None = None):
     return faces if confirmed is None else faces.filter(person_confirmed=confirmed)
 
 
-FACE_TILE_FIELDS = ("id", "photo_id", "person_id", "person_similarity", "photo__id", "photo__file_name")
-
-
-def person_face_tiles(person: Person, confirmed: bool, limit: int = 200):
-    """person_faces as the person page lists them: at most `limit`, with only what a face's item shows (a
-    photo row has 20 columns, 5 of them dates to convert: ~40% of the page's query CPU for 200 faces)."""
-    return person_faces(person, confirmed).only(*FACE_TILE_FIELDS)[:limit]
+def person_face_tiles(person: Person, confirmed: bool, limit: int = 200) -> list:
+    """person_faces as the person page lists them: at most `limit`, each a row of what its item shows (pk,
+    photo_id, person_similarity, file_name), not a Face and its Photo (~15 us of CPU a face)."""
+    faces = person_faces(person, confirmed).annotate(file_name=F("photo__file_name"))
+    return list(faces.values_list("pk", "photo_id", "person_similarity", "file_name", named=True)[:limit])
 
 
 def person_history(person: Person, limit: int = 50):

@@ -133,7 +133,8 @@ def match_items(matches) -> SafeString:
 @register.simple_tag
 def face_items(faces, cover_id=None, suggested=False) -> SafeString:
     """{% face_items faces person.cover_face_id %}: a person's faces to tick (its cover marked), or with
-    suggested=True the faces suggested for it (ticked, with their similarity)."""
+    suggested=True the faces suggested for it (ticked, with their similarity); each face a row of
+    people.selectors.person_face_tiles."""
     items, crop_url, photo_url = [], urls_of("face_crop"), urls_of("photo")
     for face in faces:
         note = " · cover" if face.pk == cover_id else ""
@@ -145,7 +146,7 @@ def face_items(faces, cover_id=None, suggested=False) -> SafeString:
                 checked=" checked" if suggested else "",
                 crop=crop_url(face.pk),
                 alt="Suggested face in" if suggested else "Face in",
-                name=html.escape(face.photo.file_name),
+                name=html.escape(face.file_name),
                 photo=photo_url(face.photo_id),
                 note=note,
             )
