@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.views.main import ChangeList
@@ -9,14 +11,14 @@ from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.http import FileResponse, Http404
 from django.utils.functional import cached_property
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from faceapp.reverse_once import url_of
 
 from ..engine.images import FORMATS as IMAGE_FORMATS
 from ..photos.models import Face, Photo
-from . import admin_rows
+from . import admin_nav, admin_rows
 
 
 def count_of(model, field: str):
@@ -46,6 +48,12 @@ class CappedPaginator(Paginator):
 
 
 class BigChangeList(ChangeList):
+    def get_results(self, request):
+        """Django's, with the page's rows reading only the columns they show (list_only)."""
+        super().get_results(request)
+        if getattr(self.model_admin, "list_only", None):
+            self.result_list = self.result_list.only(*self.model_admin.list_only)
+
     def url_for_result(self, result):
         if self.model_admin.admin_site.name != "admin":
             return super().url_for_result(result)
@@ -54,29 +62,35 @@ class BigChangeList(ChangeList):
 
 class BigListMixin:
     """A change list of a big table: CappedPaginator, no full count, 50 rows, each row's action
-    checkbox as one string (Django renders a form widget template per row: ~0.7 ms a row), and each
-    row's link from a pattern (faceapp.reverse_once.url_of)."""
+    checkbox as one string (Django renders a form widget template per row: ~0.7 ms a row), each
+    row's link from a pattern (faceapp.reverse_once.url_of), and its rows loaded with the columns in
+    list_only only (what list_display and each row's name show: a photo row and its owner and album
+    have 38 columns, 8 of them dates to convert)."""
 
     paginator = CappedPaginator
     show_full_result_count = False
     list_per_page = 50
+    list_only: list[str] = []
 
     def get_changelist(self, request, **kwargs):
         return BigChangeList
 
     def changelist_view(self, request, extra_context=None):
-        """Django's, with the rows drawn by admin_rows (templates/admin/indexing/change_list.html)."""
+        """Django's, with the rows drawn by admin_rows and the sidebar by admin_nav
+        (templates/admin/indexing/change_list.html)."""
         response = super().changelist_view(request, extra_context)
-        cl = getattr(response, "context_data", {}).get("cl")
-        if cl is not None:
-            response.context_data["big_result_list"] = admin_rows.result_list(cl)
+        context = getattr(response, "context_data", {})
+        if context.get("cl") is not None:
+            context["big_result_list"] = admin_rows.result_list(context["cl"])
+            if context.get("is_nav_sidebar_enabled") and not context.get("is_popup"):
+                context["big_nav_sidebar"] = admin_nav.nav_sidebar(request, context.get("available_apps") or [])
         return response
 
     def action_checkbox(self, obj):
-        label = escape(f"Select this object for an action - {obj}")
+        label = html.escape(f"Select this object for an action - {obj}")
         return mark_safe(
-            f'<input type="checkbox" name="{ACTION_CHECKBOX_NAME}" value="{escape(obj.pk)}" class="action-select"'
-            f' aria-label="{label}">'
+            f'<input type="checkbox" name="{ACTION_CHECKBOX_NAME}" value="{html.escape(str(obj.pk))}"'
+            f' class="action-select" aria-label="{label}">'
         )
 
 
@@ -93,11 +107,12 @@ class FormatFilter(admin.SimpleListFilter):
 
 
 def image_tag(url: str, alt: str, width: int = 80):
-    return mark_safe(f'<img src="{escape(url)}" alt="{escape(alt)}" width="{int(width)}" loading="lazy">')
+    src, alt = html.escape(url), html.escape(str(alt))
+    return mark_safe(f'<img src="{src}" alt="{alt}" width="{int(width)}" loading="lazy">')
 
 
 def photo_image(photo: Photo | None, width: int = 80):
-    if photo is None or not photo.thumbnail:
+    if photo is None or not photo.has_thumbnail:
         return "-"
     return image_tag(url_of("admin:indexing_photo_file", photo.pk, "thumbnail"), photo.file_name, width)
 

@@ -68,6 +68,7 @@ class PhotoAdmin(BigListMixin, ReadOnlyMixin, admin.ModelAdmin):
     list_filter = ["status", "hidden", "album__source", FormatFilter]
     search_fields = ["file_name", "owner__username", "source_id", "content_hash"]
     list_select_related = ["owner", "album"]
+    list_only = ["thumbnail", "file_name", "owner__username", "album__title", "status", "hidden", "created_at"]
     fields = [
         "large_preview",
         "file_name",
@@ -154,6 +155,7 @@ class FaceAdmin(BigListMixin, ReadOnlyMixin, admin.ModelAdmin):
     list_filter = ["photo__hidden", "photo__status"]
     search_fields = ["owner__username", "photo__file_name", "engine_face_id"]
     list_select_related = ["owner", "photo"]
+    list_only = ["crop", "owner__username", "photo__file_name", "confidence", "quality", "created_at"]
     fields = [
         "large_preview",
         "owner",

@@ -2,7 +2,7 @@
 
 from django import template
 
-from faceapp.reverse_once import url_of
+from faceapp.reverse_once import url_of, url_to
 from indexing.photos.pipeline.steps import THUMBNAIL_SIZE
 
 register = template.Library()
@@ -23,3 +23,5 @@ def thumbnail_size(photo, long_side: int = THUMBNAIL_SIZE) -> tuple[int, int]:
 
 # {% url_of 'photo_file' photo.pk 'thumbnail' %} is {% url 'photo_file' photo.pk 'thumbnail' %}, cheaper
 register.simple_tag(url_of, name="url_of")
+# {% url_to 'gallery' %} is {% url 'gallery' %} (no argument), reversed once per process
+register.simple_tag(url_to, name="url_to")

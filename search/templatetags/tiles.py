@@ -3,13 +3,15 @@ in Python: a page draws 48-200 of them, and the same markup as a template ({% in
 cost ~0.3 ms of CPU an item, a third of a page's CPU. The markup is what the templates drew per item;
 the status answer (search/views/photos_api.py) draws one tile with the same function."""
 
+import html
+
 from django import template
 from django.middleware.csrf import get_token
 from django.template.defaultfilters import floatformat
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from .faceapp_tags import url_of
+from faceapp.reverse_once import url_of, urls_of
 
 register = template.Library()
 
@@ -47,9 +49,9 @@ form="photo-selection" aria-label="Select {name}">
     <small class="file-name">{name}</small></li>"""
 
 
-def _image(photo, name: str) -> str:
-    if photo.thumbnail:
-        src = url_of("photo_file", photo.pk, "thumbnail")
+def _image(photo, name: str, thumbnail_url=None) -> str:
+    if photo.has_thumbnail:
+        src = thumbnail_url(photo.pk) if thumbnail_url else url_of("photo_file", photo.pk, "thumbnail")
         return f'<img src="{src}" alt="{name}" loading="lazy">'
     return f'<span class="placeholder">{name}</span>'
 
@@ -99,9 +101,11 @@ def photo_tiles(context, photos) -> SafeString:
 def person_photo_tiles(context, photos) -> SafeString:
     """{% person_photo_tiles month.photos %}: a person's or a search's photo tiles (no indexing state)."""
     viewer_qs, tiles = context.get("viewer_qs", ""), []
+    photo_url, thumbnail_url = urls_of("photo"), urls_of("photo_file", "thumbnail")
+    query = f"?{html.escape(viewer_qs)}" if viewer_qs else ""
     for photo in photos:
-        name = escape(photo.file_name)
-        href, image = _href(photo, viewer_qs), _image(photo, name)
+        name = html.escape(photo.file_name)
+        href, image = photo_url(photo.pk) + query, _image(photo, name, thumbnail_url)
         tiles.append(_PERSON_TILE.format(pk=int(photo.pk), name=name, href=href, image=image))
     return mark_safe("\n  ".join(tiles))
 
@@ -129,8 +133,9 @@ def match_items(matches) -> SafeString:
 @register.simple_tag
 def face_items(faces, cover_id=None, suggested=False) -> SafeString:
     """{% face_items faces person.cover_face_id %}: a person's faces to tick (its cover marked), or with
-    suggested=True the faces suggested for it (ticked, with their similarity)."""
-    items = []
+    suggested=True the faces suggested for it (ticked, with their similarity); each face a row of
+    people.selectors.person_face_tiles."""
+    items, crop_url, photo_url = [], urls_of("face_crop"), urls_of("photo")
     for face in faces:
         note = " · cover" if face.pk == cover_id else ""
         if suggested:
@@ -139,10 +144,10 @@ def face_items(faces, cover_id=None, suggested=False) -> SafeString:
             _FACE.format(
                 pk=int(face.pk),
                 checked=" checked" if suggested else "",
-                crop=url_of("face_crop", face.pk),
+                crop=crop_url(face.pk),
                 alt="Suggested face in" if suggested else "Face in",
-                name=escape(face.photo.file_name),
-                photo=url_of("photo", face.photo_id),
+                name=html.escape(face.file_name),
+                photo=photo_url(face.photo_id),
                 note=note,
             )
         )

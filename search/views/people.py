@@ -40,7 +40,7 @@ def people_list(request):
 @login_required
 def person_detail(request, person_id: int):
     person = sel.person_page_for_user(request.user, person_id)
-    photos = sel.person_photos(request.user, person)
+    photos = sel.person_photo_tiles(request.user, person)
     return render(
         request,
         "search/person.html",

@@ -51,3 +51,23 @@ def test_a_list_django_would_draw_otherwise_is_left_to_django(staff, library):
     popup = staff.get(reverse("admin:indexing_photo_changelist") + "?_popup=1&_to_field=id")
     assert popup.status_code == 200 and popup.context["big_result_list"] is None
     assert 'data-popup-opener="' in popup.content.decode()
+
+
+@pytest.mark.parametrize("model", ["photo", "face"])
+def test_a_list_makes_as_many_queries_for_fifty_rows_as_for_two(staff, user, faces_dir, model):
+    """The rows read only the columns they show (list_only): nothing a row draws is loaded row by row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.search.views.test_timeline_pages import bulk_faces, bulk_photos
+
+    counts = []
+    for n in (2, 50):
+        Photo.objects.all().delete()
+        photos = bulk_photos(user, n, album=Album.objects.create(owner=user, title=f"Album {n}"))
+        bulk_faces(user, [p.pk for p in photos], None, confirmed=lambda i: False)
+        with CaptureQueriesContext(connection) as captured:
+            page = staff.get(reverse(f"admin:indexing_{model}_changelist"))
+        assert page.status_code == 200 and len(page.context["cl"].result_list) == n
+        counts.append(len(captured))
+    assert counts[0] == counts[1]

@@ -21,3 +21,15 @@ def test_indexing_off_makes_the_thumbnail_and_leaves_the_photo_waiting(user, fac
     index_photo_now(photo.pk)  # a second delivery of the task makes no second file
     photo.refresh_from_db()
     assert photo.thumbnail.name == first
+
+
+def test_has_thumbnail_says_whether_the_file_was_made_however_the_row_was_read(user, faces_dir):
+    face_indexing_disable(user)
+    made = photo_create(user, (faces_dir / "joe_biden_2.jpg").read_bytes(), "biden.jpg", enqueue=False).photo
+    waiting = photo_create(user, (faces_dir / "kit_harington_1.jpg").read_bytes(), "kit.jpg", enqueue=False).photo
+    index_photo_now(made.pk)
+    for photo, has in ((made, True), (waiting, False)):
+        loaded = Photo.objects.get(pk=photo.pk)
+        assert loaded.has_thumbnail is has
+        assert bool(loaded.thumbnail) is has and loaded.has_thumbnail is has  # the FieldFile made
+        assert Photo.objects.only("id").get(pk=photo.pk).has_thumbnail is has  # the column deferred
