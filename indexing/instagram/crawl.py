@@ -293,6 +293,7 @@ def _store(media: InstagramMedia, data: bytes | None = None, album: Album | None
         source_id=media.media_id,
         enqueue=False,
         for_indexing=True,
+        likely_new=True,  # the media has no photo yet: a duplicate (a run that died before linking it) is rare
     )
 
 

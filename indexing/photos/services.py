@@ -19,7 +19,7 @@ from .files import clean_file_name, files_delete
 from .models import Album, Face, Photo
 from .pipeline.context import Handed
 from .pipeline.runner import index_photo_now
-from .tasks import index_photo
+from .tasks import index_photo, index_photos
 
 log = logging.getLogger(__name__)
 
@@ -53,12 +53,15 @@ def photo_create(
     enqueue: bool = True,
     taken_at: datetime | None = None,
     for_indexing: bool = False,
+    likely_new: bool = False,
 ) -> PhotoCreated:
     """Validate, store and save a photo as pending; enqueue its indexing once committed.
 
     `taken_at` (e.g. an Instagram post's timestamp) is used when the file has no EXIF date.
     `for_indexing` (with enqueue=False): the caller indexes the photo next in this process; the bytes are
     decoded at the engine's size and handed on (PhotoCreated.handed), so they are decoded once.
+    `likely_new` (a crawl's item never stored before): no lookup before the insert; the unique
+    constraints still catch a duplicate, which then costs its file written and deleted.
     Raises PhotoRejected with a readable reason; nothing is stored then.
     """
     long_side = get_engine().decode_long_side if for_indexing else 256
@@ -69,7 +72,7 @@ def photo_create(
     except EngineError as e:
         raise PhotoRejected(e.message) from e
     content_hash = hashlib.sha256(data).hexdigest()
-    existing = _existing(owner, content_hash, source_id)
+    existing = None if likely_new else _existing(owner, content_hash, source_id)
     if existing:
         return PhotoCreated(existing, False)
     photo = Photo(
@@ -126,6 +129,13 @@ def photos_enqueue(photo_ids) -> None:
     """Queue the indexing of these photos (call it once committed: transaction.on_commit)."""
     for photo_id in photo_ids:
         index_photo.delay(photo_id)
+
+
+def photos_enqueue_batch(photo_ids: list[int]) -> None:
+    """Queue the indexing of these photos as one task (an import's batch: Celery's own work once for
+    them all); call it once they are committed."""
+    if photo_ids:
+        index_photos.delay(list(photo_ids))
 
 
 def photo_index_now(photo_id: int, handed: Handed | None = None) -> Photo | None:
