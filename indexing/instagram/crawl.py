@@ -6,7 +6,8 @@ killed anywhere resumes from its cursor. The walk queues each page's images as s
 is recorded and reads on: it never waits behind downloads. Every image of the feed is a row
 (InstagramMedia), fetched by a batch task (downloads in a bounded thread pool, then for each:
 `photo_create` with the media id as source id, unique per owner, and indexing in that worker
-process, so every worker process keeps a core busy). Every crawl walks the whole feed, fetches
+process from the picture photo_create decoded, so every worker process keeps a core busy and a
+photo is read and decoded once). Every crawl walks the whole feed, fetches
 only media it has not fetched yet and, at the end of the walk, removes the photos of posts that
 are gone. Tasks may run twice (acks_late, redelivery, the stall sweeper): every step is idempotent.
 """
