@@ -117,7 +117,7 @@ def test_an_image_the_user_had_uploaded_is_linked_not_stored_again(live_server, 
     crawler.crawl_page(InstagramCrawl.objects.get(owner=user).pk)
     media = InstagramMedia.objects.get(media_id=kit.posts[1].id)
     data = crawler.client_for("").download(media.url, 10_000_000)
-    uploaded = photo_create(user, data, "mine.jpg").photo  # the same bytes, uploaded before the crawl got to them
+    uploaded = photo_create(user, data, "mine.jpg", enqueue=False).photo  # the same bytes, uploaded before
     crawler.media_fetch_batch([media.pk])  # stored without looking first: the unique constraint finds the upload
     media.refresh_from_db()
     assert media.status == InstagramMedia.Status.DONE and media.photo == uploaded
