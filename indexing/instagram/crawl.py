@@ -6,7 +6,8 @@ killed anywhere resumes from its cursor. The walk queues each page's images as s
 is recorded and reads on: it never waits behind downloads. Every image of the feed is a row
 (InstagramMedia), fetched by a batch task (downloads in a bounded thread pool, then for each:
 `photo_create` with the media id as source id, unique per owner, and indexing in that worker
-process, so every worker process keeps a core busy). Every crawl walks the whole feed, fetches
+process from the picture photo_create decoded, so every worker process keeps a core busy and a
+photo is read and decoded once). Every crawl walks the whole feed, fetches
 only media it has not fetched yet and, at the end of the walk, removes the photos of posts that
 are gone. Tasks may run twice (acks_late, redelivery, the stall sweeper): every step is idempotent.
 """
@@ -241,26 +242,35 @@ def media_fetch(media_pk: int, data: bytes | None = None) -> None:
     media = InstagramMedia.objects.select_related("owner", "photo").filter(pk=media_pk).first()
     if media is None or media.status != Status.PENDING:
         return
-    photo = media.photo
+    _fetch(media, data)
+    InstagramCrawl.objects.filter(pk=media.crawl_id).update(heartbeat_at=timezone.now())
+    finish_if_done(media.crawl_id)
+
+
+def _fetch(media: InstagramMedia, data: bytes | None, album: Album | None = None) -> None:
+    """media_fetch's work on a media row already read (pending); the caller beats the crawl's heartbeat and
+    finishes it. The photo is created and indexed in this process, its bytes decoded once."""
+    photo, handed = media.photo, None
     if photo is None:
         try:
-            photo = _store(media, data)
+            created = _store(media, data, album)
         except TokenInvalid as e:  # the media URL expired and the token cannot fetch a fresh one
             return _stop_for_media(media, str(e))
         except PermissionMissing as e:
             return _stop_for_media(media, str(e), relogin=False)
         except (InstagramError, services.PhotoRejected) as e:
             return _media_finished(media, Status.FAILED, str(e))
+        photo, handed = created.photo, created.handed
     if photo.status in (Photo.Status.PENDING, Photo.Status.PROCESSING):
         try:
-            services.photo_index_now(photo.pk)
+            indexed = services.photo_index_now(photo.pk, handed)
         except (ConnectionError, TimeoutError):
             raise  # the photo is pending again: the task retries
-        except Exception:  # the runner logged it and failed the photo with a reason
-            pass
-        if Photo.objects.filter(pk=photo.pk, status=Photo.Status.PROCESSING).exists():
+        except Exception:  # the runner logged it and failed the photo with a reason (or could not)
+            indexed = None
+        if indexed is None and Photo.objects.filter(pk=photo.pk, status=Photo.Status.PROCESSING).exists():
             raise PhotoBusy(f"photo {photo.pk} is being indexed by another run")
-    _media_finished(media, Status.DONE, "")
+    _media_finished(media, Status.DONE, "", photo)
 
 
 def _stop_for_media(media: InstagramMedia, problem: str, relogin: bool = True) -> None:
@@ -271,32 +281,45 @@ def _stop_for_media(media: InstagramMedia, problem: str, relogin: bool = True) -
         mark_needs_relogin(media.owner, problem)
 
 
-def _store(media: InstagramMedia, data: bytes | None = None) -> Photo:
+def _store(media: InstagramMedia, data: bytes | None = None, album: Album | None = None) -> services.PhotoCreated:
+    """The media's photo, created (decoded for indexing here) or found; downloaded unless `data` came."""
+    if data is None:
+        data = _download(media)
+    album = album or services.album_get_or_create(media.owner, ALBUM_TITLE, Album.Source.INSTAGRAM)
+    return services.photo_create(
+        media.owner,
+        data,
+        f"instagram-{media.media_id}.jpg",
+        album=album,
+        source_id=media.media_id,
+        enqueue=False,
+        for_indexing=True,
+        likely_new=True,  # the media has no photo yet: a duplicate (a run that died before linking it) is rare
+    )
+
+
+def _download(media: InstagramMedia) -> bytes:
     token = token_for(media.owner)
     client = client_for(token or "")
     try:
-        data = data if data is not None else client.download(media.url, settings.UPLOAD_MAX_BYTES)
+        return client.download(media.url, settings.UPLOAD_MAX_BYTES)
     except MediaGone as e:
         if e.status != 403 or not token:
             raise
-        # Signed links expire within days: ask Instagram for the media object again, once.
-        fresh = image_url(client.media(media.media_id)) or ""
-        InstagramMedia.objects.filter(pk=media.pk).update(url=fresh)
-        data = client.download(fresh, settings.UPLOAD_MAX_BYTES)
-    album = services.album_get_or_create(media.owner, ALBUM_TITLE, Album.Source.INSTAGRAM)
-    photo = services.photo_create(
-        media.owner, data, f"instagram-{media.media_id}.jpg", album=album, source_id=media.media_id, enqueue=False
-    ).photo
-    InstagramMedia.objects.filter(pk=media.pk).update(photo=photo)
-    return photo
+    # Signed links expire within days: ask Instagram for the media object again, once.
+    fresh = image_url(client.media(media.media_id)) or ""
+    InstagramMedia.objects.filter(pk=media.pk).update(url=fresh)
+    return client.download(fresh, settings.UPLOAD_MAX_BYTES)
 
 
-def _media_finished(media: InstagramMedia, status: str, reason: str) -> None:
-    InstagramMedia.objects.filter(pk=media.pk, status=Status.PENDING).update(status=status, failure_reason=reason)
+def _media_finished(media: InstagramMedia, status: str, reason: str, photo: Photo | None = None) -> None:
+    """The media item done (linked to its photo) or failed with the reason; once (it must still be pending)."""
+    done = {"photo": photo} if photo is not None else {}
+    InstagramMedia.objects.filter(pk=media.pk, status=Status.PENDING).update(
+        status=status, failure_reason=reason, **done
+    )
     if reason:
         log.info("media %s of user %s failed: %s", media.media_id, media.owner_id, reason)
-    InstagramCrawl.objects.filter(pk=media.crawl_id).update(heartbeat_at=timezone.now())
-    finish_if_done(media.crawl_id)
 
 
 # periodic work
@@ -340,17 +363,27 @@ def media_fetch_batch(media_pks: list[int]) -> list[int]:
     """Download these images concurrently (a bounded thread pool), then store and index each in turn.
 
     Returns the ids to try again later (another run was indexing their photo, or the network failed).
-    A download that failed here is simply done again, the careful way, by media_fetch."""
-    media = list(InstagramMedia.objects.filter(pk__in=media_pks, status=Status.PENDING, photo__isnull=True))
+    A download that failed here is simply done again, the careful way, by _fetch. The rows are read
+    once, the album found once, the crawl's heartbeat and end looked at once for the whole batch."""
+    rows = InstagramMedia.objects.select_related("owner", "photo").filter(pk__in=media_pks, status=Status.PENDING)
+    media = {m.pk: m for m in rows}
+    to_download = [m for m in media.values() if m.photo is None]
     client = client_for("")  # CDN links are signed: no token needed
     with ThreadPoolExecutor(max_workers=max(1, settings.INSTAGRAM_DOWNLOAD_THREADS)) as pool:
-        files = dict(zip([m.pk for m in media], pool.map(lambda m: _download_quietly(client, m.url), media)))
-    retry = []
-    for pk in media_pks:
+        downloaded = pool.map(lambda m: _download_quietly(client, m.url), to_download)
+        files = dict(zip([m.pk for m in to_download], downloaded))
+    albums, retry = {}, []
+    for pk in (pk for pk in media_pks if pk in media):
+        m = media[pk]
+        if m.photo is None and m.owner_id not in albums:
+            albums[m.owner_id] = services.album_get_or_create(m.owner, ALBUM_TITLE, Album.Source.INSTAGRAM)
         try:
-            media_fetch(pk, files.get(pk))
+            _fetch(m, files.get(pk), albums.get(m.owner_id))
         except (PhotoBusy, ConnectionError, TimeoutError):
             retry.append(pk)
+    for crawl_id in {m.crawl_id for m in media.values()}:
+        InstagramCrawl.objects.filter(pk=crawl_id).update(heartbeat_at=timezone.now())
+        finish_if_done(crawl_id)
     return retry
 
 

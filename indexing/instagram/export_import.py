@@ -29,6 +29,7 @@ from .tasks import instagram_import_export
 log = logging.getLogger(__name__)
 State, Status = InstagramImport.State, InstagramExportItem.Status
 UNFINISHED_PHOTO = (Photo.Status.PENDING, Photo.Status.PROCESSING)
+INDEX_BATCH = 8  # photos an indexing task takes (a few: the first faces show early, every worker gets some)
 
 
 def import_create(owner, paths: list[str], uploaded: bool, run_now: bool = False) -> InstagramImport:
@@ -105,31 +106,53 @@ def _record_items(run: InstagramImport, items) -> None:
 
 
 def _store_items(run: InstagramImport, export, deadline: float) -> bool:
-    """Store pending items, newest first, until the deadline; True when none is left."""
+    """Store pending items, newest first, until the deadline; True when none is left. Their indexing is
+    queued INDEX_BATCH photos a task (Celery's own work once a batch, not once a photo); the items are
+    marked done once their batch is queued, so a run that dies before stores them again (the same photo,
+    found by its bytes) and queues them."""
     album = services.album_get_or_create(run.owner, ALBUM_TITLE, Album.Source.INSTAGRAM)
     pending = InstagramExportItem.objects.filter(run=run, status=Status.PENDING).order_by("-taken_at", "pk")
     ids = list(pending.values_list("pk", flat=True))  # no cursor stays open while photos are written
-    for n, pk in enumerate(ids):
-        if time.monotonic() >= deadline:
-            return False
-        item = InstagramExportItem.objects.filter(pk=pk, status=Status.PENDING).first()
-        if item is None:
-            continue
-        data = export.read(item.uri)
-        if data is None:
-            _item_done(item, None, "The export does not hold this media file (or it is too large).")
-            continue
-        try:
-            created = services.photo_create(
-                run.owner, data, posixpath.basename(item.uri), album=album, taken_at=item.taken_at
-            )
-        except services.PhotoRejected as e:
-            _item_done(item, None, str(e))
-            continue
-        _item_done(item, created.photo, "")
-        if n % 50 == 0:
-            InstagramImport.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now())
+    stored: list[tuple[InstagramExportItem, Photo]] = []
+    try:
+        for n, pk in enumerate(ids):
+            if time.monotonic() >= deadline:
+                return False
+            stored += _store_item(run, export, album, pk)
+            if len(stored) >= INDEX_BATCH:
+                _queue(stored)
+                stored = []
+            if n % 50 == 0:
+                InstagramImport.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now())
+    finally:
+        _queue(stored)
     return True
+
+
+def _store_item(run: InstagramImport, export, album: Album, pk: int) -> list[tuple[InstagramExportItem, Photo]]:
+    """Store one pending item: [(item, its photo)] (created, or found by its bytes); [] when it failed or is done."""
+    item = InstagramExportItem.objects.filter(pk=pk, status=Status.PENDING).first()
+    if item is None:
+        return []
+    data = export.read(item.uri)
+    if data is None:
+        _item_done(item, None, "The export does not hold this media file (or it is too large).")
+        return []
+    try:
+        created = services.photo_create(
+            run.owner, data, posixpath.basename(item.uri), album=album, taken_at=item.taken_at, enqueue=False
+        )
+    except services.PhotoRejected as e:
+        _item_done(item, None, str(e))
+        return []
+    return [(item, created.photo)]
+
+
+def _queue(stored: list[tuple[InstagramExportItem, Photo]]) -> None:
+    """Queue the indexing of these items' waiting photos as one task, then mark the items done."""
+    services.photos_enqueue_batch(list({p.pk: p for _, p in stored if p.status == Photo.Status.PENDING}))
+    for item, photo in stored:
+        _item_done(item, photo, "")
 
 
 def _item_done(item: InstagramExportItem, photo: Photo | None, reason: str) -> None:

@@ -99,13 +99,15 @@ def search_threshold(threshold: float) -> float:
 
 
 @transaction.atomic
-def autotag_photo(photo: Photo, remembered: list[dict] = ()) -> list[Face]:
+def autotag_photo(photo: Photo, remembered: list[dict] = (), faces: list[Face] | None = None, first=False):
     """Tag each unnamed face of the photo with the person whose confirmed faces it matches best, above
     the owner's threshold; never a person rejected for that face, never one person on two faces.
-    `remembered` (from remember_people) gives a re-indexed photo its names back first."""
+    `remembered` (from remember_people) gives a re-indexed photo its names back first. `faces`: the
+    photo's faces as the pipeline has just written them (else read); `first`: the photo was never
+    indexed before, so no decision and no name is on it yet. Answers the faces tagged."""
     owner = photo.owner
-    decisions = list(FaceDecision.objects.filter(photo=photo))
-    faces = relink_decisions(photo, list(photo.faces.all()), decisions)
+    decisions = [] if first else list(FaceDecision.objects.filter(photo=photo))
+    faces = relink_decisions(photo, _faces_of(photo, faces), decisions)
     restored = _restore_people(faces, list(remembered))
     if restored:
         transaction.on_commit(lambda: sync_engine_users(restored))
@@ -118,7 +120,7 @@ def autotag_photo(photo: Photo, remembered: list[dict] = ()) -> list[Face]:
         for person_id, sim in _candidates(face, matches, threshold).items()
         if person_id not in rejected.get(face.pk, ())
     ]
-    used = people_in_photos([photo.pk]).get(photo.pk, set())
+    used = {f.person_id for f in faces if f.person_id} if first else people_in_photos([photo.pk]).get(photo.pk, set())
     people, tagged = Person.objects.in_bulk({p for _, _, p in pairs}), []
     for sim, face, person_id in sorted(pairs, key=lambda p: (-p[0], p[1].pk, p[2])):
         if face in tagged or person_id in used:
@@ -130,9 +132,16 @@ def autotag_photo(photo: Photo, remembered: list[dict] = ()) -> list[Face]:
     return tagged
 
 
-def tag_people_step(photo: Photo, remembered: list[dict] = ()) -> None:
+def _faces_of(photo: Photo, written: list[Face] | None) -> list[Face]:
+    """The photo's faces in the order of Face.Meta.ordering: the ones just written when they have their ids."""
+    if written is None or any(f.pk is None for f in written):
+        return list(photo.faces.all())
+    return sorted(written, key=lambda f: (f.left, f.pk))
+
+
+def tag_people_step(photo: Photo, remembered: list[dict] = (), faces: list[Face] | None = None, first=False):
     """The pipeline's last step: auto-tag; an engine failure here leaves the photo indexed, untagged."""
     try:
-        autotag_photo(photo, remembered)
+        autotag_photo(photo, remembered, faces, first)
     except EngineError as e:
         log.warning("auto-tagging photo %s failed: %s", photo.pk, e)

@@ -14,11 +14,12 @@ from django.utils import timezone
 
 from ..engine import images
 from ..engine.errors import EngineError
-from ..face_index import collection_delete, faces_remove_from_engine
+from ..face_index import collection_delete, faces_remove_from_engine, get_engine
 from .files import clean_file_name, files_delete
 from .models import Album, Face, Photo
+from .pipeline.context import Handed
 from .pipeline.runner import index_photo_now
-from .tasks import index_photo
+from .tasks import index_photo, index_photos
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,7 @@ class AlbumError(Exception):
 class PhotoCreated:
     photo: Photo
     created: bool  # False when the owner already had these exact bytes
+    handed: Handed | None = None  # with for_indexing: for photo_index_now, which then reads and decodes nothing
 
 
 def album_get_or_create(owner, title: str, source: str = Album.Source.UPLOAD) -> Album:
@@ -50,20 +52,27 @@ def photo_create(
     source_id: str = "",
     enqueue: bool = True,
     taken_at: datetime | None = None,
+    for_indexing: bool = False,
+    likely_new: bool = False,
 ) -> PhotoCreated:
     """Validate, store and save a photo as pending; enqueue its indexing once committed.
 
     `taken_at` (e.g. an Instagram post's timestamp) is used when the file has no EXIF date.
+    `for_indexing` (with enqueue=False): the caller indexes the photo next in this process; the bytes are
+    decoded at the engine's size and handed on (PhotoCreated.handed), so they are decoded once.
+    `likely_new` (a crawl's item never stored before): no lookup before the insert; the unique
+    constraints still catch a duplicate, which then costs its file written and deleted.
     Raises PhotoRejected with a readable reason; nothing is stored then.
     """
-    try:  # a full decode at low resolution finds truncated and hostile files cheaply
+    long_side = get_engine().decode_long_side if for_indexing else 256
+    try:  # a full decode (at low resolution unless for indexing) finds truncated and hostile files cheaply
         loaded = images.load_image(
-            data, max_pixels=settings.UPLOAD_MAX_PIXELS, long_side=256, max_bytes=settings.UPLOAD_MAX_BYTES
+            data, max_pixels=settings.UPLOAD_MAX_PIXELS, long_side=long_side, max_bytes=settings.UPLOAD_MAX_BYTES
         )
     except EngineError as e:
         raise PhotoRejected(e.message) from e
     content_hash = hashlib.sha256(data).hexdigest()
-    existing = _existing(owner, content_hash, source_id)
+    existing = None if likely_new else _existing(owner, content_hash, source_id)
     if existing:
         return PhotoCreated(existing, False)
     photo = Photo(
@@ -84,6 +93,7 @@ def photo_create(
             photo.save()
             if album and not album.featured_photo_id:
                 Album.objects.filter(pk=album.pk, featured_photo__isnull=True).update(featured_photo=photo)
+                album.featured_photo_id = album.featured_photo_id or photo.pk  # a cover now: not asked again
             if enqueue:
                 transaction.on_commit(lambda: photos_enqueue([photo.pk]))
     except IntegrityError:  # the same bytes arrived at the same time through another door
@@ -92,7 +102,7 @@ def photo_create(
         if existing:
             return PhotoCreated(existing, False)
         raise
-    return PhotoCreated(photo, True)
+    return PhotoCreated(photo, True, Handed(photo, data, loaded) if for_indexing else None)
 
 
 def _existing(owner, content_hash: str, source_id: str) -> Photo | None:
@@ -121,9 +131,17 @@ def photos_enqueue(photo_ids) -> None:
         index_photo.delay(photo_id)
 
 
-def photo_index_now(photo_id: int) -> Photo | None:
-    """Claim and index one photo in this process, not through a worker (commands, the tagging API)."""
-    return index_photo_now(photo_id)
+def photos_enqueue_batch(photo_ids: list[int]) -> None:
+    """Queue the indexing of these photos as one task (an import's batch: Celery's own work once for
+    them all); call it once they are committed."""
+    if photo_ids:
+        index_photos.delay(list(photo_ids))
+
+
+def photo_index_now(photo_id: int, handed: Handed | None = None) -> Photo | None:
+    """Claim and index one photo in this process, not through a worker (commands, the tagging API, the
+    crawl); `handed`: PhotoCreated.handed of the photo_create(for_indexing=True) that has just made it."""
+    return index_photo_now(photo_id, handed)
 
 
 def photo_reindex(photo: Photo) -> None:

@@ -2,11 +2,13 @@
 
 from celery import shared_task
 
+TRANSIENT = (ConnectionError, TimeoutError)
+
 
 @shared_task(
     name="indexing.tasks.index_photo",
     acks_late=True,
-    autoretry_for=(ConnectionError, TimeoutError),
+    autoretry_for=TRANSIENT,
     retry_backoff=True,
     retry_jitter=True,
     max_retries=5,
@@ -15,3 +17,25 @@ def index_photo(photo_id: int) -> None:
     from .pipeline.runner import index_photo_now  # the pipeline's services queue this task
 
     index_photo_now(photo_id)
+
+
+@shared_task(
+    name="indexing.tasks.index_photos",
+    acks_late=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=5,
+)
+def index_photos(photo_ids: list[int]) -> None:
+    """index_photo of a few photos in one task (a batch of an import). A photo that fails is failed with its
+    reason and the others go on; a transient error retries the task, which skips the photos already done."""
+    from .pipeline.runner import index_photo_now
+
+    for photo_id in photo_ids:
+        try:
+            index_photo_now(photo_id)
+        except TRANSIENT:
+            raise
+        except Exception:  # the runner logged it and failed the photo with its reason
+            pass

@@ -16,14 +16,28 @@ class Abandon(Exception):
 
 
 @dataclass
+class Handed:
+    """What the caller of index_photo_now holds already for a photo it has just created (photo_create with
+    for_indexing): the row, the bytes and their decoded picture, so that nothing is read or decoded again."""
+
+    photo: Photo
+    data: bytes
+    loaded: LoadedImage
+
+
+@dataclass
 class PhotoContext:
     """What the steps hand on to each other while one photo is indexed."""
 
     photo: Photo
     reclaimed: bool = False  # taken over from a run that died: it may have left faces in the engine
+    # Never indexed before (indexed_at unset, not reclaimed): it has no faces, so no names or decisions to keep
+    # (faces are only written by save_faces, which sets indexed_at in the same transaction).
+    first: bool = False
     data: bytes = b""
     loaded: LoadedImage | None = None
     face_records: list[dict] = field(default_factory=list)
+    faces: list = field(default_factory=list)  # the Face rows save_faces wrote
     unindexed: list[dict] = field(default_factory=list)
     old_engine_face_ids: list[str] = field(default_factory=list)
     people_before: list[dict] = field(default_factory=list)  # names on the old faces, by box

@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from ..models import Photo
-from .context import Abandon, PhotoContext, Stop
+from .context import Abandon, Handed, PhotoContext, Stop
 from .steps import STEPS, load_original, make_thumbnail
 
 log = logging.getLogger(__name__)
@@ -27,8 +27,9 @@ def claim(photo_id: int) -> Photo | None:
     return _claim(photo_id)[0]
 
 
-def _claim(photo_id: int) -> tuple[Photo | None, bool]:
-    """(the claimed photo, whether it was taken over from a run that died) or (None, False)."""
+def _claim(photo_id: int, held: Photo | None = None) -> tuple[Photo | None, bool]:
+    """(the claimed photo, whether it was taken over from a run that died) or (None, False). A photo the
+    caller `held` (just created, with its owner) is not read again when the claim is a fresh one."""
     now = timezone.now()
     stale = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
     # A subquery of its own, not a join: an UPDATE with a join becomes `WHERE id IN (SELECT ...)`, and on
@@ -41,6 +42,9 @@ def _claim(photo_id: int) -> tuple[Photo | None, bool]:
     )
     photos = Photo.objects.filter(allowed, pk=photo_id)
     if photos.filter(status=Photo.Status.PENDING).update(status=Photo.Status.PROCESSING, claimed_at=now):
+        if held is not None and held.pk == photo_id:
+            held.status, held.claimed_at = Photo.Status.PROCESSING, now
+            return held, False
         reclaimed = False
     elif photos.filter(status=Photo.Status.PROCESSING, claimed_at__lt=stale).update(claimed_at=now):
         reclaimed = True
@@ -50,13 +54,16 @@ def _claim(photo_id: int) -> tuple[Photo | None, bool]:
     return Photo.objects.select_related("owner").get(pk=photo_id), reclaimed
 
 
-def index_photo_now(photo_id: int) -> Photo | None:
-    """Claim and index one photo in this process; the photo ends indexed or failed with a reason."""
-    photo, reclaimed = _claim(photo_id)
+def index_photo_now(photo_id: int, handed: Handed | None = None) -> Photo | None:
+    """Claim and index one photo in this process; the photo ends indexed or failed with a reason.
+    `handed`: the photo its caller has just created, with its bytes decoded (read and decoded once)."""
+    photo, reclaimed = _claim(photo_id, handed.photo if handed else None)
     if photo is None:
         thumbnail_while_waiting(photo_id)
         return None
-    ctx = PhotoContext(photo, reclaimed=reclaimed)
+    ctx = PhotoContext(photo, reclaimed=reclaimed, first=photo.indexed_at is None and not reclaimed)
+    if handed is not None and handed.photo is photo:
+        ctx.data, ctx.loaded = handed.data, handed.loaded
     try:
         for step in STEPS:
             step(ctx)

@@ -108,3 +108,17 @@ def test_next_links_by_ig_id_are_followed_and_media_without_media_url_fail_alone
     assert all(emulator.downloads[m] == 1 for m in account.images() if m != flagged.id)
     crawl.refresh_from_db()
     assert crawl.state == InstagramCrawl.State.DONE
+
+
+def test_an_image_the_user_had_uploaded_is_linked_not_stored_again(live_server, kit, emulator):
+    from indexing.photos.services import photo_create
+
+    user, _ = log_in(live_server)
+    crawler.crawl_page(InstagramCrawl.objects.get(owner=user).pk)
+    media = InstagramMedia.objects.get(media_id=kit.posts[1].id)
+    data = crawler.client_for("").download(media.url, 10_000_000)
+    uploaded = photo_create(user, data, "mine.jpg", enqueue=False).photo  # the same bytes, uploaded before
+    crawler.media_fetch_batch([media.pk])  # stored without looking first: the unique constraint finds the upload
+    media.refresh_from_db()
+    assert media.status == InstagramMedia.Status.DONE and media.photo == uploaded
+    assert Photo.objects.filter(owner=user, content_hash=uploaded.content_hash).count() == 1

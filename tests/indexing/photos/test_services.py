@@ -129,3 +129,42 @@ def test_a_photo_is_claimed_once(user, faces_dir):
     assert index_photo_now(photo.pk) is not None
     assert index_photo_now(photo.pk) is None  # a second delivery of the task does nothing
     assert photo.faces.count() == 1
+
+
+def test_a_photo_handed_on_is_indexed_from_the_picture_photo_create_decoded(user, faces_dir, media_root):
+    created = photo_create(
+        user, (faces_dir / "group_kit_rose.jpg").read_bytes(), "g.jpg", enqueue=False, for_indexing=True
+    )
+    assert created.handed is not None and created.handed.loaded.image.size == (
+        501,
+        700,
+    )  # whole: under the engine's 1000 px
+    (media_root / created.photo.original.name).unlink()  # so a read of the stored file would fail the photo
+    services.photo_index_now(created.photo.pk, created.handed)
+    photo = Photo.objects.get(pk=created.photo.pk)
+    assert photo.status == Photo.Status.INDEXED and photo.thumbnail and photo.faces.count() == 2
+
+
+def test_a_photo_moved_or_hidden_while_it_is_indexed_stays_so(user, faces_dir):
+    created = photo_create(
+        user, (faces_dir / "joe_biden_2.jpg").read_bytes(), "j.jpg", enqueue=False, for_indexing=True
+    )
+    elsewhere = album_get_or_create(user, "Elsewhere")
+    services.photos_move(user, [created.photo.pk], elsewhere)  # the indexing run holds the photo as it was
+    Photo.objects.filter(pk=created.photo.pk).update(hidden=True)  # and a moderator hides it
+    services.photo_index_now(created.photo.pk, created.handed)
+    photo = Photo.objects.get(pk=created.photo.pk)
+    assert photo.status == Photo.Status.INDEXED and photo.album == elsewhere and photo.hidden
+
+
+def test_an_item_likely_new_that_is_a_duplicate_is_still_stored_once(user, faces_dir, media_root):
+    data = (faces_dir / "joe_biden_2.jpg").read_bytes()
+    first = photo_create(user, data, "a.jpg", source_id="17900001", enqueue=False)
+    files = _files(media_root)
+    same_bytes = photo_create(user, data, "b.jpg", source_id="17900002", enqueue=False, likely_new=True)
+    same_id = photo_create(
+        user, (faces_dir / "kit_harington_1.jpg").read_bytes(), "c.jpg", source_id="17900001", likely_new=True
+    )
+    assert not same_bytes.created and not same_id.created
+    assert same_bytes.photo == first.photo and same_id.photo == first.photo
+    assert Photo.objects.filter(owner=user).count() == 1 and _files(media_root) == files  # no copy left behind

@@ -1,6 +1,7 @@
 """The pipeline through a real Celery worker on a real Redis-compatible broker."""
 
 import time
+from pathlib import Path
 
 import pytest
 
@@ -44,3 +45,16 @@ def test_a_failed_photo_keeps_its_reason_and_a_retry_finishes_it(celery_worker, 
     _wait_until_done([photo.pk])
     photo.refresh_from_db()
     assert photo.status == Photo.Status.INDEXED and photo.failure_reason == "" and photo.faces.count() == 1
+
+
+def test_a_batch_of_photos_is_indexed_in_one_task_and_a_broken_one_fails_alone(celery_worker, user, faces_dir):
+    from indexing.photos.services import photos_enqueue_batch
+
+    names = ["joe_biden_2.jpg", "kit_harington_1.jpg", "rose_leslie_2.jpg"]
+    photos = [photo_create(user, (faces_dir / n).read_bytes(), n, enqueue=False).photo for n in names]
+    broken = Path(photos[1].original.path)
+    broken.write_bytes(broken.read_bytes()[:1000])  # the disk lost part of the file
+    photos_enqueue_batch([p.pk for p in photos])
+    states = _wait_until_done([p.pk for p in photos])
+    assert [states[p.pk] for p in photos] == [Photo.Status.INDEXED, Photo.Status.FAILED, Photo.Status.INDEXED]
+    assert "truncated" in Photo.objects.get(pk=photos[1].pk).failure_reason
