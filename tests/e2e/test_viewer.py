@@ -21,6 +21,7 @@ def test_the_viewer_steps_through_the_album_and_names_the_faces(browser, live_se
     first = page.locator("h1").inner_text()
 
     def step(direction: int):
+        page.wait_for_load_state()  # viewer.js is deferred: a key pressed before it ran goes nowhere
         if size == "phone":
             swipe(page, "[data-viewer]", -200 * direction)  # a swipe to the left shows the next photo
         else:
