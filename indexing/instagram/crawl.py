@@ -243,8 +243,13 @@ def media_fetch(media_pk: int, data: bytes | None = None) -> None:
     if media is None or media.status != Status.PENDING:
         return
     _fetch(media, data)
-    InstagramCrawl.objects.filter(pk=media.crawl_id).update(heartbeat_at=timezone.now())
-    finish_if_done(media.crawl_id)
+    _beat_and_finish(media.crawl_id)
+
+
+def _beat_and_finish(crawl_id: int) -> None:
+    """After media of the crawl were fetched: it is alive, and done if nothing is left."""
+    InstagramCrawl.objects.filter(pk=crawl_id).update(heartbeat_at=timezone.now())
+    finish_if_done(crawl_id)
 
 
 def _fetch(media: InstagramMedia, data: bytes | None, album: Album | None = None) -> None:
@@ -382,8 +387,7 @@ def media_fetch_batch(media_pks: list[int]) -> list[int]:
         except (PhotoBusy, ConnectionError, TimeoutError):
             retry.append(pk)
     for crawl_id in {m.crawl_id for m in media.values()}:
-        InstagramCrawl.objects.filter(pk=crawl_id).update(heartbeat_at=timezone.now())
-        finish_if_done(crawl_id)
+        _beat_and_finish(crawl_id)
     return retry
 
 
