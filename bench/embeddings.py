@@ -85,13 +85,17 @@ def clustered(
     return out
 
 
-def add_strangers_option(parser) -> None:
-    """--strangers, the synthetic faces' centres (clustered()), for a bench's argparse parser."""
+STRANGERS = ("lfw-like", "isotropic")
+
+
+def add_strangers_option(parser, both: bool = False) -> None:
+    """--strangers, the synthetic faces' centres (clustered()), for a bench's argparse parser; with
+    `both`, "both" (the default then) measures each kind in turn."""
     parser.add_argument(
         "--strangers",
-        choices=("isotropic", "lfw-like"),
-        default="isotropic",
-        help="synthetic centres isotropic (the graph's hardest case) or as spread as real faces",
+        choices=STRANGERS + (("both",) if both else ()),
+        default="both" if both else "isotropic",
+        help="synthetic centres as spread as real faces, or isotropic (the graph's hardest case)",
     )
 
 

@@ -177,7 +177,7 @@ class CollectionIndex:
         old, dim = self.snapshot, self.delta.vectors.shape[1]
         index = self.params.new_index(dim)
         if old is not None and old.index is not None:
-            index = type(old.index).restore(old.path)
+            index = self.params.restore(old.path)
         keep = np.ones(len(old), bool) if old is not None else np.ones(0, bool)
         if self.removed:
             keys = np.array(sorted(self.removed), np.int64)

@@ -317,3 +317,22 @@ def test_a_process_opening_the_file_searches_at_the_configured_ef_not_usearchs_d
         assert snapshot is not None and snapshot.index.expansion_search == engine.index.params.expansion_search == 128
     found(b, ids[2])  # a search for many faces searches wider (ef twice the faces asked for)
     assert b.index.collection(store.get_collection("c")).snapshot.index.expansion_search > 128
+
+
+def test_a_merged_generation_adds_its_new_faces_at_the_configured_ef_construction(two_processes, monkeypatch):
+    """usearch restores a file with its default expansion_add (128): a generation merged onto the
+    last one would add its faces to a looser graph than a build does."""
+    from usearch.index import Index
+
+    store, a, _, ids = two_processes
+    found(a, ids[0])  # the first generation, built
+    efs, add_faces = [], Index.add
+
+    def spy(self, *args, **kwargs):
+        efs.append(self.expansion_add)
+        return add_faces(self, *args, **kwargs)
+
+    monkeypatch.setattr(Index, "add", spy)
+    add(store, "c", unit_vectors(60, 4))  # past delta_limit=50: the next search writes a merged generation
+    found(a, ids[0])
+    assert efs == [a.index.params.expansion_add] and a.index.params.expansion_add != Index(ndim=8).expansion_add
