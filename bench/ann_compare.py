@@ -159,14 +159,17 @@ def measure(lib, vectors, queries, exact_top):
 
 
 def main():
+    global EF_ADD  # the libraries' build() read it
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="100000")
     ap.add_argument("--libs", default="usearch,faiss,hnswlib")
     ap.add_argument("--tune", help="usearch alone, these M values (e.g. 8,12,16), with --efs and --candidates")
     ap.add_argument("--efs", default="64,128")
     ap.add_argument("--candidates", default="32,64")
+    ap.add_argument("--ef-add", type=int, default=EF_ADD, help="ef_construction of every build")
     add_strangers_option(ap)
     a = ap.parse_args()
+    EF_ADD = a.ef_add
     print(f"HNSW M={M} ef_construction={EF_ADD} ef_search={EF_SEARCH}; build on 2 threads, queries on 1")
     done = 0
     for size in [int(s) for s in a.sizes.split(",")]:
