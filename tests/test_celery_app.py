@@ -11,7 +11,9 @@ from indexing.photos.tasks import index_photo
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_a_task_keeps_its_database_connection_until_conn_max_age_says_otherwise():
+def test_a_task_keeps_its_database_connection_until_conn_max_age_says_otherwise(monkeypatch):
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 60)  # the app's default (the tests' may be 0)
+    connection.close()  # a fresh connection, with that age
     connection.ensure_connection()
     raw = connection.connection
     connections_as_requests(sender=index_photo)  # a task ended, as a worker runs it (not eager)
