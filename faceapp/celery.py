@@ -25,9 +25,12 @@ def warm_up(**_) -> None:
     lives as long as the processes, is left out of the collector's full collections (wsgi.py's reason)."""
     from indexing.face_index import engine_warm_up
 
-    engine_warm_up()
+    try:
+        engine_warm_up()
+        log.info("warmed up before the pool starts: the face model is loaded")
+    except Exception:  # a model that cannot load fails each photo with its reason, as without the warm-up
+        log.exception("the face model did not load before the pool started")
     gc.freeze()
-    log.info("warmed up before the pool starts: the face model is loaded, %s objects frozen", gc.get_freeze_count())
 
 
 @task_prerun.connect
