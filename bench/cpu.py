@@ -17,3 +17,16 @@ def tree_cpu_seconds(pid: int) -> float:
     own = sum(int(x) for x in fields[11:15]) / TICKS  # utime, stime, cutime, cstime
     children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
     return own + sum(tree_cpu_seconds(int(c)) for c in children)
+
+
+def process_cpu(pid: int, system: bool = True) -> dict[int, float]:
+    """{pid: own user + system CPU seconds (user only with system=False)} of the process and each living
+    descendant."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return {}
+    found = {pid: sum(int(x) for x in fields[11 : 13 if system else 12]) / TICKS}
+    for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+        found.update(process_cpu(int(child), system))
+    return found

@@ -22,7 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from bench.cpu import tree_cpu_seconds  # noqa: E402
+from bench.cpu import process_cpu, tree_cpu_seconds  # noqa: E402
 
 
 def main() -> None:
@@ -32,6 +32,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) + 1)
     parser.add_argument("--page-size", type=int, default=25)
     parser.add_argument("--photos", default=str(ROOT.parent / "shared" / "faces"))
+    parser.add_argument("--py-spy", metavar="FILE", help="py-spy record the workers into FILE (raw format)")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("terminated"))  # so the workers are stopped too
 
@@ -87,12 +88,20 @@ def main() -> None:
         stdout=open(scratch / "worker.log", "w"),
         stderr=subprocess.STDOUT,
     )
+    spy = None
     try:
         time.sleep(8)  # the workers import the app and connect
+        startup = process_cpu(workers.pid)
+        spy = _py_spy(args.py_spy, workers.pid) if args.py_spy else None
         result = run(account, world)
         result["worker_cpu"] = tree_cpu_seconds(workers.pid)
+        result["startup"], result["processes"] = startup, process_cpu(workers.pid)
+        result["user"] = sum(process_cpu(workers.pid, system=False).values())
         indexed = report(result, account, args)
     finally:
+        if spy:
+            spy.send_signal(signal.SIGINT)
+            spy.wait(timeout=60)
         workers.terminate()
         workers.wait(timeout=60)
         emulator.stop()
@@ -100,6 +109,12 @@ def main() -> None:
         shutil.rmtree(scratch, ignore_errors=True)
     if not indexed:
         sys.exit("bench/crawl.py: the run indexed no photo: the figures above mean nothing")
+
+
+def _py_spy(path: str, pid: int) -> subprocess.Popen:
+    spy = ROOT / ".venv" / "bin" / "py-spy"
+    command = [str(spy), "record", "--pid", str(pid), "--subprocesses", "--format", "raw", "-o", path, "--rate", "50"]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def run(account, world) -> dict:
@@ -168,6 +183,12 @@ def report(result: dict, account, args) -> int:
         f"worker CPU {cpu:.0f} s: {1000 * cpu / max(1, p['photos_indexed']):.0f} ms a photo; "
         f"on {os.cpu_count()} idle cores the indexing needs about {cpu / (os.cpu_count() or 1):.0f} s"
     )
+    before, after = result["startup"], result["processes"]
+    print(
+        f"worker start-up (before the login) {sum(before.values()):.1f} s of CPU; during the crawl, by process: "
+        + ", ".join(f"{pid} {after[pid] - before.get(pid, 0.0):.1f} s" for pid in after)
+    )
+    print(f"of which user {result['user']:.1f} s, system {sum(after.values()) - result['user']:.1f} s")
     print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())} (the machine is shared)")
     print("targets: all indexed <= 60 s, first face <= 5 s, feed walk <= 10 s (1,000 posts, 2 cores)")
     return p["photos_indexed"]

@@ -52,6 +52,13 @@ def local_engine() -> FaceEngine:
     )
 
 
+def engine_warm_up() -> None:
+    """Load the local engine's face model now: a Celery worker's main process calls this before its pool
+    forks, so the processes share one copy and none loads it at its first photo."""
+    if settings.FACE_ENGINE == "local":
+        get_engine().model  # noqa: B018  (the property loads it)
+
+
 def collection_id_for(user) -> str:
     """Each user's faces live in a collection of their own: `<FACE_COLLECTION_PREFIX><user id>`."""
     return f"{settings.FACE_COLLECTION_PREFIX}{user.pk}"
@@ -99,15 +106,25 @@ def _search(owner, face: Face, threshold: float, limit: int) -> list[dict]:
         return []
 
 
+def _search_many(owner, face_ids: list[str], threshold: float, limit: int) -> list[list[dict]]:
+    if not face_ids:
+        return []
+    try:
+        return get_engine().search_faces_many(collection_id_for(owner), face_ids, threshold, limit)
+    except ResourceNotFound:  # the collection is gone
+        return [[] for _ in face_ids]
+
+
 def face_matches(owner, face: Face, threshold: float, limit: int = 4096, *, include_hidden: bool = False):
     """The owner's faces that look like `face` (itself excluded), most similar first (see matched_faces)."""
     return matched_faces(owner, _search(owner, face, threshold, limit), include_hidden=include_hidden)
 
 
 def faces_matches(owner, faces: list[Face], threshold: float, limit: int, *, include_hidden: bool = False):
-    """face_matches of each face (one SearchFaces each), their Face rows read in one query, lean
+    """face_matches of each face (the engine's search_faces_many: one SearchFaces each on Rekognition, the
+    collection read once on the local engine), their Face rows read in one query, lean
     (LEAN_FIELDS: what auto-tagging and grouping read)."""
-    answers = [_search(owner, face, threshold, limit) for face in faces]
+    answers = _search_many(owner, [face.engine_face_id for face in faces], threshold, limit)
     rows = owned_faces(
         owner, list({m["Face"]["FaceId"] for a in answers for m in a}), include_hidden=include_hidden, lean=True
     )

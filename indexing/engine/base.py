@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .errors import InvalidParameter
 from .images import DECODE_LONG_SIDE
 
 DEFAULT_THRESHOLD = 80.0
@@ -216,6 +217,25 @@ class FaceEngine(ABC):
             matches = self.search_faces(collection_id, face_id, threshold, 4096)["FaceMatches"]
             answer[face_id] = {m["Face"]["FaceId"]: m["Similarity"] for m in matches if m["Face"]["FaceId"] in wanted}
         return answer
+
+    def search_faces_many(
+        self, collection_id: str, face_ids: list[str], threshold: float = DEFAULT_THRESHOLD, max_faces: int = 4096
+    ) -> list[list[dict]]:
+        """search_faces' FaceMatches of each face, [] for a face no longer in the collection; of each
+        match only Similarity and Face.FaceId are promised.
+
+        Not a Rekognition operation: auto-tagging searches with the faces a photo's IndexFaces has just
+        stored. This default asks SearchFaces once per face (Rekognition searches by FaceId on its side:
+        it never hands out embeddings); the local engine reads the collection and the embeddings once
+        and not the matched faces' other fields.
+        """
+        answers = []
+        for face_id in face_ids:
+            try:
+                answers.append(self.search_faces(collection_id, face_id, threshold, max_faces)["FaceMatches"])
+            except InvalidParameter:  # the face left the collection
+                answers.append([])
+        return answers
 
     def neighbour_graph(self, collection_id: str, face_ids: list[str], threshold: float, k: int) -> Neighbours:
         """Each face's (at most) k most similar faces among `face_ids` with similarity >= threshold.

@@ -257,6 +257,16 @@ class LocalEngine(LocalCompare, LocalUsers, LocalNeighbours, FaceEngine):
 
     def _matches(self, info, query: np.ndarray, threshold: float, max_faces: int, exclude: str | None = None):
         """Faces of the collection (`info`: as _collection answered it) at or above the threshold."""
+        chosen, stored = self._chosen(info, query, threshold, max_faces, exclude)
+        collection_id = info.collection_id
+        missing = [i for i, _ in chosen if i not in stored]
+        stored.update({f.face_id: f for f in self.store.get_faces(collection_id, missing)} if missing else {})
+        found = [stored[i] for i, _ in chosen if i in stored]
+        faces = {f["FaceId"]: f for f in self.faces_of(collection_id, found)}
+        return [{"Similarity": round(sim, 4), "Face": faces[i]} for i, sim in chosen if i in faces]
+
+    def _chosen(self, info, query: np.ndarray, threshold: float, max_faces: int, exclude: str | None):
+        """([(face id, similarity)] at or above the threshold, best first; {face id: stored face} read on the way)."""
         if not 0 <= threshold <= 100:
             raise Validation("FaceMatchThreshold must be between 0 and 100")
         if not 1 <= max_faces <= 4096:
@@ -270,13 +280,7 @@ class LocalEngine(LocalCompare, LocalUsers, LocalNeighbours, FaceEngine):
             k = min(4 * k, max_faces + 1)
         keep = np.flatnonzero(sims >= threshold)
         keep = keep[np.argsort(-sims[keep], kind="stable")]
-        chosen = [(ids[i], float(sims[i])) for i in keep if ids[i] != exclude][:max_faces]
-        collection_id = info.collection_id
-        missing = [i for i, _ in chosen if i not in stored]
-        stored.update({f.face_id: f for f in self.store.get_faces(collection_id, missing)} if missing else {})
-        found = [stored[i] for i, _ in chosen if i in stored]
-        faces = {f["FaceId"]: f for f in self.faces_of(collection_id, found)}
-        return [{"Similarity": round(sim, 4), "Face": faces[i]} for i, sim in chosen if i in faces]
+        return [(ids[i], float(sims[i])) for i in keep if ids[i] != exclude][:max_faces], stored
 
     def search_faces(self, collection_id, face_id, threshold=DEFAULT_THRESHOLD, max_faces=4096):
         info = self._collection(collection_id)
@@ -285,6 +289,14 @@ class LocalEngine(LocalCompare, LocalUsers, LocalNeighbours, FaceEngine):
             raise InvalidParameter(f"Face {face_id} is not in collection {collection_id}")
         matches = self._matches(info, found[0].embedding, threshold, max_faces, exclude=face_id)
         return {"SearchedFaceId": face_id, "FaceMatches": matches, "FaceModelVersion": self.version}
+
+    def search_faces_many(self, collection_id, face_ids, threshold=DEFAULT_THRESHOLD, max_faces=4096):
+        """The collection and the faces' embeddings read once for all, the index caught up once; each
+        match lean ({Similarity, Face: {FaceId}}): the matched faces' other fields are not read."""
+        info = self._collection(collection_id)
+        found = {f.face_id: f.embedding for f in self.store.get_faces(collection_id, list(face_ids))}
+        chosen = [self._chosen(info, found[i], threshold, max_faces, i)[0] if i in found else [] for i in face_ids]
+        return [[{"Similarity": round(sim, 4), "Face": {"FaceId": i}} for i, sim in c] for c in chosen]
 
     def search_every_face_by_image(self, collection_id, image_bytes, threshold=DEFAULT_THRESHOLD, max_faces=4096):
         info = self._collection(collection_id)

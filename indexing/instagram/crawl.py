@@ -18,6 +18,7 @@ import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from functools import lru_cache
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -71,6 +72,13 @@ def client_for(token: str) -> GraphClient:
         backoff=settings.INSTAGRAM_RETRY_BACKOFF / 2,
         default_wait=settings.INSTAGRAM_RATE_LIMIT_WAIT,
     )
+
+
+@lru_cache(maxsize=1)
+def _cdn_client(*_settings) -> GraphClient:
+    """One download client a process (for these settings): its kept-alive connections serve batch after
+    batch instead of each batch connecting (on HTTPS: shaking hands) anew for every image."""
+    return client_for("")
 
 
 # the walk
@@ -373,7 +381,8 @@ def media_fetch_batch(media_pks: list[int]) -> list[int]:
     rows = InstagramMedia.objects.select_related("owner", "photo").filter(pk__in=media_pks, status=Status.PENDING)
     media = {m.pk: m for m in rows}
     to_download = [m for m in media.values() if m.photo is None]
-    client = client_for("")  # CDN links are signed: no token needed
+    names = ("GRAPH_URL", "HTTP_TIMEOUT", "HTTP_RETRIES", "RETRY_BACKOFF")  # CDN links are signed: no token
+    client = _cdn_client(*(getattr(settings, f"INSTAGRAM_{n}") for n in names))
     with ThreadPoolExecutor(max_workers=max(1, settings.INSTAGRAM_DOWNLOAD_THREADS)) as pool:
         downloaded = pool.map(lambda m: _download_quietly(client, m.url), to_download)
         files = dict(zip([m.pk for m in to_download], downloaded))

@@ -150,6 +150,22 @@ def test_search_faces_finds_the_same_person_and_not_itself(engine, collection, f
         engine.search_faces(collection, NO_SUCH_FACE)
 
 
+def test_search_faces_many_answers_each_face_as_search_faces_and_nothing_for_a_face_gone(engine, collection, faces_dir):
+    indexed = _index(engine, collection, faces_dir, "group_kit_rose.jpg", "kit_harington_1.jpg", "rose_leslie_1.jpg")
+    group = [r["Face"]["FaceId"] for r in indexed["group_kit_rose.jpg"]]
+    gone = indexed["rose_leslie_1.jpg"][0]["Face"]["FaceId"]
+    engine.delete_faces(collection, [gone])
+    answers = engine.search_faces_many(collection, [*group, gone, NO_SUCH_FACE], 80, 10)
+    one_by_one = [engine.search_faces(collection, i, 80, 10)["FaceMatches"] for i in group] + [[], []]
+    assert [_lean(a) for a in answers] == [_lean(a) for a in one_by_one]
+    kit = indexed["kit_harington_1.jpg"][0]["Face"]["FaceId"]
+    assert {m["Face"]["FaceId"] for a in answers for m in a} == {kit}
+
+
+def _lean(matches: list[dict]) -> list[tuple[str, float]]:
+    return [(m["Face"]["FaceId"], m["Similarity"]) for m in matches]
+
+
 def test_search_by_image_searches_its_largest_face(engine, collection, faces_dir):
     indexed = _index(engine, collection, faces_dir, "joe_biden_2.jpg", "group_kit_rose.jpg", "barack_obama_2.jpg")
     same = engine.search_faces_by_image(collection, (faces_dir / "joe_biden_2.jpg").read_bytes())

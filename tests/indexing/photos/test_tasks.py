@@ -7,6 +7,8 @@ import pytest
 
 from indexing.models import Photo
 from indexing.photos.services import album_get_or_create, photo_create, photo_reindex
+from indexing.photos.tasks import index_photos
+from tests.workers import app_worker_env, start_celery_worker, stop_worker
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 
@@ -58,3 +60,26 @@ def test_a_batch_of_photos_is_indexed_in_one_task_and_a_broken_one_fails_alone(c
     states = _wait_until_done([p.pk for p in photos])
     assert [states[p.pk] for p in photos] == [Photo.Status.INDEXED, Photo.Status.FAILED, Photo.Status.INDEXED]
     assert "truncated" in Photo.objects.get(pk=photos[1].pk).failure_reason
+
+
+def test_a_forking_worker_indexes_in_each_process_with_the_model_loaded_before_the_fork(
+    redis_url, media_root, user, faces_dir, faces_manifest
+):
+    """faceapp/celery.warm_up loads the face model in the worker's main process; its pool's processes,
+    forked after, index with that copy (two batches, so both processes work)."""
+    log = media_root / "prefork.log"
+    env = app_worker_env(redis_url, media_root)
+    worker = start_celery_worker(
+        env, log, "--pool", "prefork", "--concurrency", "2", "-n", "prefork@%h", "-Q", "prefork"
+    )
+    names = ["group_kit_rose.jpg", "kit_harington_1.jpg", "rose_leslie_2.jpg", "joe_biden_2.jpg"]
+    try:
+        photos = [photo_create(user, (faces_dir / n).read_bytes(), n, enqueue=False).photo for n in names]
+        for batch in (photos[:2], photos[2:]):
+            index_photos.apply_async(([p.pk for p in batch],), queue="prefork")
+        states = _wait_until_done([p.pk for p in photos])
+    finally:
+        stop_worker(worker)
+    assert "the face model is loaded" in log.read_text()
+    assert set(states.values()) == {Photo.Status.INDEXED}
+    assert [p.faces.count() for p in photos] == [len(faces_manifest[n]) for n in names]
