@@ -10,7 +10,7 @@ import numpy as np
 from django.conf import settings
 
 from .engine.base import FaceEngine, Neighbours
-from .engine.errors import InvalidParameter, ResourceNotFound
+from .engine.errors import ResourceNotFound
 from .engine.local import LocalEngine
 from .engine.rekognition import RekognitionEngine, make_client
 from .engine_store import DatabaseStore
@@ -99,14 +99,8 @@ def matched_faces(owner, engine_matches: list[dict], *, include_hidden: bool = F
     return sorted((Match(f, similarity[f.engine_face_id]) for f in faces), key=lambda m: (-m.similarity, m.face.pk))
 
 
-def _search(owner, face: Face, threshold: float, limit: int) -> list[dict]:
-    try:
-        return get_engine().search_faces(collection_id_for(owner), face.engine_face_id, threshold, limit)["FaceMatches"]
-    except (ResourceNotFound, InvalidParameter):  # the face left the collection
-        return []
-
-
 def _search_many(owner, face_ids: list[str], threshold: float, limit: int) -> list[list[dict]]:
+    """Each face's FaceMatches ([] for a face no longer in the collection)."""
     if not face_ids:
         return []
     try:
@@ -117,7 +111,9 @@ def _search_many(owner, face_ids: list[str], threshold: float, limit: int) -> li
 
 def face_matches(owner, face: Face, threshold: float, limit: int = 4096, *, include_hidden: bool = False):
     """The owner's faces that look like `face` (itself excluded), most similar first (see matched_faces)."""
-    return matched_faces(owner, _search(owner, face, threshold, limit), include_hidden=include_hidden)
+    return matched_faces(
+        owner, _search_many(owner, [face.engine_face_id], threshold, limit)[0], include_hidden=include_hidden
+    )
 
 
 def faces_matches(owner, faces: list[Face], threshold: float, limit: int, *, include_hidden: bool = False):

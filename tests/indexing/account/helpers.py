@@ -1,10 +1,7 @@
-"""Helpers of the account tests: a user's files, their rows in every owned model, a signed webhook."""
+"""Helpers of the account tests: a user's files, their rows in every owned model."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import time
 from pathlib import Path
 
 from indexing.account import owned
@@ -39,9 +36,3 @@ def owned_counts(user) -> dict[str, int]:
             rows = rows.exclude(**owned.KEPT_SCRUBBED[link.label][0])
         counts[link.label] = counts.get(link.label, 0) + rows.count()
     return counts
-
-
-def signed(secret: str, body: bytes) -> dict:
-    when = int(time.time())
-    digest = hmac.new(secret.encode(), f"{when}.".encode() + body, hashlib.sha256).hexdigest()
-    return {"HTTP_X_FACEAPP_TIMESTAMP": str(when), "HTTP_X_FACEAPP_SIGNATURE": f"sha256={digest}"}

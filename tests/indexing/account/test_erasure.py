@@ -28,8 +28,9 @@ from indexing.models import (
     WebhookDelivery,
 )
 from indexing.tagging import services as tagging
+from tests.webhook_signing import signed
 
-from .helpers import indexed, owned_counts, signed, user_files
+from .helpers import indexed, owned_counts, user_files
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -1,8 +1,6 @@
 """The tagging API and its webhook: tokens, labels, URL fetching rules, signatures, replays, the worker."""
 
 import base64
-import hashlib
-import hmac
 import json
 import os
 import threading
@@ -18,6 +16,7 @@ from django.urls import Resolver404, resolve, reverse
 from indexing.models import Face, WebhookDelivery
 from indexing.tagging import fetch
 from indexing.tagging import services as tagging
+from tests.webhook_signing import signed
 
 # The Celery worker subprocess inherits this (it starts after collection): it may fetch photos from
 # the local test server below over plain http. Nothing else relaxes the fetching rules.
@@ -137,12 +136,6 @@ def test_an_oversized_body_is_refused(photo_server, allow_local, settings):
         fetch.fetch_photo(f"{photo_server}/joe_biden_2.jpg")
 
 
-def _signed(secret: str, body: bytes, when: int | None = None) -> dict:
-    when = int(time.time()) if when is None else when
-    digest = hmac.new(secret.encode(), f"{when}.".encode() + body, hashlib.sha256).hexdigest()
-    return {"HTTP_X_FACEAPP_TIMESTAMP": str(when), "HTTP_X_FACEAPP_SIGNATURE": f"sha256={digest}"}
-
-
 @pytest.mark.django_db
 def test_the_webhook_takes_a_signed_notification_once(
     client, user, photo_server, allow_local, django_capture_on_commit_callbacks
@@ -152,13 +145,13 @@ def test_the_webhook_takes_a_signed_notification_once(
     assert secret not in credential.webhook_secret, "kept sealed, not in plain text"
     url = reverse("tagging_webhook", args=[credential.webhook_id])
     body = json.dumps({"url": f"{photo_server}/joe_biden_2.jpg", "label": "Joe"}).encode()
-    headers = _signed(secret, body)
+    headers = signed(secret, body)
     with django_capture_on_commit_callbacks() as queued:
         accepted = client.post(url, body, content_type="application/json", **headers)
     assert accepted.status_code == 202 and len(queued) == 1
     assert client.post(url, body, content_type="application/json", **headers).status_code == 409  # a replay
-    assert client.post(url, body, content_type="application/json", **_signed("not-the-secret", body)).status_code == 401
-    old = _signed(secret, body, when=int(time.time()) - 3600)
+    assert client.post(url, body, content_type="application/json", **signed("not-the-secret", body)).status_code == 401
+    old = signed(secret, body, when=int(time.time()) - 3600)
     assert client.post(url, body, content_type="application/json", **old).status_code == 400
     assert (
         client.post(
@@ -184,7 +177,7 @@ def test_the_worker_fetches_indexes_and_tags_a_webhook_photo(client, user, celer
         reverse("tagging_webhook", args=[credential.webhook_id]),
         body,
         content_type="application/json",
-        **_signed(new.webhook_secret, body),
+        **signed(new.webhook_secret, body),
     )
     status_url = reverse("tagging_delivery", args=[response.json()["delivery_id"]])
     deadline = time.time() + 120
