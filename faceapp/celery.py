@@ -10,7 +10,7 @@ from celery.signals import task_postrun, task_prerun, worker_init
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "faceapp.settings")
 
 # Each domain of indexing/ keeps its tasks in its own tasks.py (names pinned to indexing.tasks.*).
-TASK_PACKAGES = ["indexing.photos", "indexing.people", "indexing.instagram", "indexing.tagging"]
+TASK_PACKAGES = ["indexing.photos", "indexing.instagram", "indexing.tagging"]
 
 log = logging.getLogger(__name__)
 app = Celery("faceapp")

@@ -29,7 +29,7 @@ from sklearn.cluster import DBSCAN
 from ..engine.base import Neighbours
 from ..face_index import face_neighbour_graph
 from ..photos.models import Face
-from .models import FaceCluster, PeopleSettings
+from .models import FaceCluster
 
 log = logging.getLogger(__name__)
 NOISE = -1
@@ -129,10 +129,3 @@ def _save_groups(owner, groups: list[set[int]]) -> None:
     gone = [pk for pk in FaceCluster.objects.filter(owner=owner).values_list("pk", flat=True) if pk not in kept]
     for start in range(0, len(gone), CHUNK):
         FaceCluster.objects.filter(pk__in=gone[start : start + CHUNK]).delete()
-
-
-def cluster_if_due(owner_id: int) -> ClusterReport | None:
-    """The task's body: group the user's faces if indexing asked for it since the last run."""
-    if not PeopleSettings.objects.filter(owner_id=owner_id, clustering_due=True).update(clustering_due=False):
-        return None
-    return cluster_user_faces(PeopleSettings.objects.get(owner_id=owner_id).owner)

@@ -100,7 +100,6 @@ class PeopleEvent(models.Model):
 class PeopleSettings(models.Model):
     owner = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="people_settings")
     match_threshold = models.FloatField(help_text="Auto-tag a face with a person from this similarity (0-100)")
-    clustering_due = models.BooleanField(default=False, help_text="New faces wait for the grouping job")
 
 
 class LivingAlbum(models.Model):

@@ -4,7 +4,7 @@ import pytest
 
 from indexing import engine_store
 from indexing.engine.base import Neighbours
-from indexing.models import Face, FaceCluster, PeopleEvent, PeopleSettings, Person
+from indexing.models import Face, FaceCluster, PeopleEvent, Person
 from indexing.people import clusters, common, edits, history, naming
 
 pytestmark = pytest.mark.django_db
@@ -114,15 +114,6 @@ def test_undo_of_naming_and_renaming(library):
 
 def _rose(library):
     return [(f, f.person_id) for f in Face.objects.filter(owner=library.owner, person__name="Rose")]
-
-
-def test_clustering_runs_only_when_indexing_asked_for_it(library):
-    assert clusters.cluster_if_due(library.owner.pk) is None
-    PeopleSettings.objects.update_or_create(
-        owner=library.owner, defaults={"match_threshold": 80, "clustering_due": True}
-    )
-    assert clusters.cluster_if_due(library.owner.pk).groups == 5
-    assert not PeopleSettings.objects.get(owner=library.owner).clustering_due
 
 
 def test_the_cluster_faces_command_reports_the_groups(library):
