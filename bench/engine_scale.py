@@ -111,7 +111,8 @@ def one_size(store, ids, vectors, size, a) -> None:
         catch_up = (time.perf_counter() - t0) * 1000
         store.delete_faces("bench", [new.face_id])
         held = other.index.collection(store.get_collection("bench"))
-        mode = f"HNSW file + delta {len(held.delta)}" if held.snapshot else "exact (in memory)"
+        ef = first.index.params.ef_for(size)
+        mode = f"HNSW file + delta {len(held.delta)}, ef {ef}" if held.snapshot else "exact (in memory)"
         disk = sum(p.stat().st_size for p in Path(index_dir).iterdir()) / 2**20
         worker = worker_rss(index_dir) if held.snapshot else float("nan")
     print(
@@ -159,7 +160,10 @@ def main():
         return worker_main(a.worker_rss)
     search_index.CANDIDATES = a.candidates
     sizes = sorted(int(s) for s in a.sizes.split(","))
-    print(f"{TARGETS}\nM={a.m} ef_add={a.ef_add} ef={a.ef} candidates={a.candidates} exact below {a.exact_below:,}")
+    print(
+        f"{TARGETS}\nM={a.m} ef_add={a.ef_add} ef={a.ef} (x2 per 10x faces over 100k) "
+        f"candidates={a.candidates} exact below {a.exact_below:,}"
+    )
     searched = 0
     for strangers in STRANGERS if a.strangers == "both" else (a.strangers,):
         print(f"strangers {strangers}:", flush=True)

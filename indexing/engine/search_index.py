@@ -248,10 +248,11 @@ class CollectionIndex:
             want *= 4
 
     def _graph_search(self, int8: np.ndarray, want: int) -> np.ndarray:
-        """The graph's `want` nearest keys, searched at ef >= 2 x want: at ef = want (usearch's floor) a
-        search for a large `want` (a person's many faces over the threshold) misses a few of them."""
+        """The graph's `want` nearest keys, searched at the graph's size's ef and at least 2 x want: at
+        ef = want (usearch's floor) a search for a large `want` (a person's many faces over the
+        threshold) misses a few of them."""
         graph = self.snapshot.index
-        ef = max(self.params.expansion_search, 2 * want)
+        ef = max(self.params.ef_for(len(self.snapshot)), 2 * want)
         if graph.expansion_search != ef:
             graph.expansion_search = ef  # this process's view only, under the collection's lock
         return graph.search(int8, want, threads=1).keys.astype(np.int64)

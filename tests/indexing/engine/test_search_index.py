@@ -14,7 +14,7 @@ import uuid
 import numpy as np
 import pytest
 
-from indexing.engine.index_file import IndexFiles
+from indexing.engine.index_file import HnswParams, IndexFiles
 from indexing.engine.local import LocalEngine
 from indexing.engine.store import MemoryStore, StoredFace
 
@@ -317,6 +317,22 @@ def test_a_process_opening_the_file_searches_at_the_configured_ef_not_usearchs_d
         assert snapshot is not None and snapshot.index.expansion_search == engine.index.params.expansion_search == 128
     found(b, ids[2])  # a search for many faces searches wider (ef twice the faces asked for)
     assert b.index.collection(store.get_collection("c")).snapshot.index.expansion_search > 128
+
+
+def test_a_larger_graph_is_searched_wider():
+    params = HnswParams()
+    assert params.ef_for(1_000) == params.ef_for(100_000) == 128
+    assert params.ef_for(1_000_000) == 256 and 128 < params.ef_for(300_000) < 256
+
+
+def test_a_search_uses_the_ef_of_its_graphs_size(tmp_path):
+    store = MemoryStore()
+    engine = engine_on(store, tmp_path)
+    engine.index.params = HnswParams(ef_grows_from=100)  # the 1,000 faces below count as 10 x
+    engine.create_collection("c")
+    ids = add(store, "c", unit_vectors(1000, 1))
+    assert len(found(engine, ids[0], max_faces=10)) == 10
+    assert engine.index.collection(store.get_collection("c")).snapshot.index.expansion_search == 256
 
 
 def test_a_merged_generation_adds_its_new_faces_at_the_configured_ef_construction(two_processes, monkeypatch):
