@@ -88,7 +88,7 @@ def measure(ids, identity, labels, min_size: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lfw", action="store_true", help="../shared/faces-lfw instead of ../shared/faces")
-    parser.add_argument("--similarity", type=float, nargs="+", default=[70.0, 75.0, 80.0, 85.0])
+    parser.add_argument("--similarity", type=float, nargs="+", default=[75.0, 80.0, 81.5, 85.0])
     parser.add_argument("--min-size", type=int, nargs="+", default=[2])
     args = parser.parse_args()
     import django
@@ -114,7 +114,7 @@ def main() -> None:
             for name, labels in (("full", full), ("incremental", incremental(ids, photo_of, sims, min_size))):
                 m = measure(ids, identity, labels, min_size)
                 say(
-                    f"{name:11s}  {similarity:10.0f}  {min_size:8d}  {m['groups']:6d}  {m['purity']:.4f}"
+                    f"{name:11s}  {similarity:10g}  {min_size:8d}  {m['groups']:6d}  {m['purity']:.4f}"
                     f"  {m['completeness']:12.4f}  {m['noise']:5d}  {m['split']:16d}"
                     f"  {m['missed']:6d} of {m['eligible']}"
                 )
