@@ -161,7 +161,7 @@ def main():
     search_index.CANDIDATES = a.candidates
     sizes = sorted(int(s) for s in a.sizes.split(","))
     print(
-        f"{TARGETS}\nM={a.m} ef_add={a.ef_add} ef={a.ef} (x2 per 10x faces over 100k) "
+        f"{TARGETS}\nM={a.m} ef_add={a.ef_add} ef={a.ef} (x2 per 10x faces over {HnswParams.ef_grows_from:,}) "
         f"candidates={a.candidates} exact below {a.exact_below:,}"
     )
     searched = 0

@@ -105,6 +105,8 @@ def main() -> None:
     engine.create_collection("c")
     ids, identity, photo_of = index(engine, data, photos)
     say(f"{data.name}: {len(photos)} photos, {len(ids)} labelled faces")
+    if not ids:
+        sys.exit("no labelled face was indexed: nothing to group")
     say("grouping     similarity  min size  groups  purity  completeness  noise  identities split  without a group")
     for similarity in args.similarity:
         graph = engine.neighbour_graph("c", ids, similarity, settings.PEOPLE_CLUSTER_NEIGHBOURS)

@@ -106,9 +106,8 @@ class Snapshot:
 
 
 class IndexFiles:
-    def __init__(self, directory: str | os.PathLike, collection_id: str, expansion_search: int | None = None):
+    def __init__(self, directory: str | os.PathLike, collection_id: str):
         self.directory = Path(directory)
-        self.expansion_search = expansion_search  # a restored file searches at usearch's default (64) otherwise
         digest = hashlib.sha256(collection_id.encode()).hexdigest()[:16]
         self.name = f"{re.sub(r'[^a-zA-Z0-9_-]', '_', collection_id)[:64]}.{digest}"
         self.pointer = self.directory / f"{self.name}.json"
@@ -135,9 +134,8 @@ class IndexFiles:
             seqs = np.load(self._data(seq, "seqs.npy"), mmap_mode="r")
             ids = np.load(self._data(seq, "ids.npy"), mmap_mode="r")
             path = self._data(seq, "usearch")
+            # restored at usearch's default ef (64): every search sets its own (search_index, neighbours)
             index = Index.restore(path, view=True) if len(seqs) else None
-            if index is not None and self.expansion_search:
-                index.expansion_search = self.expansion_search
         except (OSError, ValueError, KeyError, TypeError):
             return None
         if len(ids) != len(seqs) or (len(seqs) and (index is None or len(index) != len(seqs))):

@@ -282,7 +282,7 @@ class FaceIndex:
         with self._lock:
             index = self._open.pop(info.collection_id, None)
             if index is None:
-                files = IndexFiles(self.directory, info.collection_id, self.params.expansion_search)
+                files = IndexFiles(self.directory, info.collection_id)
                 index = CollectionIndex(self.store, files, self.params, self.exact_below, self.delta_limit)
             self._open[info.collection_id] = index
             while len(self._open) > OPEN_COLLECTIONS:
