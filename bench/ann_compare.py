@@ -33,7 +33,7 @@ def tune(vectors, queries, exact_top, ms, efs, candidates) -> None:
     """usearch as the engine uses it (int8 through its quantize()): recall@10 after the exact
     re-rank with the query's own face left out (as search_faces does), CPU time and distances
     computed per query, for each M, ef and candidate count."""
-    import onnxruntime  # noqa: F401  before usearch: the other order crashes (README, "Why usearch")
+    import onnxruntime  # noqa: F401  before usearch: the other order crashes (docs/search-index.md)
     from usearch.index import Index
 
     from indexing.engine.index_file import quantize

@@ -52,7 +52,7 @@ def quantize(vectors: np.ndarray) -> np.ndarray:
 class HnswParams:
     connectivity: int = 16  # M: neighbours per node (2M on the base layer); bench/ann_compare.py --tune
     # ef_construction. At 100k faces, recall@10 at ef 128: 0.991-0.993 in three builds at 256 against
-    # 0.985-0.990 at 128 (lfw-like strangers, README "The search index"), for twice the build CPU
+    # 0.985-0.990 at 128 (lfw-like strangers, docs/search-index.md), for twice the build CPU
     expansion_add: int = 256
     expansion_search: int = 128  # ef at query time up to ef_grows_from faces (raised to k when k is larger)
     ef_grows_from: int = 100_000

@@ -8,7 +8,7 @@ front of the eye-mouth plane (mean adult face); NOSE_HEIGHT is its height on a l
 
 Conventions (image coordinates, seen by the viewer): Roll > 0 when the face is turned clockwise in
 the image (the eye on the right lower); Yaw > 0 when the nose points to the image's right; Pitch >
-0 when the face looks up. Measured by bench/rekognition_fidelity.py (README: Rekognition API).
+0 when the face looks up. Measured by bench/rekognition_fidelity.py (docs/rekognition-api.md).
 """
 
 from __future__ import annotations
