@@ -12,17 +12,15 @@ imports its siblings directly, never this `__init__`, so that no import cycle cl
 - login: the steps of social-auth's pipeline (SOCIAL_AUTH_PIPELINE names them by module path).
 """
 
-from .accounts import PROVIDER, instagram_configured, token_for
-from .crawl import ALBUM_TITLE, crawl_start
+from .accounts import instagram_configured, token_for
+from .crawl import crawl_start
 from .disconnect import app_removed, deletion_request
 from .export_import import import_create, import_finish_if_done
 from .login import LINKED_ELSEWHERE_KEY
 from .uploads import UploadRefused, upload_append, upload_open, uploads_complete
 
 __all__ = [
-    "ALBUM_TITLE",
     "LINKED_ELSEWHERE_KEY",
-    "PROVIDER",
     "UploadRefused",
     "app_removed",
     "crawl_start",
