@@ -88,8 +88,8 @@ def instrument(timers: Timers) -> None:
 
     from indexing.engine import images
     from indexing.engine.local import LocalEngine
-    from indexing.instagram import crawl, export_import
-    from indexing.people import autotag, grouping
+    from indexing.instagram.services import crawl, export_import
+    from indexing.people.services import autotag, grouping
     from indexing.photos import services
     from indexing.photos.pipeline import runner, steps
 
@@ -167,7 +167,7 @@ def crawl_run(args, scratch: Path, timers: Timers) -> int:
         from django.test import Client
 
         from bench.crawl import _hidden_fields
-        from indexing.instagram import crawl
+        from indexing.instagram.services import crawl
         from indexing.models import InstagramCrawl, Photo
 
         instrument(timers)
@@ -199,7 +199,7 @@ def import_run(args, scratch: Path, timers: Timers) -> int:
     from django.db import connection
 
     from bench.instagram_import import build_export
-    from indexing.instagram import export_import
+    from indexing.instagram.services import export_import
     from indexing.models import AccountSettings, Photo
 
     instrument(timers)

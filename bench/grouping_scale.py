@@ -2,10 +2,10 @@
 """Grouping and auto-tagging at scale, in this process: one user's library filled with person-clustered
 synthetic faces (bench/scale_measure.fill) to each size, then at each size:
   per face   a new photo (one synthetic face: of a known synthetic person, or of somebody new) saved
-             the way indexing saves it, then people.autotag.autotag_photo (auto-tagging's search and the
+             the way indexing saves it, then people.services.autotag.autotag_photo (auto-tagging's search and the
              grouping of the face, as the pipeline's last step runs them): ms per new face, wall and
              this process's CPU, and database queries per face
-  full       people.clusters.cluster_user_faces (the cluster_faces command): s wall (of which the
+  full       people.services.cluster_user_faces (the cluster_faces command): s wall (of which the
              neighbour graph) and CPU, faces, groups
 
   .venv/bin/python bench/grouping_scale.py [--dir /tmp/grouping-scale] [--sizes 10000,100000] [--faces 40]
@@ -108,7 +108,7 @@ def per_face(owner, size: int, count: int, profile: bool) -> tuple[float, float,
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from indexing.people.autotag import autotag_photo
+    from indexing.people.services.autotag import autotag_photo
 
     photos = [new_photo(owner, v) for v in new_vectors(size, count + 2, seed=int(time.time()))]
     for photo in photos[:2]:  # warm: the index caught up, the model's similarity loaded
@@ -138,7 +138,7 @@ def per_face(owner, size: int, count: int, profile: bool) -> tuple[float, float,
 
 
 def full(owner) -> tuple[float, float, object]:
-    from indexing.people.clusters import cluster_user_faces
+    from indexing.people.services import cluster_user_faces
 
     started, cpu = time.perf_counter(), time.process_time()
     report = cluster_user_faces(owner)

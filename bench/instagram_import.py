@@ -103,8 +103,8 @@ def build_export(path: Path, posts: int, photos: str) -> Path:
 def import_run(export: Path) -> dict:
     from django.contrib.auth import get_user_model
 
-    from indexing.instagram import export_import
-    from indexing.instagram.export_progress import import_progress
+    from indexing.instagram.selectors import import_progress
+    from indexing.instagram.services import export_import
     from indexing.models import AccountSettings, InstagramImport
 
     owner = get_user_model().objects.create_user("bench", password="bench-password-1")

@@ -1,4 +1,4 @@
-"""Purity and completeness of the grouping of unnamed faces (indexing/people/clusters.py).
+"""Purity and completeness of the grouping of unnamed faces (indexing/people/services/clusters.py).
 
 Indexes a labelled photo set into a local engine in memory and groups every labelled face twice:
 "full" with the app's own cluster_labels (DBSCAN on 1 - similarity/100 over the engine's
@@ -98,7 +98,7 @@ def main() -> None:
 
     from indexing.engine.local import LocalEngine
     from indexing.engine.store import MemoryStore
-    from indexing.people.clusters import cluster_labels
+    from indexing.people.services.clusters import cluster_labels
 
     data, photos = labelled_photos(args.lfw)
     engine = LocalEngine(MemoryStore())
@@ -124,7 +124,7 @@ def main() -> None:
 
 def incremental(ids, photo_of, sims, min_size: int) -> list[int]:
     """Labels from grouping.assign, face by face in indexing order (neighbours: the faces before it)."""
-    from indexing.people.grouping import NEW, Groups, assign
+    from indexing.people.services.grouping import NEW, Groups, assign
 
     groups, order, next_id = Groups(), {f: i for i, f in enumerate(ids)}, 0
     for face in ids:

@@ -253,10 +253,10 @@ def incremental_grouping(owner) -> float:
     from django.db import transaction
 
     from indexing.models import Face
-    from indexing.people.autotag import CANDIDATE_FACES, search_threshold
-    from indexing.people.common import threshold_for
-    from indexing.people.grouping import group_new_faces
-    from indexing.people.naming import similar_faces_many
+    from indexing.people.selectors import threshold_for
+    from indexing.people.services.autotag import CANDIDATE_FACES, search_threshold
+    from indexing.people.services.grouping import group_new_faces
+    from indexing.people.services.naming import similar_faces_many
 
     faces = _real_faces(owner, 20)
     times = []
@@ -273,7 +273,7 @@ def incremental_grouping(owner) -> float:
 
 
 def full_grouping(owner) -> float:
-    from indexing.people.clusters import cluster_user_faces
+    from indexing.people.services import cluster_user_faces
 
     started = time.perf_counter()
     cluster_user_faces(owner)

@@ -335,13 +335,13 @@ SOCIAL_AUTH_PIPELINE = (
     "social_core.pipeline.social_auth.social_names",
     "social_core.pipeline.social_auth.social_uid",
     "social_core.pipeline.social_auth.auth_allowed",
-    "indexing.instagram.login.social_user_or_explain",  # social_user; a link held elsewhere is explained
+    "indexing.instagram.services.login.social_user_or_explain",  # social_user; a link held elsewhere is explained
     "social_core.pipeline.user.get_username",
     "social_core.pipeline.user.create_user",
     "social_core.pipeline.social_auth.associate_user",
     "social_core.pipeline.social_auth.load_extra_data",
     "social_core.pipeline.user.user_details",
-    "indexing.instagram.login.on_instagram_login",  # the saved token is there: start the crawl
+    "indexing.instagram.services.login.on_instagram_login",  # the saved token is there: start the crawl
 )
 INSTAGRAM_QUEUE = env.str("INSTAGRAM_QUEUE", default="celery")  # the Celery queue of the crawl tasks
 INSTAGRAM_PAGE_SIZE = env.int("INSTAGRAM_PAGE_SIZE", default=25)
@@ -391,7 +391,7 @@ CELERY_BEAT_SCHEDULE = {
 
 # People (indexing/people/): auto-tagging uses each user's threshold (default FACE_MATCH_THRESHOLD);
 # an unnamed face shows up to three candidates from PEOPLE_CANDIDATE_THRESHOLD; a new unnamed face is
-# grouped when indexed with its neighbours at PEOPLE_CLUSTER_SIMILARITY or more (people/grouping.py),
+# grouped when indexed with its neighbours at PEOPLE_CLUSTER_SIMILARITY or more (people/services/grouping.py),
 # and cluster_faces regroups every face (DBSCAN, eps = 1 - PEOPLE_CLUSTER_SIMILARITY/100). 81.5 is cosine
 # 0.362 (arcface): on faces-lfw purity 0.9985, completeness 0.9941, incremental and full alike; 85 (cosine
 # 0.389) splits more people (completeness 0.985) and under 80 groups chain (79: purity 0.993, 75: 0.875;

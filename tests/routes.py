@@ -17,7 +17,7 @@ from indexing.models import (
     PeopleEvent,
     Report,
 )
-from indexing.people import naming
+from indexing.people import services as people
 from indexing.photos.pipeline.runner import index_photo_now
 from indexing.photos.services import album_get_or_create, photo_create
 from indexing.rekognition_api.keys import key_issue
@@ -93,7 +93,7 @@ def user_objects(user, faces_dir) -> dict:
     face = photo.faces.get()
     report = Report.objects.create(reporter=user, owner=user, photo=photo, face=face, note="alice-report")
     api_key = key_issue(user, "alice-key").key
-    person = naming.name_face(user, face, "alice-person").person
+    person = people.name_face(user, face, "alice-person").person
     living_album = LivingAlbum.objects.create(owner=user, title="alice-living")
     living_album.people.add(person)
     return {

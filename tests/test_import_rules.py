@@ -57,7 +57,7 @@ def test_the_code_as_it_is_keeps_every_contract(tree):
         ("indexing/engine/images.py", "import django.conf  # noqa", "no Django, nothing of the app"),
         ("indexing/engine/paging.py", "from indexing.photos import models  # noqa", "bottom layer"),
         ("indexing/photos/files.py", "from indexing.moderation import services  # noqa", "import each other"),
-        ("indexing/people/common.py", "from indexing.photos import tasks  # noqa", "not public to other domains"),
+        ("indexing/people/selectors.py", "from indexing.photos import tasks  # noqa", "not public to other domains"),
     ],
     ids=["indexing imports search", "engine imports django", "engine imports the app", "a cycle", "another's task"],
 )

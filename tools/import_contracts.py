@@ -4,8 +4,8 @@
 - acyclic_modules: no import cycle between modules, imports inside functions included (grimp sees
   them); a cycle is allowed only between a domain's `tasks` module and other modules of that same
   domain (a service queues its task; the task imports the service inside). The built-in
-  acyclic_siblings works on packages, where photos -> people.autotag (the pipeline's last step) and
-  people.history -> photos.services (undo re-indexes) are fine because no module cycle follows.
+  acyclic_siblings works on packages, where photos -> people.services.autotag (the pipeline's last step) and
+  people.services.history -> photos.services (undo re-indexes) are fine because no module cycle follows.
 - domain_boundaries: a domain imports from another domain only the modules listed as public
   (models, services, selectors): never its tasks, pipeline, admin or views.
 """

@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from social_django import admin as social_admin  # imported first, so its UserSocialAuth admin can be replaced
 
 from .models import InstagramAccount, InstagramCrawl, InstagramMedia
-from .progress import crawl_progress
+from .selectors import crawl_progress
 
 
 @admin.register(InstagramAccount)

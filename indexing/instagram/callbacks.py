@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from . import disconnect, signed_request
+from . import services, signed_request
 from .models import InstagramDeletion
 
 log = logging.getLogger(__name__)
@@ -31,7 +31,7 @@ def deauthorize(request):
     payload = _payload(request)
     if payload is None:
         return HttpResponseBadRequest("Bad signed_request.", content_type="text/plain")
-    disconnect.app_removed(str(payload["user_id"]))
+    services.app_removed(str(payload["user_id"]))
     return JsonResponse({"success": True})
 
 
@@ -41,7 +41,7 @@ def data_deletion(request):
     payload = _payload(request)
     if payload is None:
         return HttpResponseBadRequest("Bad signed_request.", content_type="text/plain")
-    deletion = disconnect.deletion_request(str(payload["user_id"]))
+    deletion = services.deletion_request(str(payload["user_id"]))
     code = deletion.confirmation_code
     url = request.build_absolute_uri(reverse("instagram_deletion_status", args=[code]))
     return JsonResponse({"url": url, "confirmation_code": code})

@@ -1,7 +1,7 @@
 """`instagram_on` on every page: the Instagram login button shows only when an Instagram app is configured
 (settings.TEMPLATES' context_processors)."""
 
-from .accounts import instagram_configured
+from .services import instagram_configured
 
 
 def instagram(request) -> dict:

@@ -1,4 +1,4 @@
-"""The import's JSON endpoints: chunked uploads (uploads.py), starting an import, its progress."""
+"""The import's JSON endpoints: chunked uploads (services/uploads.py), starting an import, its progress."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from faceapp.limits import upload_limit
 
-from . import export_import, export_progress, uploads
+from . import selectors, services
 from .models import InstagramImport, InstagramUpload
 
 
@@ -42,8 +42,8 @@ def _state(upload: InstagramUpload) -> dict:
 def upload_start(request):
     body = _json_body(request)
     try:
-        upload = uploads.upload_open(request.user, str(body.get("name", "")), int(body.get("size") or 0))
-    except (uploads.UploadRefused, ValueError, TypeError) as e:
+        upload = services.upload_open(request.user, str(body.get("name", "")), int(body.get("size") or 0))
+    except (services.UploadRefused, ValueError, TypeError) as e:
         return JsonResponse({"error": str(e) or "Bad request."}, status=400)
     return JsonResponse({**_state(upload), "chunk_bytes": settings.INSTAGRAM_UPLOAD_CHUNK_BYTES})
 
@@ -56,10 +56,10 @@ def upload_chunk(request, key: str):
         return JsonResponse(_state(upload))
     try:
         offset, length = int(request.GET.get("offset", "")), int(request.META.get("CONTENT_LENGTH") or 0)
-        received = uploads.upload_append(upload, offset, request, length)
+        received = services.upload_append(upload, offset, request, length)
     except ValueError:
         return JsonResponse({"error": "Give the offset.", "received": upload.received}, status=400)
-    except uploads.UploadRefused as e:
+    except services.UploadRefused as e:
         upload.refresh_from_db()
         return JsonResponse({"error": str(e), "received": upload.received}, status=409)
     return JsonResponse({**_state(upload), "received": received})
@@ -71,10 +71,10 @@ def import_start(request):
     keys = [str(k) for k in (_json_body(request).get("uploads") or [])][:50]
     try:
         with transaction.atomic():
-            done = uploads.uploads_complete(request.user, keys)
-            run = export_import.import_create(request.user, [u.path for u in done], uploaded=True)
+            done = services.uploads_complete(request.user, keys)
+            run = services.import_create(request.user, [u.path for u in done], uploaded=True)
             InstagramUpload.objects.filter(pk__in=[u.pk for u in done]).update(run=run)
-    except uploads.UploadRefused as e:
+    except services.UploadRefused as e:
         return JsonResponse({"error": str(e)}, status=400)
     return JsonResponse({"id": run.pk, "status_url": reverse("instagram_import_status", args=[run.pk])})
 
@@ -83,6 +83,6 @@ def import_start(request):
 def import_status(request, import_id: int):
     run = get_object_or_404(InstagramImport, pk=import_id, owner=request.user)
     if run.state == InstagramImport.State.INDEXING:
-        export_import.import_finish_if_done(run.pk)
+        services.import_finish_if_done(run.pk)
         run.refresh_from_db()
-    return JsonResponse({**export_progress.import_progress(run), "faces": export_progress.recent_faces(run)})
+    return JsonResponse({**selectors.import_progress(run), "faces": selectors.import_recent_faces(run)})

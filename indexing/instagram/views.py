@@ -8,20 +8,18 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from . import export_progress, progress
-from .accounts import token_for
-from .crawl import crawl_start
-from .login import LINKED_ELSEWHERE_KEY
+from . import selectors
 from .models import InstagramCrawl
 from .refusals import SESSION_KEY, refusal_for
+from .services import LINKED_ELSEWHERE_KEY, crawl_start, token_for
 
 
 @login_required
 def instagram_page(request):
     context = {
         "instagram_page": True,
-        **progress.crawl_panel_for(request.user),
-        **export_progress.import_panel_for(request.user),
+        **selectors.crawl_panel_for(request.user),
+        **selectors.import_panel_for(request.user),
     }
     return render(request, "indexing/instagram.html", context)
 
@@ -42,7 +40,7 @@ def linked_elsewhere(request):
 @login_required
 def crawl_status(request, crawl_id: int):
     crawl = get_object_or_404(InstagramCrawl, pk=crawl_id, owner=request.user)
-    return JsonResponse({**progress.crawl_progress(crawl), "faces": progress.recent_faces(crawl)})
+    return JsonResponse({**selectors.crawl_progress(crawl), "faces": selectors.crawl_recent_faces(crawl)})
 
 
 @login_required

@@ -15,8 +15,7 @@ from ..engine.errors import EngineError
 from ..face_index import collection_id_for, face_matches, get_engine
 from ..photos import selectors as photo_selectors
 from ..photos.models import Face, Photo
-from .common import threshold_for
-from .models import FaceCluster, FaceDecision, LivingAlbum, PeopleEvent, Person
+from .models import FaceCluster, FaceDecision, LivingAlbum, PeopleEvent, PeopleSettings, Person
 
 CANDIDATES = 3
 
@@ -25,6 +24,17 @@ CANDIDATES = 3
 class Candidate:
     person: Person
     similarity: float
+
+
+def threshold_for(owner) -> float:
+    """The owner's match threshold for naming and auto-tagging (FACE_MATCH_THRESHOLD until they set one)."""
+    found = PeopleSettings.objects.filter(owner=owner).values_list("match_threshold", flat=True).first()
+    return settings.FACE_MATCH_THRESHOLD if found is None else found
+
+
+def people_of(owner):
+    """The owner's people (merged ones are kept only for undo)."""
+    return Person.objects.filter(owner=owner, merged_into__isnull=True)
 
 
 def person_for_user(user, person_id: int) -> Person:

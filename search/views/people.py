@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from indexing.people import common, edits, history, naming
+from indexing.models import LivingAlbum, PeopleEvent
 from indexing.people import selectors as sel
-from indexing.people.models import LivingAlbum, PeopleEvent
+from indexing.people import services as people
 from indexing.photos import selectors
 from indexing.tagging import services as tagging
 from indexing.tagging.models import TaggingCredential
@@ -92,36 +92,36 @@ def _ids(request) -> list[int]:
 
 
 def _rename(request, person):
-    edits.rename_person(request.user, person, request.POST.get("name", ""))
+    people.rename_person(request.user, person, request.POST.get("name", ""))
     return "Renamed."
 
 
 def _merge(request, person):
     other = sel.person_for_user(request.user, int(request.POST.get("into") or 0))
-    edits.merge_people(request.user, person, other)
+    people.merge_people(request.user, person, other)
     return redirect("person", other.pk), f"Merged {person.name} into {other.name}."
 
 
 def _split(request, person):
-    edits.split_faces(request.user, person, _ids(request), request.POST.get("name", ""))
+    people.split_faces(request.user, person, _ids(request), request.POST.get("name", ""))
     return "Split off."
 
 
 def _accept(request, person):
-    return f"Confirmed {naming.accept_suggestions(request.user, person, _ids(request))} face(s)."
+    return f"Confirmed {people.accept_suggestions(request.user, person, _ids(request))} face(s)."
 
 
 def _reject(request, person):
-    return f"{naming.reject_faces(request.user, person, _ids(request))} face(s) will not be suggested again."
+    return f"{people.reject_faces(request.user, person, _ids(request))} face(s) will not be suggested again."
 
 
 def _hide(request, person):
-    edits.hide_person(request.user, person, request.POST.get("hidden") != "0")
+    people.hide_person(request.user, person, request.POST.get("hidden") != "0")
     return "Hidden from the list." if person.hidden else "Shown in the list."
 
 
 def _cover(request, person):
-    edits.set_cover(request.user, person, selectors.face_for_user(request.user, int(request.POST.get("face") or 0)))
+    people.set_cover(request.user, person, selectors.face_for_user(request.user, int(request.POST.get("face") or 0)))
     return "New cover."
 
 
@@ -146,7 +146,7 @@ def person_action(request, person_id: int, action: str):
     response = redirect("person", person.pk)
     try:
         result = handler(request, person)
-    except common.PeopleError as e:
+    except people.PeopleError as e:
         messages.error(request, str(e))
         return response
     if isinstance(result, tuple):
@@ -160,9 +160,9 @@ def person_action(request, person_id: int, action: str):
 def event_undo(request, event_id: int):
     event = get_object_or_404(PeopleEvent, pk=event_id, owner=request.user)
     try:
-        touched = history.undo(request.user, event)
+        touched = people.undo(request.user, event)
         messages.success(request, f"Undone: {event.summary}.")
-    except common.PeopleError as e:
+    except people.PeopleError as e:
         messages.error(request, str(e))
         touched = [event.person] if event.person_id else []
     live = [p for p in touched if p and p.merged_into_id is None]
@@ -182,10 +182,10 @@ def event_undo(request, event_id: int):
 def face_name(request, face_id: int):
     face = selectors.face_for_user(request.user, face_id)
     try:
-        named = naming.name_face(
+        named = people.name_face(
             request.user, face, request.POST.get("name", ""), with_matches=request.POST.get("matches") == "1"
         )
-    except common.PeopleError as e:
+    except people.PeopleError as e:
         messages.error(request, str(e))
         return redirect("face_matches", face.pk)
     messages.success(
@@ -198,7 +198,7 @@ def face_name(request, face_id: int):
 @require_POST
 def face_not_a_face(request, face_id: int):
     face = selectors.face_for_user(request.user, face_id)
-    edits.mark_not_a_face(request.user, face)
+    people.mark_not_a_face(request.user, face)
     messages.success(request, "Marked as not a face; it stays out when the photo is indexed again (Undo below).")
     return redirect("photo", face.photo_id)
 
@@ -222,8 +222,8 @@ def group_action(request, cluster_id: int, action: str):
     if action == "join":
         other = sel.cluster_for_user(request.user, int(request.POST.get("other") or 0))
         try:
-            moved = edits.join_groups(request.user, cluster, other)
-        except common.PeopleError as e:
+            moved = people.join_groups(request.user, cluster, other)
+        except people.PeopleError as e:
             messages.error(request, str(e))
             return redirect("people_groups")
         messages.success(request, f"One person now: {moved} face(s) joined the group.")
@@ -234,8 +234,8 @@ def group_action(request, cluster_id: int, action: str):
         messages.success(request, "Group hidden.")
         return redirect("people_groups")
     try:
-        named = naming.name_cluster(request.user, cluster, request.POST.get("name", ""))
-    except common.PeopleError as e:
+        named = people.name_cluster(request.user, cluster, request.POST.get("name", ""))
+    except people.PeopleError as e:
         messages.error(request, str(e))
         return redirect("people_groups")
     messages.success(request, f"Named {named.confirmed} face(s) {named.person.name}.")
@@ -273,7 +273,7 @@ def people_search(request):
 def living_albums(request):
     if request.method == "POST":
         ids = [i for i in request.POST.getlist("person") if i.isdigit()]
-        chosen = list(common.people_of(request.user).filter(pk__in=ids))
+        chosen = list(sel.people_of(request.user).filter(pk__in=ids))
         title = request.POST.get("title", "").strip()[:200] or ", ".join(p.name for p in chosen)
         if not chosen:
             messages.error(request, "Choose at least one person.")
@@ -312,7 +312,7 @@ def living_album(request, living_album_id: int):
 
 @login_required
 def people_settings(request):
-    current = common.people_settings(request.user)
+    current = people.people_settings(request.user)
     token = webhook_secret = None
     if request.method == "POST" and request.POST.get("do") == "threshold":
         try:

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import dateformat, timezone
 from django.views.decorators.http import require_POST
 
-from indexing.instagram import progress as instagram_progress
+from indexing.instagram import selectors as instagram_selectors
 from indexing.photos import selectors, services
 
 from ..forms import AlbumForm
@@ -55,7 +55,7 @@ def gallery(request):
             "tile_count_cap": f"{selectors.TILE_COUNT_CAP:,}",
             "album_form": AlbumForm(),
             "viewer_qs": "in=all",
-            **instagram_progress.crawl_panel_for(request.user),
+            **instagram_selectors.crawl_panel_for(request.user),
         },
     )
 

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from faceapp.limits import tagging_limit, webhook_limit
 from indexing.engine.errors import EngineError
-from indexing.people import common
 from indexing.people import selectors as sel
 from indexing.tagging import fetch
 from indexing.tagging import services as tagging
@@ -91,7 +90,7 @@ def identify(request):
     """Who is the largest face of this image, among the user's people (nothing is stored)."""
     try:
         data, _, _ = _photo_in(request)
-        people_found = sel.who_is_in_image(request.user, data, common.threshold_for(request.user))
+        people_found = sel.who_is_in_image(request.user, data, sel.threshold_for(request.user))
     except tagging.TaggingError as e:
         return _error(str(e), e.status)
     except EngineError as e:

@@ -98,7 +98,7 @@ LIBRARY = ["group_kit_rose.jpg", "kit_harington_1.jpg", "kit_harington_3.jpg", "
 def build_library(user, faces_dir) -> dict:
     """Alice's album "Trip" of four indexed photos; Kit Harington named on kit_harington_1.jpg, and
     "K. Harington" on kit_harington_3.jpg (the same man under two names, to merge)."""
-    from indexing.people.naming import name_face
+    from indexing.people.services import name_face
 
     photos = index_in_process(user, faces_dir, LIBRARY)
     kit = name_face(user, photos["kit_harington_1.jpg"].faces.get(), "Kit Harington").person

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from indexing.people.clusters import cluster_user_faces
+from indexing.people.services import cluster_user_faces
 
 
 class Command(BaseCommand):

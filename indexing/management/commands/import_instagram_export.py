@@ -8,9 +8,9 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from indexing.instagram import export_import
-from indexing.instagram.export_progress import import_progress
+from indexing.instagram import services as instagram
 from indexing.instagram.models import InstagramExportItem, InstagramImport
+from indexing.instagram.selectors import import_progress
 from indexing.photos.models import Photo
 from indexing.photos.services import photo_index_now
 
@@ -31,7 +31,7 @@ class Command(BaseCommand):
         missing = [p for p in paths if not Path(p).is_file()]
         if missing:
             raise CommandError(f"no such file: {', '.join(missing)}")
-        run = export_import.import_create(owner, [str(Path(p).resolve()) for p in paths], uploaded=False, run_now=True)
+        run = instagram.import_create(owner, [str(Path(p).resolve()) for p in paths], uploaded=False, run_now=True)
         if run.state == InstagramImport.State.FAILED:
             raise CommandError(run.message)
         if index_here:
@@ -39,7 +39,7 @@ class Command(BaseCommand):
                 "photo_id", flat=True
             ):
                 photo_index_now(photo_id)
-        while (wait or index_here) and not export_import.import_finish_if_done(run.pk):
+        while (wait or index_here) and not instagram.import_finish_if_done(run.pk):
             run.refresh_from_db()
             if run.state != InstagramImport.State.INDEXING:
                 break

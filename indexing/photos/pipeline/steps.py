@@ -13,7 +13,10 @@ from PIL import Image
 from ...engine import images
 from ...engine.errors import EngineError, ResourceNotFound
 from ...face_index import collection_delete, collection_id_for, faces_remove_from_engine, get_engine
-from ...people.autotag import remember_people, tag_people_step
+
+# The module, not the package's __init__: the package's undo re-indexes through photos.services,
+# which runs this pipeline (people.services.history -> photos.services -> here would close a cycle).
+from ...people.services.autotag import remember_people, tag_people_step
 from ..files import files_delete
 from ..models import Face, Photo
 from .context import Abandon, PhotoContext, Stop
@@ -190,7 +193,7 @@ def remember_names(ctx: PhotoContext) -> None:
 
 
 def tag_people(ctx: PhotoContext) -> None:
-    """Auto-tag the new faces with the owner's people (indexing/people/autotag.py)."""
+    """Auto-tag the new faces with the owner's people (indexing/people/services/autotag.py)."""
     tag_people_step(ctx.photo, ctx.people_before, ctx.faces, first=ctx.first)
 
 

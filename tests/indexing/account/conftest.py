@@ -7,7 +7,7 @@ import pytest
 from social_django.models import UserSocialAuth
 
 from indexing.face_index import collection_id_for
-from indexing.instagram.uploads import upload_open
+from indexing.instagram.services import upload_open
 from indexing.models import (
     FaceCluster,
     FaceDecision,
@@ -21,7 +21,7 @@ from indexing.models import (
     Report,
     WebhookDelivery,
 )
-from indexing.people.naming import name_face
+from indexing.people.services import name_face
 from indexing.photos.services import album_get_or_create
 from indexing.rekognition_api.keys import key_issue
 from indexing.tagging import services as tagging

@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from indexing.account import services as account
 from indexing.face_index import collection_id_for, get_engine, user_collection_ids
-from indexing.instagram.accounts import token_for
+from indexing.instagram.services import token_for
 from indexing.models import (
     EngineCollection,
     Face,

@@ -84,7 +84,7 @@ def test_the_export_holds_people_with_their_faces_and_photos_and_no_secret(user,
 def test_instagram_tokens_are_sealed_at_rest_and_open_for_the_app(user):
     from social_django.models import UserSocialAuth
 
-    from indexing.instagram.accounts import token_for
+    from indexing.instagram.services import token_for
 
     social = UserSocialAuth.objects.create(
         user=user, provider="instagram", uid="17", extra_data={"access_token": "IGQ-plain", "auth_time": 1}

@@ -5,9 +5,10 @@ from django.test import Client
 from django.urls import reverse
 from social_django.models import UserSocialAuth
 
-from indexing.instagram import crawl as crawl_steps
-from indexing.instagram import disconnect, signed_request
-from indexing.instagram.crawl import ALBUM_TITLE
+from indexing.instagram import signed_request
+from indexing.instagram.services import crawl as crawl_steps
+from indexing.instagram.services import disconnect
+from indexing.instagram.services.crawl import ALBUM_TITLE
 from indexing.models import (
     Album,
     EngineFace,

@@ -4,7 +4,7 @@ import pytest
 import requests
 from django.db import IntegrityError, transaction
 
-from indexing.instagram import crawl as crawler
+from indexing.instagram.services import crawl as crawler
 from indexing.models import InstagramCrawl, InstagramMedia, Photo
 from tests.instagram_fixtures import oauth_login, purge_queue
 

@@ -4,7 +4,7 @@ import pytest
 import requests
 from django.contrib.auth import get_user_model
 
-from indexing.instagram import crawl as crawl_steps
+from indexing.instagram.services import crawl as crawl_steps
 from indexing.models import InstagramAccount, InstagramCrawl
 from tests.instagram_fixtures import oauth_login
 

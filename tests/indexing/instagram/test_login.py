@@ -7,7 +7,7 @@ import requests
 from django.contrib.auth import get_user_model
 from social_django.models import UserSocialAuth
 
-from indexing.instagram.accounts import refresh_tokens
+from indexing.instagram.services.accounts import refresh_tokens
 from indexing.models import InstagramAccount, InstagramCrawl
 from tests.instagram_fixtures import oauth_login
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from indexing.instagram import uploads
 from indexing.instagram.models import InstagramImport, InstagramUpload
+from indexing.instagram.services import uploads
 from indexing.instagram.tasks import instagram_uploads_prune
 
 pytestmark = pytest.mark.django_db

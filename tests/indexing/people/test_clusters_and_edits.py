@@ -5,7 +5,8 @@ import pytest
 from indexing import engine_store
 from indexing.engine.base import Neighbours
 from indexing.models import Face, FaceCluster, PeopleEvent, Person
-from indexing.people import clusters, common, edits, history, naming
+from indexing.people import services as people
+from indexing.people.services.clusters import cluster_labels
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +19,7 @@ def _groups(library) -> dict[int, list[str]]:
 
 
 def test_the_unnamed_faces_make_one_group_per_identity(library):
-    report = clusters.cluster_user_faces(library.owner)
+    report = people.cluster_user_faces(library.owner)
     groups = _groups(library)
     # purity: each group holds one identity; completeness: each identity is in one group
     assert all(len(set(members)) == 1 for members in groups.values()), groups
@@ -33,22 +34,22 @@ def test_the_unnamed_faces_make_one_group_per_identity(library):
 
 
 def test_a_regrouping_that_reads_the_collection_through_makes_the_same_groups(library, monkeypatch):
-    clusters.cluster_user_faces(library.owner)
+    people.cluster_user_faces(library.owner)
     before = sorted(sorted(members) for members in _groups(library).values())
     Face.objects.filter(owner=library.owner).update(cluster=None)
     monkeypatch.setattr(engine_store, "READ_THROUGH", 1)  # as for a large library: no face id parameters
-    report = clusters.cluster_user_faces(library.owner)
+    report = people.cluster_user_faces(library.owner)
     assert sorted(sorted(members) for members in _groups(library).values()) == before and report.groups == 5
 
 
 def test_group_ids_and_hidden_groups_stay_across_runs_and_naming_a_group_takes_it_whole(library):
-    clusters.cluster_user_faces(library.owner)
+    people.cluster_user_faces(library.owner)
     obama = Face.objects.get(pk=library.faces_of("barack_obama")[0].pk).cluster
     biden = Face.objects.get(pk=library.faces_of("joe_biden")[0].pk).cluster
     FaceCluster.objects.filter(pk=biden.pk).update(hidden=True)
-    named = naming.name_cluster(library.owner, obama, "Barack")
+    named = people.name_cluster(library.owner, obama, "Barack")
     assert named.confirmed == len(library.faces_of("barack_obama")) and named.skipped == 0
-    clusters.cluster_user_faces(library.owner)  # again, as after a crawl
+    people.cluster_user_faces(library.owner)  # again, as after a crawl
     assert FaceCluster.objects.get(pk=biden.pk).hidden
     assert {library.identity[f.pk] for f in FaceCluster.objects.get(pk=biden.pk).faces.all()} == {"joe_biden"}
     assert not FaceCluster.objects.filter(pk=obama.pk).exists()
@@ -59,7 +60,7 @@ def test_two_faces_of_one_photo_are_never_in_one_group():
     graph = Neighbours.from_dict(
         ["a", "b", "c"], {"a": {"b": 99, "c": 95}, "b": {"a": 99, "c": 90}, "c": {"a": 95, "b": 90}}
     )
-    labels = clusters.cluster_labels(graph, [1, 1, 2], 80, 2)
+    labels = cluster_labels(graph, [1, 1, 2], 80, 2)
     assert labels[0] == labels[2] != -1 and labels[1] == -1
 
 
@@ -70,25 +71,25 @@ def _accounted(library) -> dict[int, int | None]:
 def test_merge_and_split_keep_every_face_and_undo_puts_them_back(library):
     before = _accounted(library)
     obama = library.faces_of("barack_obama")
-    barack = naming.name_face(library.owner, obama[0], "Barack").person
+    barack = people.name_face(library.owner, obama[0], "Barack").person
     # a second name for the same man, on a face the first naming only suggested
-    president = naming.name_face(library.owner, obama[1], "The President").person
+    president = people.name_face(library.owner, obama[1], "The President").person
     after_naming = _accounted(library)
     assert set(after_naming) == set(before)
-    merge = edits.merge_people(library.owner, president, barack)
+    merge = people.merge_people(library.owner, president, barack)
     merged = _accounted(library)
     assert set(merged) == set(before) and not Face.objects.filter(person=president).exists()
     assert {f.pk for f in barack.faces.all()} == {f.pk for f in obama}
-    split = edits.split_faces(library.owner, barack, [obama[2].pk, obama[3].pk], new_name="Someone else")
+    split = people.split_faces(library.owner, barack, [obama[2].pk, obama[3].pk], new_name="Someone else")
     assert _accounted(library).keys() == before.keys()
     other = Person.objects.get(name="Someone else")
     assert set(other.faces.values_list("pk", flat=True)) == {obama[2].pk, obama[3].pk}
-    with pytest.raises(common.PeopleError, match="later change"):
-        history.undo(library.owner, merge)
-    history.undo(library.owner, split)
+    with pytest.raises(people.PeopleError, match="later change"):
+        people.undo(library.owner, merge)
+    people.undo(library.owner, split)
     assert not Person.objects.filter(name="Someone else").exists()
     assert _accounted(library) == merged
-    history.undo(library.owner, merge)
+    people.undo(library.owner, merge)
     assert _accounted(library) == after_naming
     assert Person.objects.get(pk=president.pk).merged_into is None
 
@@ -96,17 +97,17 @@ def test_merge_and_split_keep_every_face_and_undo_puts_them_back(library):
 def test_undo_of_naming_and_renaming(library):
     face = library.face("kit_harington_1.jpg")
     before = _accounted(library)
-    named = naming.name_face(library.owner, face, "Kit")
-    rename = edits.rename_person(library.owner, named.person, "Kit Harington")
-    with pytest.raises(common.PeopleError, match="merge"):
-        edits.rename_person(
+    named = people.name_face(library.owner, face, "Kit")
+    rename = people.rename_person(library.owner, named.person, "Kit Harington")
+    with pytest.raises(people.PeopleError, match="merge"):
+        people.rename_person(
             library.owner,
-            naming.name_face(library.owner, library.face("rose_leslie_1.jpg"), "Rose").person,
+            people.name_face(library.owner, library.face("rose_leslie_1.jpg"), "Rose").person,
             "kit harington",
         )
-    history.undo(library.owner, rename)
+    people.undo(library.owner, rename)
     assert Person.objects.get(pk=named.person.pk).name == "Kit"
-    history.undo(library.owner, named.event)
+    people.undo(library.owner, named.event)
     assert _accounted(library) == {**before, **{f.pk: p for f, p in _rose(library)}}
     assert not Person.objects.filter(pk=named.person.pk).exists()
     assert PeopleEvent.objects.get(pk=named.event.pk).undone_at is not None

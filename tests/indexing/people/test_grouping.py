@@ -3,7 +3,7 @@
 import pytest
 
 from indexing.models import Face
-from indexing.people.grouping import NEW, Groups, assign
+from indexing.people.services.grouping import NEW, Groups, assign
 
 pytestmark = pytest.mark.django_db
 

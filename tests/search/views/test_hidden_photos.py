@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from indexing.models import FaceCluster, InstagramCrawl, InstagramMedia, LivingAlbum, Person, Photo
 from indexing.people import selectors as people_sel
-from indexing.people.naming import name_face
+from indexing.people.services import name_face
 from indexing.photos import selectors as photo_sel
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 
 from indexing.models import Face, FaceCluster, LivingAlbum, PeopleEvent, Person
-from indexing.people import clusters, common, naming
+from indexing.people import selectors as people_selectors
+from indexing.people import services as people
 from indexing.photos.pipeline.runner import index_photo_now
 from indexing.photos.services import photo_create
 from indexing.tagging import services as tagging
@@ -53,7 +54,7 @@ def test_this_is_names_a_face_and_its_matches_and_the_person_page_shows_their_ph
 def test_an_unnamed_face_shows_its_candidates(client, user, photos, django_capture_on_commit_callbacks):
     client.force_login(user)
     with django_capture_on_commit_callbacks(execute=True):
-        naming.name_face(user, _face(photos["rose_leslie_1.jpg"]), "Rose")
+        people.name_face(user, _face(photos["rose_leslie_1.jpg"]), "Rose")
     rose_in_group = _face(photos["group_kit_rose.jpg"], 0)
     Face.objects.filter(pk=rose_in_group.pk).update(person=None)  # as if the suggestion were not made
     page = client.get(reverse("face_matches", args=[rose_in_group.pk])).content.decode()
@@ -62,7 +63,7 @@ def test_an_unnamed_face_shows_its_candidates(client, user, photos, django_captu
 
 def test_person_actions_accept_reject_rename_hide_and_undo(client, user, photos):
     client.force_login(user)
-    named = naming.name_face(user, _face(photos["kit_harington_1.jpg"]), "Kit")
+    named = people.name_face(user, _face(photos["kit_harington_1.jpg"]), "Kit")
     person = named.person
     suggested = list(person.faces.filter(person_confirmed=False).values_list("pk", flat=True))
     assert len(suggested) == 2
@@ -83,8 +84,8 @@ def test_person_actions_accept_reject_rename_hide_and_undo(client, user, photos)
 
 def test_search_by_names_all_of_them_and_only_them(client, user, photos):
     client.force_login(user)
-    naming.name_face(user, _face(photos["kit_harington_1.jpg"]), "Kit")
-    naming.name_face(user, _face(photos["rose_leslie_1.jpg"]), "Rose")
+    people.name_face(user, _face(photos["kit_harington_1.jpg"]), "Kit")
+    people.name_face(user, _face(photos["rose_leslie_1.jpg"]), "Rose")
     url = reverse("people_search")
     kit = client.get(url, {"q": "kit"}).content.decode()
     assert "Kit: 3 photos" in kit
@@ -97,7 +98,7 @@ def test_search_by_names_all_of_them_and_only_them(client, user, photos):
 
 def test_a_living_album_fills_itself_as_photos_are_indexed(client, user, photos, faces_dir):
     client.force_login(user)
-    rose = naming.name_face(user, _face(photos["rose_leslie_1.jpg"]), "Rose").person
+    rose = people.name_face(user, _face(photos["rose_leslie_1.jpg"]), "Rose").person
     response = client.post(reverse("living_albums"), {"person": [rose.pk], "rule": "any", "title": "Rose"})
     album = LivingAlbum.objects.get(owner=user)
     assert response["Location"] == reverse("living_album", args=[album.pk])
@@ -110,7 +111,7 @@ def test_a_living_album_fills_itself_as_photos_are_indexed(client, user, photos,
 
 def test_a_group_of_unnamed_faces_is_named_in_one_step(client, user, photos):
     client.force_login(user)
-    clusters.cluster_user_faces(user)
+    people.cluster_user_faces(user)
     page = client.get(reverse("people_groups")).content.decode()
     kit_group = _face(photos["kit_harington_1.jpg"]).cluster
     assert f'id="group-{kit_group.pk}"' in page and "3 faces" in page
@@ -120,8 +121,8 @@ def test_a_group_of_unnamed_faces_is_named_in_one_step(client, user, photos):
 
 
 def test_another_user_gets_404_for_every_people_id(client, user, other_user, photos):
-    named = naming.name_face(user, _face(photos["kit_harington_1.jpg"]), "Kit")
-    clusters.cluster_user_faces(user)
+    named = people.name_face(user, _face(photos["kit_harington_1.jpg"]), "Kit")
+    people.cluster_user_faces(user)
     cluster = FaceCluster.objects.filter(owner=user).first()
     album = LivingAlbum.objects.create(owner=user, title="A")
     face = _face(photos["rose_leslie_1.jpg"])
@@ -153,7 +154,7 @@ def test_settings_set_the_threshold_make_a_token_and_undo_a_not_a_face(client, u
     client.force_login(user)
     url = reverse("people_settings")
     client.post(url, {"do": "threshold", "threshold": "90"})
-    assert common.threshold_for(user) == 90
+    assert people_selectors.threshold_for(user) == 90
     assert "0 to 100" in client.post(url, {"do": "threshold", "threshold": "300"}, follow=True).content.decode()
     page = client.post(url, {"do": "credentials"}).content.decode()
     token = page.split('id="api-token">')[1].split("<")[0]

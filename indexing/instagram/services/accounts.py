@@ -11,7 +11,7 @@ from social_core.exceptions import AuthCredentialError, SocialAuthBaseException
 from social_django.models import UserSocialAuth
 from social_django.utils import load_strategy
 
-from .models import InstagramAccount
+from ..models import InstagramAccount
 
 log = logging.getLogger(__name__)
 PROVIDER = "instagram"

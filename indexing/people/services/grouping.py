@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from ..face_index import Match
-from ..photos.models import Face
-from .common import people_settings
-from .models import FaceCluster
+from ...face_index import Match
+from ...models import Face
+from ..models import FaceCluster
+from .owner_settings import people_settings
 
 NEW = "new"  # assign's answer for "a new group"
 

@@ -16,11 +16,11 @@ from django.db import transaction
 from django.utils import timezone
 from social_django.models import UserSocialAuth
 
-from ..photos import services
-from ..photos.models import Album, Photo
+from ...models import Album, Photo
+from ...photos import services
+from ..models import InstagramAccount, InstagramCrawl, InstagramDeletion, InstagramMedia
+from ..tasks import instagram_delete_data
 from .accounts import PROVIDER
-from .models import InstagramAccount, InstagramCrawl, InstagramDeletion, InstagramMedia
-from .tasks import instagram_delete_data
 
 log = logging.getLogger(__name__)
 

@@ -6,19 +6,16 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from ..face_index import Match, face_matches, faces_matches
-from ..photos.models import Face
-from .common import (
-    PeopleError,
-    people_in_photos,
-    person_get_or_create,
-    record,
-    rejected_people,
-    set_person,
-    threshold_for,
-)
+from ...face_index import Match, face_matches, faces_matches
+from ...models import Face
+from ..models import FaceCluster, FaceDecision, PeopleEvent, Person
+from ..selectors import threshold_for
 from .engine_users import sync_engine_users
-from .models import FaceCluster, FaceDecision, PeopleEvent, Person
+from .errors import PeopleError
+from .events import record
+from .exclusions import people_in_photos, rejected_people
+from .face_changes import set_person
+from .person_names import person_get_or_create
 
 
 @dataclass
@@ -43,7 +40,7 @@ def similar_faces_many(owner, faces: list[Face], threshold: float, limit: int) -
     return faces_matches(owner, faces, threshold, limit, include_hidden=True)
 
 
-def _take(face: Face, person: Person, states: list, removed: list) -> None:
+def confirm_face_as(face: Face, person: Person, states: list, removed: list) -> None:
     """Confirm `face` as `person`; a suggestion of the same person on another face of the photo gives way."""
     if face.person_id == person.pk and face.person_confirmed:
         return
@@ -117,13 +114,13 @@ def name_face(owner, face: Face, name: str, with_matches: bool = False) -> Named
     the owner's threshold too; then the unnamed faces like them are suggested."""
     person, created = person_get_or_create(owner, name)
     states, unrejected = [], []
-    _take(face, person, states, unrejected)
+    confirm_face_as(face, person, states, unrejected)
     named = Named(person, created, 1, 0)
     if with_matches:
         matches = similar_faces(owner, face, threshold_for(owner))
         free = _free_faces(person, [(f, s) for f, s in matches if f.photo_id != face.photo_id], unnamed_only=False)
         for match, _ in free:
-            _take(match, person, states, unrejected)
+            confirm_face_as(match, person, states, unrejected)
         named.confirmed += len(free)
         named.skipped = len(matches) - len(free)
     confirmed = list(Face.objects.filter(person=person, person_confirmed=True, pk__in=[s["id"] for s in states]))
@@ -141,7 +138,7 @@ def name_cluster(owner, cluster: FaceCluster, name: str) -> Named:
     free = _free_faces(person, [(f, 100.0) for f in faces], unnamed_only=True)
     states, unrejected = [], []
     for face, _ in free:
-        _take(face, person, states, unrejected)
+        confirm_face_as(face, person, states, unrejected)
     named = Named(person, created, len(free), 0, skipped=len(faces) - len(free))
     named.suggested = suggest_from(owner, person, [f for f, _ in free], states)
     payload = {"cluster": {"id": cluster.pk, "hidden": cluster.hidden}}

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from ..face_index import faces_remove_from_engine
-from ..photos.files import files_delete
-from ..photos.models import Face
-from .common import PeopleError, clean_name, people_in_photos, person_get_or_create, person_named, record, set_person
+from ...face_index import faces_remove_from_engine
+from ...models import Face
+from ...photos.files import files_delete
+from ..models import FaceCluster, FaceDecision, LivingAlbum, PeopleEvent, Person
 from .engine_users import sync_engine_users
-from .models import FaceCluster, FaceDecision, LivingAlbum, PeopleEvent, Person
-from .naming import _take, reject_decision
+from .errors import PeopleError
+from .events import record
+from .exclusions import people_in_photos
+from .face_changes import set_person
+from .naming import confirm_face_as, reject_decision
+from .person_names import clean_name, person_get_or_create, person_named
 
 
 @transaction.atomic
@@ -77,7 +81,7 @@ def split_faces(owner, person: Person, face_ids: list[int], new_name: str = "") 
         if target is None:
             set_person(face, None, False, states=states)
         else:
-            _take(face, target, states, unrejected)
+            confirm_face_as(face, target, states, unrejected)
     if person.cover_face_id in {f.pk for f in faces}:
         person.cover_face = person.faces.filter(person_confirmed=True).order_by("-quality").first()
         person.save(update_fields=["cover_face"])

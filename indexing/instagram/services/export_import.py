@@ -18,13 +18,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from ..account.services import indexing_allowed
-from ..photos import services
-from ..photos.models import Album, Photo
+from ...account.services import indexing_allowed
+from ...models import Album, Photo
+from ...photos import services
+from ..export_reader import ExportRefused, Limits, open_export
+from ..models import InstagramExportItem, InstagramImport
+from ..tasks import instagram_import_export
 from .crawl import ALBUM_TITLE
-from .export_reader import ExportRefused, Limits, open_export
-from .models import InstagramExportItem, InstagramImport
-from .tasks import instagram_import_export
 
 log = logging.getLogger(__name__)
 State, Status = InstagramImport.State, InstagramExportItem.Status

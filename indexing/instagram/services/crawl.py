@@ -25,12 +25,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
-from ..photos import services
-from ..photos.models import Album, Photo
+from ...models import Album, Photo
+from ...photos import services
+from ..client import GraphClient, InstagramError, MediaGone, PermissionMissing, RateLimited, TokenInvalid, image_url
+from ..models import InstagramAccount, InstagramCrawl, InstagramMedia
+from ..tasks import instagram_crawl_page, instagram_fetch_media, instagram_fetch_media_batch
 from .accounts import mark_needs_relogin, token_for
-from .client import GraphClient, InstagramError, MediaGone, PermissionMissing, RateLimited, TokenInvalid, image_url
-from .models import InstagramAccount, InstagramCrawl, InstagramMedia
-from .tasks import instagram_crawl_page, instagram_fetch_media, instagram_fetch_media_batch
 
 log = logging.getLogger(__name__)
 State, Status = InstagramCrawl.State, InstagramMedia.Status

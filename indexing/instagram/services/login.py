@@ -6,10 +6,10 @@ from django.urls import reverse
 from social_core.exceptions import AuthAssociationError
 from social_core.pipeline.social_auth import social_user
 
-from ..account.services import face_indexing_enable
+from ...account.services import face_indexing_enable
+from ..models import InstagramAccount
 from .accounts import PROVIDER
 from .crawl import crawl_start
-from .models import InstagramAccount
 
 LINKED_ELSEWHERE_KEY = "instagram_linked_elsewhere"  # the Instagram username, for the page that explains
 

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
-from .models import InstagramUpload
+from ..models import InstagramUpload
 
 BLOCK = 1024 * 1024
 

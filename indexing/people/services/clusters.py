@@ -26,10 +26,10 @@ from django.db import transaction
 from scipy.sparse import csr_matrix
 from sklearn.cluster import DBSCAN
 
-from ..engine.base import Neighbours
-from ..face_index import face_neighbour_graph
-from ..photos.models import Face
-from .models import FaceCluster
+from ...engine.base import Neighbours
+from ...face_index import face_neighbour_graph
+from ...models import Face
+from ..models import FaceCluster
 
 log = logging.getLogger(__name__)
 NOISE = -1

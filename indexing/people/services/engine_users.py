@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import logging
 
-from ..engine.base import MAX_FACES_PER_USER
-from ..engine.errors import Conflict, EngineError, ResourceNotFound
-from ..face_index import collection_id_for, get_engine
-from .models import Person
+from ...engine.base import MAX_FACES_PER_USER
+from ...engine.errors import Conflict, EngineError, ResourceNotFound
+from ...face_index import collection_id_for, get_engine
+from ..models import Person
 
 log = logging.getLogger(__name__)
 

@@ -7,19 +7,31 @@ import logging
 from django.conf import settings
 from django.db import transaction
 
-from ..engine.errors import EngineError
-from ..face_index import Match
-from ..photos.models import Face, Photo
-from .common import iou, people_in_photos, set_person, threshold_for
+from ...engine.errors import EngineError
+from ...face_index import Match
+from ...models import Face, Photo
+from ..models import FaceDecision, Person
+from ..selectors import threshold_for
 from .edits import drop_faces
 from .engine_users import sync_engine_users
+from .exclusions import people_in_photos
+from .face_changes import set_person
 from .grouping import group_new_faces
-from .models import FaceDecision, Person
 from .naming import similar_faces_many
 
 log = logging.getLogger(__name__)
 SAME_BOX_IOU = 0.5  # a face of a re-indexed photo is the one a decision was about from this overlap
 CANDIDATE_FACES = 200  # the most similar faces looked at for a new face: plenty to find its person
+
+
+def iou(a: dict, b: dict) -> float:
+    """Intersection over union of two boxes given as {Left, Top, Width, Height} ratios."""
+    left, top = max(a["Left"], b["Left"]), max(a["Top"], b["Top"])
+    right = min(a["Left"] + a["Width"], b["Left"] + b["Width"])
+    bottom = min(a["Top"] + a["Height"], b["Top"] + b["Height"])
+    inter = max(0.0, right - left) * max(0.0, bottom - top)
+    union = a["Width"] * a["Height"] + b["Width"] * b["Height"] - inter
+    return inter / union if union > 0 else 0.0
 
 
 def _box(d: FaceDecision) -> dict:
@@ -45,7 +57,7 @@ def relink_decisions(photo: Photo, faces: list[Face], decisions: list[FaceDecisi
 
 
 def _rejected(decisions: list[FaceDecision], faces: list[Face]) -> dict[int, set[int]]:
-    """common.rejected_people of the photo's faces, from its decisions already read (and relinked)."""
+    """exclusions.rejected_people of the photo's faces, from its decisions already read (and relinked)."""
     ids, rejected = {f.pk for f in faces}, {}
     for d in decisions:
         if d.kind == FaceDecision.Kind.REJECTED and d.face_id in ids:

@@ -6,11 +6,15 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from ..photos.models import Face, Photo
-from ..photos.services import photo_reindex
-from .common import PeopleError, person_named
+from ...models import Face, Photo
+
+# The module, not its names: the photo pipeline (run by photos.services) tags people through this
+# package, so photos.services may still be half-imported when this module is.
+from ...photos import services as photo_services
+from ..models import FaceCluster, FaceDecision, LivingAlbum, PeopleEvent, Person
 from .engine_users import delete_engine_user, sync_engine_users
-from .models import FaceCluster, FaceDecision, LivingAlbum, PeopleEvent, Person
+from .errors import PeopleError
+from .person_names import person_named
 
 Action = PeopleEvent.Action
 
@@ -157,5 +161,5 @@ def _undo_not_a_face(event: PeopleEvent) -> list[Person]:
     FaceDecision.objects.filter(pk=event.payload["decision"], owner_id=event.owner_id).delete()
     photo = Photo.objects.filter(pk=event.payload["photo"], owner_id=event.owner_id).first()
     if photo is not None:
-        photo_reindex(photo)
+        photo_services.photo_reindex(photo)
     return []
