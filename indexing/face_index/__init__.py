@@ -9,12 +9,13 @@ from typing import NamedTuple
 import numpy as np
 from django.conf import settings
 
-from .engine.base import FaceEngine, Neighbours
-from .engine.errors import ResourceNotFound
-from .engine.local import LocalEngine
-from .engine.rekognition import RekognitionEngine, make_client
-from .engine_store import DatabaseStore
-from .photos.models import Face
+from ..engine.base import FaceEngine, Neighbours
+from ..engine.errors import ResourceNotFound
+from ..engine.local import LocalEngine
+from ..engine.rekognition import RekognitionEngine, make_client
+from ..photos.models import Face
+from .models import EngineCollection
+from .store import DatabaseStore
 
 REMOVE_BATCH = 4096
 
@@ -183,3 +184,10 @@ def user_collections_delete(owner) -> list[str]:
                 pass
             deleted.append(collection_id)
     return deleted
+
+
+def local_collections_named(prefix: str) -> list[tuple[str, str]]:
+    """(collection id, model) of the local engine's collections whose id starts with `prefix`, by id (the
+    prefix matches case-insensitively on SQLite: the caller checks the ids it keeps)."""
+    rows = EngineCollection.objects.filter(collection_id__startswith=prefix).order_by("collection_id")
+    return list(rows.values_list("collection_id", "model"))
