@@ -1,5 +1,14 @@
-"""The one app-side adapter to the face engine: which engine, which collection is a user's, engine
-matches as the owner's Face rows, and removing faces. Everything else reaches the engine through here."""
+"""The one app-side adapter to the face engine; everything else reaches the engine through here.
+
+- which engine: get_engine, local_engine (the one the Rekognition API serves), engine_warm_up;
+- whose collection: collection_id_for, user_collection_ids, local_collections_named;
+- engine matches as the owner's visible Face rows: Match, owned_faces, matched_faces, face_matches,
+  faces_matches, face_neighbour_graph;
+- removing: faces_remove_from_engine, collection_delete, user_collections_delete.
+The local engine keeps its collections in the app's database: store.py (DatabaseStore) on models.py
+(EngineCollection, EngineFace...; app label `indexing`, registered through indexing/models); its admin
+block is admin.py.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +22,7 @@ from ..engine.base import FaceEngine, Neighbours
 from ..engine.errors import ResourceNotFound
 from ..engine.local import LocalEngine
 from ..engine.rekognition import RekognitionEngine, make_client
-from ..photos.models import Face
+from ..photos.models import Face  # not ..models: this package loads while indexing.models does
 from .models import EngineCollection
 from .store import DatabaseStore
 

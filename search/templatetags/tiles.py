@@ -14,12 +14,12 @@ from faceapp.reverse_once import id_url, id_url_builder
 
 register = template.Library()
 
-_TILE = """<li class="tile" data-photo-id="{}" data-status="{}">
-  <input type="checkbox" class="pick" name="photo" value="{}" form="photo-selection" aria-label="Select {}">
-  <a href="{}">
-    {}
+_TILE = """<li class="tile" data-photo-id="{pk}" data-status="{status}">
+  <input type="checkbox" class="pick" name="photo" value="{pk}" form="photo-selection" aria-label="Select {name}">
+  <a href="{href}">
+    {image}
   </a>
-  {}
+  {state}
 </li>
 """
 _RETRY = """<p class="tile-status status-failed">Failed</p>
@@ -31,26 +31,29 @@ _INDEXED = '<p class="tile-status status-indexed"><span class="visually-hidden">
 _OFF = '<p class="tile-status status-off">{}</p>'
 _STATUS = '<p class="tile-status status-{}">{}</p>'
 _MATCH = """<li class="match">
-  <a href="{}">
-    <img class="crop" src="{}" alt="Face in {}" width="96" height="96" loading="lazy">
-    {}
-    <span class="similarity">{}%{}</span>
-    <span class="file-name">{}</span>
+  <a href="{photo}">
+    <img class="crop" src="{crop}" alt="Face in {name}" width="96" height="96" loading="lazy">
+    {image}
+    <span class="similarity">{similarity}%{person}</span>
+    <span class="file-name">{name}</span>
   </a>
-  <a class="more" href="{}">Faces like this one</a>
+  <a class="more" href="{more}">Faces like this one</a>
 </li>
 """
 _MATCH_IMAGE = '<img class="match-photo" src="{}" alt="Photo {}" loading="lazy">'
 _PERSON_NAME = ' · <span class="crop-name">{}</span>'
 _FACE = """
-    <li><label><input type="checkbox" name="face" value="{}"{}>
-      <img src="{}" alt="{} {}"></label>
-      <small><a href="{}">{}</a>{}</small></li>"""
-_CHECKED = format_html(" {}", "checked")
-_PERSON_TILE = """<li class="tile"><input type="checkbox" class="pick" name="photo" value="{}" \
-form="photo-selection" aria-label="Select {}">
-    <a href="{}">{}</a>
-    <small class="file-name">{}</small></li>"""
+    <li><label><input type="checkbox" name="face" value="{pk}">
+      <img src="{crop}" alt="Face in {name}"></label>
+      <small><a href="{photo}">{name}</a>{note}</small></li>"""
+_SUGGESTED_FACE = """
+    <li><label><input type="checkbox" name="face" value="{pk}" checked>
+      <img src="{crop}" alt="Suggested face in {name}"></label>
+      <small><a href="{photo}">{name}</a>{note}</small></li>"""
+_PERSON_TILE = """<li class="tile"><input type="checkbox" class="pick" name="photo" value="{pk}" \
+form="photo-selection" aria-label="Select {name}">
+    <a href="{href}">{image}</a>
+    <small class="file-name">{name}</small></li>"""
 _THUMBNAIL = '<img src="{}" alt="{}" loading="lazy">'
 _PLACEHOLDER = '<span class="placeholder">{}</span>'
 
@@ -74,11 +77,16 @@ def _state(photo, face_indexing_on: bool, csrf_token: str) -> SafeString:
     return format_html(_STATUS, photo.status, photo.get_status_display())
 
 
-def _photo_tile_args(request, photo, query: str, on: bool, photo_url, thumbnail_url) -> tuple:
+def _photo_tile_fields(request, photo, query: str, on: bool, photo_url, thumbnail_url) -> dict:
     csrf_token = get_token(request) if photo.status == "failed" else ""
-    pk = int(photo.pk)
-    href = photo_url(pk) + query
-    return pk, photo.status, pk, photo.file_name, href, _image(photo, thumbnail_url), _state(photo, on, csrf_token)
+    return {
+        "pk": photo.pk,
+        "status": photo.status,
+        "name": photo.file_name,
+        "href": photo_url(photo.pk) + query,
+        "image": _image(photo, thumbnail_url),
+        "state": _state(photo, on, csrf_token),
+    }
 
 
 def photo_tile(request, photo, viewer_qs: str = "", face_indexing_on: bool = True) -> SafeString:
@@ -86,7 +94,7 @@ def photo_tile(request, photo, viewer_qs: str = "", face_indexing_on: bool = Tru
     reason and retry form)."""
     query = f"?{viewer_qs}" if viewer_qs else ""
     urls = id_url_builder("photo"), id_url_builder("photo_file", "thumbnail")
-    return format_html(_TILE, *_photo_tile_args(request, photo, query, face_indexing_on, *urls))
+    return format_html(_TILE, **_photo_tile_fields(request, photo, query, face_indexing_on, *urls))
 
 
 @register.simple_tag(takes_context=True)
@@ -95,7 +103,7 @@ def photo_tiles(context, photos) -> SafeString:
     request, viewer_qs, on = context["request"], context.get("viewer_qs", ""), context.get("face_indexing_on")
     query = f"?{viewer_qs}" if viewer_qs else ""
     urls = id_url_builder("photo"), id_url_builder("photo_file", "thumbnail")
-    return format_html_join("", _TILE, (_photo_tile_args(request, photo, query, on, *urls) for photo in photos))
+    return format_html_join("", _TILE, (_photo_tile_fields(request, photo, query, on, *urls) for photo in photos))
 
 
 @register.simple_tag(takes_context=True)
@@ -104,7 +112,10 @@ def person_photo_tiles(context, photos) -> SafeString:
     viewer_qs = context.get("viewer_qs", "")
     photo_url, thumbnail_url = id_url_builder("photo"), id_url_builder("photo_file", "thumbnail")
     query = f"?{viewer_qs}" if viewer_qs else ""
-    tiles = ((int(p.pk), p.file_name, photo_url(p.pk) + query, _image(p, thumbnail_url), p.file_name) for p in photos)
+    tiles = (
+        {"pk": p.pk, "name": p.file_name, "href": photo_url(p.pk) + query, "image": _image(p, thumbnail_url)}
+        for p in photos
+    )
     return format_html_join("\n  ", _PERSON_TILE, tiles)
 
 
@@ -114,13 +125,17 @@ def match_items(matches) -> SafeString:
     photo_url, crop_url = id_url_builder("photo"), id_url_builder("face_crop")
     thumbnail_url, more_url = id_url_builder("photo_file", "thumbnail"), id_url_builder("face_matches")
 
-    def match(m) -> tuple:
-        face = m.face
-        name = face.photo.file_name
-        image = format_html(_MATCH_IMAGE, thumbnail_url(face.photo_id), name) if face.photo.thumbnail else ""
-        person = format_html(_PERSON_NAME, face.person.name) if face.person_id else ""
-        similarity = floatformat(m.similarity, 1)
-        return photo_url(face.photo_id), crop_url(face.pk), name, image, similarity, person, name, more_url(face.pk)
+    def match(m) -> dict:
+        face, name = m.face, m.face.photo.file_name
+        return {
+            "photo": photo_url(face.photo_id),
+            "crop": crop_url(face.pk),
+            "name": name,
+            "image": format_html(_MATCH_IMAGE, thumbnail_url(face.photo_id), name) if face.photo.thumbnail else "",
+            "similarity": floatformat(m.similarity, 1),
+            "person": format_html(_PERSON_NAME, face.person.name) if face.person_id else "",
+            "more": more_url(face.pk),
+        }
 
     return format_html_join("", _MATCH, (match(m) for m in matches))
 
@@ -131,7 +146,6 @@ def face_items(faces, cover_id=None, suggested=False) -> SafeString:
     suggested=True the faces suggested for it (ticked, with their similarity); each face a row of
     people.selectors.person_face_tiles."""
     crop_url, photo_url = id_url_builder("face_crop"), id_url_builder("photo")
-    alt, checked = ("Suggested face in", _CHECKED) if suggested else ("Face in", "")
 
     def note(face) -> str:
         if suggested:
@@ -139,7 +153,7 @@ def face_items(faces, cover_id=None, suggested=False) -> SafeString:
         return " · cover" if face.pk == cover_id else ""
 
     items = (
-        (int(f.pk), checked, crop_url(f.pk), alt, f.file_name, photo_url(f.photo_id), f.file_name, note(f))
+        {"pk": f.pk, "crop": crop_url(f.pk), "name": f.file_name, "photo": photo_url(f.photo_id), "note": note(f)}
         for f in faces
     )
-    return format_html_join("", _FACE, items)
+    return format_html_join("", _SUGGESTED_FACE if suggested else _FACE, items)
