@@ -16,11 +16,10 @@ from ...engine.errors import EngineError, ResourceNotFound
 from ...face_index import collection_delete, collection_id_for, faces_remove_from_engine, get_engine
 from ...people.autotag import remember_people, tag_people_step
 from ..files import files_delete
-from ..models import Face, Photo
+from ..models import THUMBNAIL_SIZE, Face, Photo
 from .context import Abandon, PhotoContext, Stop
 
 log = logging.getLogger(__name__)
-THUMBNAIL_SIZE = 640
 CROP_SIZE = 160
 CROP_MARGIN = 0.25  # of the face box on each side, so a crop shows hair and chin
 
