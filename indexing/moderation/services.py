@@ -11,7 +11,8 @@ from django.utils import timezone
 from ..account.services import account_data_delete
 from ..face_index import Match, face_matches, faces_remove_from_engine
 from ..models import Face, ModerationAction, Photo, Report
-from ..photos.services import files_delete, photo_delete, photo_reindex, photos_enqueue
+from ..photos.services import photo_delete, photo_reindex, photos_enqueue
+from ..stored_files import files_delete
 
 log = logging.getLogger(__name__)
 Kind = ModerationAction.Kind

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db import transaction
 
 from ..face_index import faces_remove_from_engine
-from ..photos.files import files_delete
 from ..photos.models import Face
+from ..stored_files import files_delete
 from .common import PeopleError, clean_name, people_in_photos, person_get_or_create, person_named, record, set_person
 from .engine_users import sync_engine_users
 from .models import FaceCluster, FaceDecision, LivingAlbum, PeopleEvent, Person

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import transaction
 
 from ...face_index import user_collections_delete
-from ...photos.services import files_delete, tree_delete
+from ...stored_files import files_delete, tree_delete
 from .. import owned
 from .consent import consent_withdraw
 

@@ -38,7 +38,7 @@ from ...models import (
     TaggingCredential,
     WebhookDelivery,
 )
-from ...photos.services import clean_file_name
+from ...stored_files import clean_file_name
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from ...engine import images
 from ...engine.errors import EngineError, ResourceNotFound
 from ...face_index import collection_delete, collection_id_for, faces_remove_from_engine, get_engine
 from ...people.autotag import remember_people, tag_people_step
-from ..files import files_delete
+from ...stored_files import files_delete
 from ..models import THUMBNAIL_SIZE, Face, Photo
 from .context import Abandon, PhotoContext, Stop
 
