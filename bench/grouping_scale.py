@@ -68,8 +68,8 @@ def new_photo(owner, vector: np.ndarray):
     """A photo with one face, saved as the pipeline's save_faces leaves it (engine and Face row)."""
     from bench import scale_measure as m
     from indexing.engine.store import StoredFace
-    from indexing.engine_store import DatabaseStore
     from indexing.face_index import collection_id_for
+    from indexing.face_index.store import DatabaseStore
     from indexing.models import Album, Face
 
     album = Album.objects.get(owner=owner, title="Synthetic")

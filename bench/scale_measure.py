@@ -101,8 +101,8 @@ def fill(owner, size: int, seed: int = 13) -> None:
     from django.conf import settings
 
     from indexing.engine.store import StoredFace
-    from indexing.engine_store import DatabaseStore
     from indexing.face_index import collection_id_for, get_engine
+    from indexing.face_index.store import DatabaseStore
     from indexing.models import Album, Face, Person, Photo
     from indexing.photos.services import album_get_or_create
 

@@ -3,8 +3,7 @@
 from django import forms
 from django.conf import settings
 
-from indexing.moderation.models import Report
-from indexing.photos.models import Album
+from indexing.models import Album, Report
 
 
 class AlbumForm(forms.Form):

@@ -56,10 +56,22 @@ def test_the_code_as_it_is_keeps_every_contract(tree):
         ("indexing/photos/services.py", "import search.forms  # noqa", "search (the pages) -> indexing"),
         ("indexing/engine/images.py", "import django.conf  # noqa", "no Django, nothing of the app"),
         ("indexing/engine/paging.py", "from indexing.photos import models  # noqa", "bottom layer"),
-        ("indexing/photos/files.py", "from indexing.moderation import services  # noqa", "import each other"),
-        ("indexing/people/selectors.py", "from indexing.photos import tasks  # noqa", "not public to other domains"),
+        ("indexing/stored_files.py", "from indexing.moderation import services  # noqa", "import each other"),
+        ("indexing/moderation/services.py", "from indexing.photos import tasks  # noqa", "not public to other domains"),
+        ("indexing/tagging/services.py", "from indexing.photos import models  # noqa", "not public to other domains"),
+        ("search/views/reports.py", "from indexing.photos import tasks  # noqa", "not public to other domains"),
+        ("search/views/reports.py", "from indexing import face_index  # noqa", "not public to other domains"),
     ],
-    ids=["indexing imports search", "engine imports django", "engine imports the app", "a cycle", "another's task"],
+    ids=[
+        "indexing imports search",
+        "engine imports django",
+        "engine imports the app",
+        "a cycle",
+        "another's task",
+        "another's models but through indexing.models",
+        "a page imports a private module",
+        "a page imports the engine's adapter",
+    ],
 )
 def test_a_wrong_way_import_or_a_cycle_fails_the_lint(tree, tmp_path, module, line, broken):
     result = lint(with_import(tree, tmp_path, module, line))

@@ -6,8 +6,9 @@
   domain (a service queues its task; the task imports the service inside). The built-in
   acyclic_siblings works on packages, where photos -> people.services.autotag (the pipeline's last step) and
   people.services.history -> photos.services (undo re-indexes) are fine because no module cycle follows.
-- domain_boundaries: a domain imports from another domain only the modules listed as public
-  (models, services, selectors): never its tasks, pipeline, admin or views.
+- domain_boundaries: a domain, or a page (search), imports from another domain only its public modules
+  (services, selectors) and the shared ones (indexing.models for every model, the engine's errors):
+  never its tasks, pipeline, admin, views or, but from a models module, its models module.
 """
 
 from __future__ import annotations
@@ -94,33 +95,62 @@ class AcyclicModulesContract(Contract):
 
 
 class DomainBoundariesContract(Contract):
-    """Imports from one domain of `container` into another reach only the other's `public` modules."""
+    """Between the domains of `container`, and from the `clients` (the pages) into them, imports reach only
+    the `public` modules ("<domain>.services", "<domain>.selectors": packages or modules) and the `shared`
+    modules (indexing.models, the registry of every model; the engine's errors). The one exception: a
+    domain's models module may import another domain's models module (a foreign key needs the class)."""
 
     type_name = "domain_boundaries"
 
     container = fields.StringField()
     domains = fields.ListField(subfield=fields.StringField())
     public = fields.ListField(subfield=fields.StringField())
+    clients = fields.ListField(subfield=fields.StringField(), required=False)
+    shared = fields.ListField(subfield=fields.StringField(), required=False)
 
     def check(self, graph, verbose: bool) -> ContractCheck:
         container, domains, public = self.container, set(self.domains), set(self.public)  # type: ignore[arg-type]
+        clients = tuple(self.clients or [])  # type: ignore[arg-type]
+        shared = set(self.shared or [])  # type: ignore[arg-type]
         wrong = []
         for importer in sorted(graph.modules):
             source = _domain_path(importer, container, domains)
-            if source is None:
+            client = _under(importer, clients)
+            if source is None and not client:
                 continue
             for imported in sorted(graph.find_modules_directly_imported_by(importer)):
-                target = _domain_path(imported, container, domains)
-                if target is None or target[0] == source[0]:
-                    continue
-                if ".".join(target[:2]) not in public:
+                if (
+                    client
+                    and _under(imported, (container,))
+                    and not _client_may_import(imported, container, domains, public, shared)
+                ):
                     wrong.append((importer, imported))
+                    continue
+                target = _domain_path(imported, container, domains)
+                if source is None or target is None or target[0] == source[0]:
+                    continue
+                if ".".join(target[:2]) in public or (source[1:2] == ["models"] and target[1:2] == ["models"]):
+                    continue
+                wrong.append((importer, imported))
         return ContractCheck(kept=not wrong, warnings=None, metadata={"wrong": wrong})
 
     def render_broken_contract(self, check: ContractCheck) -> None:
         for importer, imported in check.metadata["wrong"]:
             output.print_error(f"{importer} imports {imported}, which is not public to other domains")
             output.new_line()
+
+
+def _client_may_import(module: str, container: str, domains: set[str], public: set[str], shared: set[str]) -> bool:
+    """A page may import a domain's public modules, the shared modules, and what lies outside the domains
+    only when it is shared too (indexing.models, not indexing.face_index)."""
+    target = _domain_path(module, container, domains)
+    if target is not None:
+        return ".".join(target[:2]) in public
+    return module == container or _under(module, tuple(shared))
+
+
+def _under(module: str, packages: tuple[str, ...]) -> bool:
+    return any(module == p or module.startswith(p + ".") for p in packages)
 
 
 def _domain_path(module: str, container: str, domains: set[str]) -> list[str] | None:

@@ -39,7 +39,8 @@ class Frozen:
     graph: object | None = None  # a view of the generation's file of this search's own (its own ef)
 
     @classmethod
-    def of(cls, index: CollectionIndex) -> Frozen:
+    def from_index(cls, index: CollectionIndex) -> Frozen:
+        """Read under the index's lock (the caller holds it)."""
         snapshot = index.snapshot if index.snapshot is not None and index.snapshot.index is not None else None
         removed = np.fromiter(index.removed, np.int64, len(index.removed))
         graph = None
@@ -171,5 +172,5 @@ class LocalNeighbours:
         ids, vectors = load_vectors(self.store.get_vectors(collection_id, wanted), len(wanted))
         index = self.index.collection(info)
         with index.lock:
-            frozen = Frozen.of(index)
+            frozen = Frozen.from_index(index)
         return nearest(frozen, ids, vectors, k, self.model, threshold)

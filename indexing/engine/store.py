@@ -2,7 +2,7 @@
 
 `EmbeddingStore` is the contract; `MemoryStore` keeps everything in this process (for the
 engine used alone and for benchmarks). The app's database store lives outside the engine
-(indexing/engine_store.py) so that the engine never imports Django.
+(indexing/face_index/store.py) so that the engine never imports Django.
 """
 
 from __future__ import annotations
@@ -63,9 +63,10 @@ def changes(added: list[tuple[int, str, np.ndarray]], removed: dict[str, int], s
     return Changes(np.array([s for s, _, _ in added], np.int64), [i for _, i, _ in added], vectors, removed, seq, more)
 
 
-def cut(adds: list, tombs: list, limit: int | None) -> tuple[list, list, int | None]:
+def trim_where_complete(adds: list, tombs: list, limit: int | None) -> tuple[list, list, int | None]:
     """Both lists (ascending by their first item, each at most `limit` long) cut where neither can
-    miss an event: at the last number of a list that reached the limit. Returns the cut too."""
+    miss an event: at the last number of a list that reached the limit. Returns that number too
+    (None when neither list reached the limit: nothing was trimmed)."""
     full = [lst[-1][0] for lst in (adds, tombs) if limit is not None and len(lst) >= limit]
     if not full:
         return adds, tombs, None
@@ -215,7 +216,7 @@ class MemoryStore(EmbeddingStore):
             adds = [(s, i) for s, i in c.added[start:] if c.seq_of.get(i) == s]
             tombs = c.tombs[bisect.bisect_right(c.tombs, (seq, "\uffff", 0)) :]
             adds, tombs = (adds[:limit], tombs[:limit]) if limit is not None else (adds, tombs)
-            adds, tombs, upto = cut(adds, tombs, limit)
+            adds, tombs, upto = trim_where_complete(adds, tombs, limit)
             added = [(s, i, c.faces[i].embedding) for s, i in adds]
             return changes(added, {i: s for _, i, s in tombs}, upto or c.info.version, upto is not None)
 

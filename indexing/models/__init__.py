@@ -3,6 +3,7 @@
 The upload_to functions are named here too because the migrations refer to them by this path."""
 
 from ..account.models import AccountSettings
+from ..face_index.models import EngineCollection, EngineFace, EngineFaceTombstone, EngineUser, EngineUserFace
 from ..instagram.models import (
     InstagramAccount,
     InstagramCrawl,
@@ -17,7 +18,6 @@ from ..people.models import FaceCluster, FaceDecision, LivingAlbum, PeopleEvent,
 from ..photos.models import Album, Face, Photo, _crop_path, _original_path, _thumbnail_path
 from ..rekognition_api.models import ApiAccessKey
 from ..tagging.models import TaggingCredential, WebhookDelivery
-from .engine_store import EngineCollection, EngineFace, EngineFaceTombstone, EngineUser, EngineUserFace
 
 __all__ = [
     "AccountSettings",

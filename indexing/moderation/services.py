@@ -10,10 +10,9 @@ from django.utils import timezone
 
 from ..account.services import account_data_delete
 from ..face_index import Match, face_matches, faces_remove_from_engine
-from ..photos.files import files_delete
-from ..photos.models import Face, Photo
+from ..models import Face, ModerationAction, Photo, Report
 from ..photos.services import photo_delete, photo_reindex, photos_enqueue
-from .models import ModerationAction, Report
+from ..stored_files import files_delete
 
 log = logging.getLogger(__name__)
 Kind = ModerationAction.Kind

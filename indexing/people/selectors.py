@@ -13,8 +13,8 @@ from django.shortcuts import get_object_or_404
 
 from ..engine.errors import EngineError
 from ..face_index import collection_id_for, face_matches, get_engine
+from ..models import Face, Photo
 from ..photos import selectors as photo_selectors
-from ..photos.models import Face, Photo
 from .models import FaceCluster, FaceDecision, LivingAlbum, PeopleEvent, PeopleSettings, Person
 
 CANDIDATES = 3

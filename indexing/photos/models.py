@@ -11,6 +11,7 @@ from ..engine.local import EXTERNAL_IMAGE_ID
 
 # When a photo was taken (EXIF or its source's date), else when it came in: the timelines' order.
 TAKEN = Coalesce("taken_at", "created_at")
+THUMBNAIL_SIZE = 640  # the long side of a thumbnail, in pixels (the pipeline makes it, the pages size it)
 
 
 class Album(models.Model):

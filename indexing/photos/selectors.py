@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404
 from ..engine.errors import ResourceNotFound
 from ..face_index import Match, collection_id_for, face_matches, get_engine, matched_faces
 from .models import TAKEN, Album, Face, Photo
+from .models import THUMBNAIL_SIZE as THUMBNAIL_SIZE  # the pages size thumbnails by it
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from ..engine import images
 from ..engine.errors import EngineError
 from ..face_index import collection_delete, faces_remove_from_engine, get_engine
-from .files import clean_file_name, files_delete
+from ..stored_files import clean_file_name, files_delete
 from .models import Album, Face, Photo
 from .pipeline.context import Handed
 from .pipeline.runner import index_photo_now

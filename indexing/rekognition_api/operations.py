@@ -12,8 +12,7 @@ from ..account.services import FaceIndexingOff, indexing_allowed
 from ..engine.base import DEFAULT_ASSOCIATE_THRESHOLD, DEFAULT_USER_MATCH_THRESHOLD
 from ..engine.errors import AccessDenied, InvalidParameter, InvalidS3Object
 from ..engine.paging import decode_token, encode_token
-from ..face_index import collection_id_for
-from ..models.engine_store import EngineCollection
+from ..face_index import collection_id_for, local_collections_named
 from .models import ApiAccessKey
 
 
@@ -61,13 +60,8 @@ def list_collections(engine, key, p):
         return engine.list_collections(p.get("NextToken"), p.get("MaxResults"))
     limit = p.get("MaxResults") or 1000
     after = decode_token(p.get("NextToken"))
-    own = collection_id_for(key.owner)
-    # startswith is case-insensitive on SQLite: owns() decides, case-sensitively as Rekognition.
-    rows = (
-        EngineCollection.objects.filter(collection_id__startswith=own)
-        .order_by("collection_id")
-        .values_list("collection_id", "model")
-    )
+    # the prefix matches case-insensitively on SQLite: owns() decides, case-sensitively as Rekognition.
+    rows = local_collections_named(collection_id_for(key.owner))
     owned = [(c, m) for c, m in rows if owns(key, c) and (after is None or c > after)]
     answer = {"CollectionIds": [c for c, _ in owned[:limit]], "FaceModelVersions": [m for _, m in owned[:limit]]}
     if len(owned) > limit:

@@ -13,8 +13,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from ..account.services import FaceIndexingOff, face_indexing_required
+from ..models import Face, Photo
 from ..people.services import PeopleError, name_face
-from ..photos.models import Face, Photo
 from ..photos.services import PhotoRejected, album_get_or_create, photo_create, photo_index_now
 from ..sealed import seal, unseal
 from .fetch import FetchRefused, fetch_photo

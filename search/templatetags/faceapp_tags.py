@@ -1,9 +1,10 @@
-"""Template filters for drawing face boxes (ratios of the image become CSS percentages), and url_of."""
+"""Template filters for drawing face boxes (ratios of the image become CSS percentages), and the id_url and
+fixed_url tags (reverse_once)."""
 
 from django import template
 
-from faceapp.reverse_once import url_of, url_to
-from indexing.photos.pipeline.steps import THUMBNAIL_SIZE
+from faceapp.reverse_once import fixed_url, id_url
+from indexing.photos.selectors import THUMBNAIL_SIZE
 
 register = template.Library()
 
@@ -21,7 +22,7 @@ def thumbnail_size(photo, long_side: int = THUMBNAIL_SIZE) -> tuple[int, int]:
     return max(1, round(photo.width * scale)), max(1, round(photo.height * scale))
 
 
-# {% url_of 'photo_file' photo.pk 'thumbnail' %} is {% url 'photo_file' photo.pk 'thumbnail' %}, cheaper
-register.simple_tag(url_of, name="url_of")
-# {% url_to 'gallery' %} is {% url 'gallery' %} (no argument), reversed once per process
-register.simple_tag(url_to, name="url_to")
+# {% id_url 'photo_file' photo.pk 'thumbnail' %} is {% url 'photo_file' photo.pk 'thumbnail' %}, cheaper
+register.simple_tag(id_url, name="id_url")
+# {% fixed_url 'gallery' %} is {% url 'gallery' %} (no argument), reversed once per process
+register.simple_tag(fixed_url, name="fixed_url")

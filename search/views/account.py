@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from indexing.account import selectors
 from indexing.account import services as account
-from indexing.photos.files import clean_file_name
+from indexing.photos.services import clean_file_name
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 

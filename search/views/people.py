@@ -12,12 +12,11 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from indexing.models import LivingAlbum, PeopleEvent
+from indexing.models import LivingAlbum, PeopleEvent, TaggingCredential
 from indexing.people import selectors as sel
 from indexing.people import services as people
 from indexing.photos import selectors
 from indexing.tagging import services as tagging
-from indexing.tagging.models import TaggingCredential
 
 from .photos import count_label, timeline
 

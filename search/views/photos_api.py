@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from faceapp.limits import upload_limit
+from indexing.models import Album, Photo
 from indexing.photos import selectors, services
-from indexing.photos.models import Album, Photo
 
 from ..context_processors import face_indexing
 from ..templatetags.tiles import photo_tile

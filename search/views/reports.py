@@ -10,9 +10,9 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
+from indexing.models import Face, Photo
 from indexing.moderation import services as moderation
 from indexing.photos import selectors
-from indexing.photos.models import Face, Photo
 
 from ..forms import ReportForm
 

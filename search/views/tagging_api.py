@@ -14,10 +14,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from faceapp.limits import tagging_limit, webhook_limit
 from indexing.engine.errors import EngineError
+from indexing.models import WebhookDelivery
 from indexing.people import selectors as sel
-from indexing.tagging import fetch
 from indexing.tagging import services as tagging
-from indexing.tagging.models import WebhookDelivery
 
 
 def _error(message: str, status: int = 400) -> JsonResponse:
@@ -65,8 +64,8 @@ def _photo_in(request) -> tuple[bytes, str, str]:
             raise tagging.TaggingError("image_base64 is not valid base64.") from None
     if isinstance(body.get("url"), str):
         try:
-            data, name = fetch.fetch_photo(body["url"])
-        except fetch.FetchRefused as e:
+            data, name = tagging.fetch_photo(body["url"])
+        except tagging.FetchRefused as e:
             raise tagging.TaggingError(str(e), status=422) from e
         return data, name, label
     raise tagging.TaggingError('Give "url" or "image_base64".')

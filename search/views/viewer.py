@@ -7,8 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, QueryDict
 from django.shortcuts import render
 
+from indexing.models import LivingAlbum
 from indexing.people import selectors as people_selectors
-from indexing.people.models import LivingAlbum
 from indexing.photos import selectors
 
 

@@ -6,8 +6,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from indexing.face_index import collection_id_for
-from indexing.rekognition_api.keys import key_issue, key_revoke
-from indexing.rekognition_api.models import ApiAccessKey
+from indexing.models import ApiAccessKey
+from indexing.rekognition_api.services import key_issue, key_revoke
 
 
 class Command(BaseCommand):

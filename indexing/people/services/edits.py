@@ -6,7 +6,7 @@ from django.db import transaction
 
 from ...face_index import faces_remove_from_engine
 from ...models import Face
-from ...photos.files import files_delete
+from ...stored_files import files_delete
 from ..models import FaceCluster, FaceDecision, LivingAlbum, PeopleEvent, Person
 from .engine_users import sync_engine_users
 from .errors import PeopleError

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from ...account.selectors import indexing_allowed_filter
 from ..models import Photo
 from .context import Abandon, Handed, PhotoContext, Stop
 from .steps import STEPS, load_original, make_thumbnail
@@ -35,11 +36,7 @@ def _claim(photo_id: int, held: Photo | None = None) -> tuple[Photo | None, bool
     # A subquery of its own, not a join: an UPDATE with a join becomes `WHERE id IN (SELECT ...)`, and on
     # PostgreSQL a second worker blocked on the row then re-checks only that id, not the status the first
     # one just changed, so both would claim the photo.
-    allowed = Exists(
-        get_user_model().objects.filter(
-            pk=OuterRef("owner_id"), is_active=True, account_settings__face_indexing_enabled=True
-        )
-    )
+    allowed = Exists(get_user_model().objects.filter(indexing_allowed_filter(), pk=OuterRef("owner_id")))
     photos = Photo.objects.filter(allowed, pk=photo_id)
     if photos.filter(status=Photo.Status.PENDING).update(status=Photo.Status.PROCESSING, claimed_at=now):
         if held is not None and held.pk == photo_id:

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image
 
+from ...account.selectors import consent_given_filter, indexing_allowed_filter
 from ...engine import images
 from ...engine.errors import EngineError, ResourceNotFound
 from ...face_index import collection_delete, collection_id_for, faces_remove_from_engine, get_engine
@@ -17,12 +18,11 @@ from ...face_index import collection_delete, collection_id_for, faces_remove_fro
 # The module, not the package's __init__: the package's undo re-indexes through photos.services,
 # which runs this pipeline (people.services.history -> photos.services -> here would close a cycle).
 from ...people.services.autotag import remember_people, tag_people_step
-from ..files import files_delete
-from ..models import Face, Photo
+from ...stored_files import files_delete
+from ..models import THUMBNAIL_SIZE, Face, Photo
 from .context import Abandon, PhotoContext, Stop
 
 log = logging.getLogger(__name__)
-THUMBNAIL_SIZE = 640
 CROP_SIZE = 160
 CROP_MARGIN = 0.25  # of the face box on each side, so a crop shows hair and chin
 
@@ -144,19 +144,18 @@ def save_faces(ctx: PhotoContext) -> None:
 def _still_wanted(photo: Photo) -> bool:
     """Inside the writing transaction: the photo is there and its owner active and consenting, with the
     rows locked (SELECT ... FOR UPDATE on PostgreSQL; SQLite's IMMEDIATE transactions serialize writers)
-    so that a withdrawal (account/services._switch_off locks the same settings row) waits for this write
-    or this write sees the withdrawal."""
-    wanted = Photo.objects.select_for_update().filter(
-        pk=photo.pk, owner__is_active=True, owner__account_settings__face_indexing_enabled=True
-    )
+    so that a withdrawal (account/services/consent.consent_withdraw locks the same settings row) waits for
+    this write or this write sees the withdrawal: a join through the owner, not a subquery, for the lock."""
+    wanted = Photo.objects.select_for_update().filter(indexing_allowed_filter("owner__"), pk=photo.pk)
     return wanted.exists()
 
 
 def _undo(ctx: PhotoContext, new_ids: list[str], faces: list[Face]) -> None:
     """Take back what this run wrote: its engine faces (the owner's collection when consent is off), its
-    crops and thumbnail; a photo that is still there goes back to pending (to wait for consent)."""
+    crops and thumbnail; a photo that is still there goes back to pending (to wait for consent). Consent
+    alone decides the collection's fate: a banned owner keeps theirs, for the ban may be lifted."""
     photo = ctx.photo
-    if not type(photo.owner).objects.filter(pk=photo.owner_id, account_settings__face_indexing_enabled=True).exists():
+    if not type(photo.owner).objects.filter(consent_given_filter(), pk=photo.owner_id).exists():
         collection_delete(photo.owner)
     else:
         faces_remove_from_engine(photo.owner, new_ids)

@@ -13,7 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from indexing.account import export, owned
+from indexing.account import owned
+from indexing.account.services import export
 
 
 def test_every_link_to_a_user_is_an_owner_link_or_a_declared_exception():

@@ -82,7 +82,7 @@ def test_database_store_keeps_the_face_count_without_recounting_the_collection(d
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from indexing.engine_store import DatabaseStore
+    from indexing.face_index.store import DatabaseStore
 
     store = DatabaseStore()
     store.create_collection("c", "m")
@@ -94,7 +94,7 @@ def test_database_store_keeps_the_face_count_without_recounting_the_collection(d
 
 
 def test_database_store_change_feed_numbers_adds_and_deletions(db):
-    from indexing.engine_store import DatabaseStore
+    from indexing.face_index.store import DatabaseStore
 
     store = DatabaseStore()
     store.create_collection("c", "m")
@@ -218,7 +218,7 @@ def test_the_engine_modules_import_in_any_order_without_crashing():
 
 
 def test_two_engines_on_the_database_store_share_a_file_and_catch_up(db, tmp_path):
-    from indexing.engine_store import DatabaseStore
+    from indexing.face_index.store import DatabaseStore
 
     a, b = engine_on(DatabaseStore(), tmp_path, exact_below=100), engine_on(DatabaseStore(), tmp_path, exact_below=100)
     a.create_collection("c")
@@ -251,8 +251,8 @@ def test_the_database_store_finds_faces_by_id_through_the_collection_and_face_id
     """Without it SQLite answered `collection_id = ? AND face_id IN (...)` by scanning the collection."""
     from django.db import connection
 
-    from indexing.engine_store import DatabaseStore
-    from indexing.models.engine_store import EngineCollection, EngineFace
+    from indexing.face_index.store import DatabaseStore
+    from indexing.models import EngineCollection, EngineFace
 
     store = DatabaseStore()
     store.create_collection("c", "m")
@@ -296,7 +296,7 @@ def test_writing_a_generation_prunes_the_deletions_long_behind_it(two_processes,
 
 
 def test_the_database_store_prunes_tombstones_and_records_how_far(db):
-    from indexing.engine_store import DatabaseStore
+    from indexing.face_index.store import DatabaseStore
 
     store = DatabaseStore()
     store.create_collection("c", "m")

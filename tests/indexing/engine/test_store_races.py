@@ -9,7 +9,7 @@ import time
 import pytest
 from django.db import connection, transaction
 
-from indexing.engine_store import DatabaseStore
+from indexing.face_index.store import DatabaseStore
 from indexing.models import EngineCollection, EngineFace
 
 from .test_search_index import add, unit_vectors

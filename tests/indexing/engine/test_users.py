@@ -28,7 +28,7 @@ OVER_API = pytest.param("rekognition-over-local-api", marks=pytest.mark.django_d
 @pytest.fixture(params=["memory", pytest.param("database", marks=pytest.mark.django_db), OVER_API])
 def engine(request):
     if request.param == "database":
-        from indexing.engine_store import DatabaseStore
+        from indexing.face_index.store import DatabaseStore
 
         return LocalEngine(DatabaseStore())
     if request.param == "rekognition-over-local-api":

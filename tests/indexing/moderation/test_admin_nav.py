@@ -1,4 +1,4 @@
-"""A big change list's sidebar (moderation/admin_nav.py) is the one Django's templates draw."""
+"""A big change list's sidebar (moderation/admin/nav.py) is the one Django's templates draw."""
 
 from __future__ import annotations
 

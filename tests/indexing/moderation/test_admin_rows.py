@@ -1,4 +1,4 @@
-"""A big change list's rows (moderation/admin_rows.py) are Django's own rows, cell for cell."""
+"""A big change list's rows (moderation/admin/rows.py) are Django's own rows, cell for cell."""
 
 from __future__ import annotations
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from indexing import engine_store
 from indexing.engine.base import Neighbours
+from indexing.face_index import store as engine_store
 from indexing.models import Face, FaceCluster, PeopleEvent, Person
 from indexing.people import services as people
 from indexing.people.services.clusters import cluster_labels

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from indexing.models import Album, Face, Person, Photo
-from indexing.moderation.admin_base import CappedPaginator
+from indexing.moderation.admin.base import CappedPaginator
 from indexing.photos import selectors
 from indexing.photos.services import album_get_or_create
 from search.views import photos as photo_views

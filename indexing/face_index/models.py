@@ -1,4 +1,4 @@
-"""The local engine's own tables (what Rekognition keeps on its side), used by indexing/engine_store.py."""
+"""The local engine's own tables (what Rekognition keeps on its side), used by store.py (DatabaseStore)."""
 
 from __future__ import annotations
 

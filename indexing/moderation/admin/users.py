@@ -1,10 +1,8 @@
-"""Moderation in the Django admin (staff only).
+"""Users, reports and the record of moderator actions in the admin (staff only).
 
 Moderators act through admin actions; each one calls indexing/moderation/services.py, which does the
 engine side-effects and records who did what, when. Rows are read-only here: the actions are the only
-way to change them. This module: users, reports and the record of actions; the other domains register
-their own blocks (photos/admin.py, rekognition_api/admin.py, instagram/admin.py), all imported by
-indexing/admin.py.
+way to change them.
 """
 
 from __future__ import annotations
@@ -15,10 +13,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
 
-from ..photos.models import Face, Photo
-from . import services as moderation
-from .admin_base import ReadOnlyMixin, admin_link, count_of, face_image, photo_image
-from .models import ModerationAction, Report
+from ...models import Face, Photo
+from .. import services as moderation
+from ..models import ModerationAction, Report
+from .base import ReadOnlyMixin, admin_link, count_of, face_image, photo_image
 
 User = get_user_model()
 # Everything a moderator sees of a user, read-only: they ban and lift bans through the recorded actions.

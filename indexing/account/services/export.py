@@ -19,14 +19,26 @@ from django.apps import apps
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
-from ..instagram.models import InstagramAccount, InstagramCrawl, InstagramMedia
-from ..moderation.models import Report
-from ..people.models import FaceCluster, FaceDecision, LivingAlbum, PeopleEvent, PeopleSettings, Person
-from ..photos.files import clean_file_name
-from ..photos.models import Album, Face, Photo
-from ..rekognition_api.models import ApiAccessKey
-from ..tagging.models import TaggingCredential, WebhookDelivery
-from .models import AccountSettings
+from ...models import (
+    AccountSettings,
+    Album,
+    ApiAccessKey,
+    Face,
+    FaceCluster,
+    FaceDecision,
+    InstagramAccount,
+    InstagramCrawl,
+    InstagramMedia,
+    LivingAlbum,
+    PeopleEvent,
+    PeopleSettings,
+    Person,
+    Photo,
+    Report,
+    TaggingCredential,
+    WebhookDelivery,
+)
+from ...stored_files import clean_file_name
 
 log = logging.getLogger(__name__)
 

@@ -1,5 +1,14 @@
-"""The one app-side adapter to the face engine: which engine, which collection is a user's, engine
-matches as the owner's Face rows, and removing faces. Everything else reaches the engine through here."""
+"""The one app-side adapter to the face engine; everything else reaches the engine through here.
+
+- which engine: get_engine, local_engine (the one the Rekognition API serves), engine_warm_up;
+- whose collection: collection_id_for, user_collection_ids, local_collections_named;
+- engine matches as the owner's visible Face rows: Match, owned_faces, matched_faces, face_matches,
+  faces_matches, face_neighbour_graph;
+- removing: faces_remove_from_engine, collection_delete, user_collections_delete.
+The local engine keeps its collections in the app's database: store.py (DatabaseStore) on models.py
+(EngineCollection, EngineFace...; app label `indexing`, registered through indexing/models); its admin
+block is admin.py.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +18,13 @@ from typing import NamedTuple
 import numpy as np
 from django.conf import settings
 
-from .engine.base import FaceEngine, Neighbours
-from .engine.errors import ResourceNotFound
-from .engine.local import LocalEngine
-from .engine.rekognition import RekognitionEngine, make_client
-from .engine_store import DatabaseStore
-from .photos.models import Face
+from ..engine.base import FaceEngine, Neighbours
+from ..engine.errors import ResourceNotFound
+from ..engine.local import LocalEngine
+from ..engine.rekognition import RekognitionEngine, make_client
+from ..photos.models import Face  # not ..models: this package loads while indexing.models does
+from .models import EngineCollection
+from .store import DatabaseStore
 
 REMOVE_BATCH = 4096
 
@@ -183,3 +193,10 @@ def user_collections_delete(owner) -> list[str]:
                 pass
             deleted.append(collection_id)
     return deleted
+
+
+def local_collections_named(prefix: str) -> list[tuple[str, str]]:
+    """(collection id, model) of the local engine's collections whose id starts with `prefix`, by id (the
+    prefix matches case-insensitively on SQLite: the caller checks the ids it keeps)."""
+    rows = EngineCollection.objects.filter(collection_id__startswith=prefix).order_by("collection_id")
+    return list(rows.values_list("collection_id", "model"))

@@ -14,11 +14,12 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from faceapp.reverse_once import url_of
+from faceapp.reverse_once import id_url
 
-from ..engine.images import FORMATS as IMAGE_FORMATS
-from ..photos.models import Face, Photo
-from . import admin_nav, admin_rows
+from ...engine.images import FORMATS as IMAGE_FORMATS
+from ...models import Face, Photo
+from .nav import nav_sidebar
+from .rows import result_list
 
 
 def count_of(model, field: str):
@@ -57,13 +58,13 @@ class BigChangeList(ChangeList):
     def url_for_result(self, result):
         if self.model_admin.admin_site.name != "admin":
             return super().url_for_result(result)
-        return url_of(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", result.pk)
+        return id_url(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", result.pk)
 
 
 class BigListMixin:
     """A change list of a big table: CappedPaginator, no full count, 50 rows, each row's action
     checkbox as one string (Django renders a form widget template per row: ~0.7 ms a row), each
-    row's link from a pattern (faceapp.reverse_once.url_of), and its rows loaded with the columns in
+    row's link from a pattern (faceapp.reverse_once.id_url), and its rows loaded with the columns in
     list_only only (what list_display and each row's name show: a photo row and its owner and album
     have 38 columns, 8 of them dates to convert)."""
 
@@ -76,14 +77,14 @@ class BigListMixin:
         return BigChangeList
 
     def changelist_view(self, request, extra_context=None):
-        """Django's, with the rows drawn by admin_rows and the sidebar by admin_nav
+        """Django's, with the rows drawn by rows.py and the sidebar by nav.py
         (templates/admin/indexing/change_list.html)."""
         response = super().changelist_view(request, extra_context)
         context = getattr(response, "context_data", {})
         if context.get("cl") is not None:
-            context["big_result_list"] = admin_rows.result_list(context["cl"])
+            context["big_result_list"] = result_list(context["cl"])
             if context.get("is_nav_sidebar_enabled") and not context.get("is_popup"):
-                context["big_nav_sidebar"] = admin_nav.nav_sidebar(request, context.get("available_apps") or [])
+                context["big_nav_sidebar"] = nav_sidebar(request, context.get("available_apps") or [])
         return response
 
     def action_checkbox(self, obj):
@@ -114,19 +115,19 @@ def image_tag(url: str, alt: str, width: int = 80):
 def photo_image(photo: Photo | None, width: int = 80):
     if photo is None or not photo.has_thumbnail:
         return "-"
-    return image_tag(url_of("admin:indexing_photo_file", photo.pk, "thumbnail"), photo.file_name, width)
+    return image_tag(id_url("admin:indexing_photo_file", photo.pk, "thumbnail"), photo.file_name, width)
 
 
 def face_image(face: Face | None, width: int = 64):
     if face is None or not face.crop:
         return "-"
-    return image_tag(url_of("admin:indexing_face_crop", face.pk), f"face {face.pk}", width)
+    return image_tag(id_url("admin:indexing_face_crop", face.pk), f"face {face.pk}", width)
 
 
 def admin_link(obj, text=None):
     if obj is None:
         return "-"
-    url = url_of(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", obj.pk)
+    url = id_url(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", obj.pk)
     return format_html('<a href="{}">{}</a>', url, text or str(obj))
 
 

@@ -1,5 +1,5 @@
-"""Albums, photos, faces and the engine's collections in the admin: read-only, changed by moderator
-actions only (indexing/moderation/services.py)."""
+"""Albums, photos and faces in the admin: read-only, changed by moderator actions only
+(indexing/moderation/services.py)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from ..models.engine_store import EngineCollection
-from ..moderation import services as moderation
-from ..moderation.admin_base import (
+from ...models import Album, Face, Photo
+from .. import services as moderation
+from .base import (
     BigListMixin,
     FormatFilter,
     ReadOnlyMixin,
@@ -21,7 +21,6 @@ from ..moderation.admin_base import (
     file_response,
     photo_image,
 )
-from .models import Album, Face, Photo
 
 
 # Albums --------------------------------------------------------------------------------------------
@@ -216,14 +215,3 @@ class FaceAdmin(BigListMixin, ReadOnlyMixin, admin.ModelAdmin):
 
     def delete_queryset(self, request, queryset):
         self.remove_from_collection(request, queryset)
-
-
-# The engine's collections (local engine only; read-only) -------------------------------------------
-@admin.register(EngineCollection)
-class EngineCollectionAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ["collection_id", "model", "face_count", "version", "created_at"]
-    list_filter = ["model"]
-    search_fields = ["collection_id"]
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,4 +1,6 @@
-"""Stored files of photos and faces: the one file-name cleaner, and deleting files from storage."""
+"""Stored files of photos and faces: the one file-name cleaner, and deleting files from storage. Outside the
+domains, as sealed.py, for every room deletes files (people's edits, erasure, moderation) and the photos
+pipeline imports people's auto-tagging: a photos module here would close a cycle."""
 
 from __future__ import annotations
 

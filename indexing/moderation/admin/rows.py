@@ -1,4 +1,4 @@
-"""The rows of a big change list (admin_base.BigListMixin), drawn the way Django's admin draws them
+"""The rows of a big change list (base.BigListMixin), drawn the way Django's admin draws them
 (admin_list.items_for_result, cell for cell the same HTML: tested) at a fifth of the CPU: each column's
 kind is worked out once per page instead of once per cell, and each row is one string (Django's
 template renders every cell as a variable: 500 per page). A list Django would draw differently (a

@@ -8,9 +8,17 @@ import numpy as np
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F
 
-from .engine.errors import ResourceAlreadyExists, ResourceNotFound
-from .engine.store import CollectionInfo, EmbeddingStore, StoredFace, StoredUser, UserStore, changes, cut
-from .models.engine_store import EngineCollection, EngineFace, EngineFaceTombstone, EngineUser, EngineUserFace
+from ..engine.errors import ResourceAlreadyExists, ResourceNotFound
+from ..engine.store import (
+    CollectionInfo,
+    EmbeddingStore,
+    StoredFace,
+    StoredUser,
+    UserStore,
+    changes,
+    trim_where_complete,
+)
+from .models import EngineCollection, EngineFace, EngineFaceTombstone, EngineUser, EngineUserFace
 
 
 def _info(c: EngineCollection) -> CollectionInfo:
@@ -185,7 +193,7 @@ class DatabaseStore(EmbeddingStore):
         adds = c.faces.filter(seq__gt=seq).order_by("seq").values_list("seq", "face_id", "embedding")
         tombs = c.tombstones.filter(seq__gt=seq).order_by("seq").values_list("seq", "face_id", "face_seq")
         adds, tombs = (list(adds[:limit]), list(tombs[:limit])) if limit is not None else (list(adds), list(tombs))
-        adds, tombs, upto = cut(adds, tombs, limit)
+        adds, tombs, upto = trim_where_complete(adds, tombs, limit)
         added = [(s, i, np.frombuffer(bytes(e), dtype=np.float32)) for s, i, e in adds]
         reached = max([c.version, seq] + [a[0] for a in adds] + [t[0] for t in tombs])
         return changes(added, {i: s for _, i, s in tombs}, upto or reached, upto is not None)
