@@ -16,7 +16,7 @@ from ..account.services import FaceIndexingOff, face_indexing_required
 from ..people.common import PeopleError
 from ..people.naming import name_face
 from ..photos.models import Face, Photo
-from ..photos.services import PhotoRejected, album_get_or_create, photo_create, photo_index_now
+from ..photos.services import After, PhotoRejected, album_get_or_create, photo_create, photo_index_now
 from ..sealed import seal, unseal
 from .fetch import FetchRefused, fetch_photo
 from .models import TaggingCredential, WebhookDelivery
@@ -87,7 +87,7 @@ def tag_photo(owner, data: bytes, file_name: str, label: str = "") -> dict:
     except FaceIndexingOff as e:
         raise TaggingError(str(e), status=403) from e
     try:
-        photo = photo_create(owner, data, file_name, album=album_get_or_create(owner, ALBUM), enqueue=False).photo
+        photo = photo_create(owner, data, file_name, album=album_get_or_create(owner, ALBUM), then=After.STORE).photo
     except PhotoRejected as e:
         raise TaggingError(str(e)) from e
     if photo.status == Photo.Status.FAILED:

@@ -4,18 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from indexing.photos.pipeline.runner import index_photo_now
-from indexing.photos.services import album_get_or_create, photo_create
-
-
-def index_in_process(user, faces_dir, names, album_title="Trip"):
-    """Photos of `user` indexed in the test process (for tests about reading, not the worker)."""
-    album = album_get_or_create(user, album_title)
-    photos = {}
-    for name in names:
-        photos[name] = photo_create(user, (faces_dir / name).read_bytes(), name, album=album, enqueue=False).photo
-        index_photo_now(photos[name].pk)
-    return photos
+from tests.factories import indexed_photos
 
 
 def assert_accessible(page) -> None:
@@ -100,7 +89,7 @@ def build_library(user, faces_dir) -> dict:
     "K. Harington" on kit_harington_3.jpg (the same man under two names, to merge)."""
     from indexing.people.naming import name_face
 
-    photos = index_in_process(user, faces_dir, LIBRARY)
+    photos = indexed_photos(user, LIBRARY, album="Trip")
     kit = name_face(user, photos["kit_harington_1.jpg"].faces.get(), "Kit Harington").person
     other = name_face(user, photos["kit_harington_3.jpg"].faces.get(), "K. Harington").person
     return {"photos": photos, "album": photos["group_kit_rose.jpg"].album, "kit": kit, "other": other}

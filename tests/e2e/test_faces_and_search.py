@@ -3,8 +3,10 @@
 import pytest
 from playwright.sync_api import expect
 
+from tests.factories import indexed_photos
+
 from .fakecam import write_y4m
-from .pages import assert_accessible, index_in_process, tab_to
+from .pages import assert_accessible, tab_to
 
 pytestmark = pytest.mark.django_db(transaction=True)
 COLLECTION = ["barack_obama_1.jpg", "barack_obama_2.jpg", "joe_biden_2.jpg", "group_kit_rose.jpg"]
@@ -12,7 +14,7 @@ COLLECTION = ["barack_obama_1.jpg", "barack_obama_2.jpg", "joe_biden_2.jpg", "gr
 
 @pytest.fixture
 def collection(user, faces_dir):
-    return index_in_process(user, faces_dir, COLLECTION)
+    return indexed_photos(user, COLLECTION, album="Trip")
 
 
 def test_browse_faces_shows_the_collections_faces_and_leads_to_their_matches(page, log_in, collection):

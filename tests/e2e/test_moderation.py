@@ -6,8 +6,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from indexing.moderation.services import moderator_grant
-from indexing.photos.pipeline.runner import index_photo_now
-from indexing.photos.services import photo_create
+from tests.factories import indexed_photos
 
 pytestmark = pytest.mark.django_db(transaction=True)
 NAMES = ("barack_obama_1.jpg", "barack_obama_2.jpg", "group_obama_biden_2.jpg")
@@ -15,11 +14,7 @@ NAMES = ("barack_obama_1.jpg", "barack_obama_2.jpg", "group_obama_biden_2.jpg")
 
 @pytest.fixture
 def photos(user, faces_dir):
-    made = {}
-    for name in NAMES:
-        made[name] = photo_create(user, (faces_dir / name).read_bytes(), name, enqueue=False).photo
-        index_photo_now(made[name].pk)
-    return made
+    return indexed_photos(user, NAMES)
 
 
 @pytest.fixture

@@ -25,17 +25,16 @@ from indexing.people.naming import name_face
 from indexing.photos.services import album_get_or_create
 from indexing.rekognition_api.keys import key_issue
 from indexing.tagging import services as tagging
+from tests.factories import PhotoFactory
 from tests.indexing.conftest import rekognition_client
-
-from .helpers import indexed
 
 
 @pytest.fixture
 def everything(user, faces_dir, rekognition_url):
     """The user with a row in every owned model, every kind of credential, an API-made collection, files."""
     album = album_get_or_create(user, "Trip")
-    group = indexed(user, faces_dir, "group_obama_biden_2.jpg", album)
-    indexed(user, faces_dir, "joe_biden_2.jpg")
+    group = PhotoFactory(owner=user, file="group_obama_biden_2.jpg", album=album, indexed=True)
+    PhotoFactory(owner=user, file="joe_biden_2.jpg", indexed=True)
     named = name_face(user, group.faces.first(), "Barack")  # Person, PeopleEvent, PeopleSettings
     FaceCluster.objects.create(owner=user).faces.add(group.faces.last())
     FaceDecision.objects.create(owner=user, photo=group, kind="not_a_face", left=0, top=0, width=0.1, height=0.1)
