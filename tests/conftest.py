@@ -223,11 +223,11 @@ def pytest_collection_modifyitems(config, items):
     - `worker`: it hands work to a real Celery worker (the app's, the second one, the crawl's).
     - `browser`: it drives Chromium (tests/e2e).
 
-    SQLite runs every test. PostgreSQL runs `-m "database and (worker or not browser)"` (the Makefile): every
-    test that touches the database, and of the browser tests those that use a worker: they write through the
-    app and its workers, where the two databases can differ; the other browser tests click pages whose reads
-    and writes the views' own database tests cover on both. A test that touches no database (the face models
-    over LFW, lint-imports...) runs once, on SQLite.
+    The Makefile's two runs: SQLite runs every `database` test. PostgreSQL runs them too, but of the browser
+    tests only those that use a worker: they write through the app and its workers, where the two databases
+    can differ; the other browser tests click pages whose reads and writes the views' own database tests
+    cover on both. A test that touches no database (the face models over LFW, lint-imports...) runs once, in
+    the PostgreSQL run (it never opens the database; there it evens out the two runs' times).
     """
     for item in items:
         used = set(getattr(item, "fixturenames", ()))

@@ -24,11 +24,9 @@ class UserFactory(DjangoModelFactory):
         model = get_user_model()
         skip_postgeneration_save = True
 
-    class Params:
-        consent = True
-
     username = factory.Sequence(lambda n: f"user{n}")
     password = factory.LazyAttribute(lambda o: f"pw-{o.username}-123")
+    consent = True  # an AccountSettings row with face indexing on
 
     @classmethod
     def _create(cls, model_class, *args, consent: bool = True, **kwargs):
@@ -118,7 +116,8 @@ class PersonFactory(DjangoModelFactory):
 
 
 class InstagramAccountFactory(DjangoModelFactory):
-    """The user's linked Instagram account; token="...": with the login's access token too (UserSocialAuth)."""
+    """The user's linked Instagram account; token="...": with the login's access token too (UserSocialAuth),
+    token__<key>=...: more of the login's extra_data (expires_in...)."""
 
     class Meta:
         model = "indexing.InstagramAccount"
@@ -134,5 +133,8 @@ class InstagramAccountFactory(DjangoModelFactory):
             from social_django.models import UserSocialAuth
 
             UserSocialAuth.objects.create(
-                user=account.user, provider="instagram", uid=account.instagram_id, extra_data={"access_token": value}
+                user=account.user,
+                provider="instagram",
+                uid=account.instagram_id,
+                extra_data={"access_token": value, **kwargs},
             )

@@ -19,15 +19,14 @@ import requests
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
-from social_django.models import UserSocialAuth
 
 from indexing.face_index import collection_id_for
 from indexing.instagram import tasks as crawl_tasks
-from indexing.models import EngineFace, Face, InstagramAccount, InstagramCrawl, InstagramMedia, Photo
+from indexing.models import EngineFace, Face, InstagramCrawl, InstagramMedia, Photo
 from indexing.photos import tasks as photo_tasks
 from indexing.photos.pipeline.runner import claim
 from indexing.photos.services import album_get_or_create
-from tests.factories import PhotoFactory
+from tests.factories import InstagramAccountFactory, PhotoFactory
 from tests.instagram_fixtures import instagram_env, oauth_login, purge_queue
 from tests.postgres import only_on_postgres
 from tests.waiting import wait_until
@@ -126,14 +125,9 @@ def crawl_to_both(crawl_logs, task, *args) -> None:
         wait_for_tasks([task_id], log)
 
 
-def test_two_workers_recrawling_at_once_start_one_crawl_per_account(crawlers, redis_url, django_user_model):
-    users = [django_user_model.objects.create_user(f"insta{n}", password="pw-insta-123") for n in range(12)]
-    for n, user in enumerate(users):
-        InstagramAccount.objects.create(user=user, instagram_id=f"1784{n:04d}", username=f"insta{n}")
-        # connected: the recrawl only starts crawls of accounts with an Instagram login (a token)
-        UserSocialAuth.objects.create(
-            user=user, provider="instagram", uid=f"1784{n:04d}", extra_data={"access_token": "t"}
-        )
+def test_two_workers_recrawling_at_once_start_one_crawl_per_account(crawlers, redis_url):
+    # connected: the recrawl only starts crawls of accounts with an Instagram login (a token)
+    users = [InstagramAccountFactory(user__consent=False, token="t").user for _ in range(12)]
     crawl_to_both(crawlers, crawl_tasks.instagram_recrawl)
     for user in users:
         assert InstagramCrawl.objects.filter(owner=user, state__in=InstagramCrawl.ACTIVE).count() == 1, user

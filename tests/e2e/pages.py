@@ -53,15 +53,26 @@ def sideways_overflow(page) -> int:
 
 def signed_in_page(browser, live_server, username: str, password: str, size: dict):
     """A new browser window of `size` (DESKTOP or PHONE) logged in as `username`."""
-    context = browser.new_context(base_url=live_server.url, **size)
+    page = new_page(browser, live_server, **size)
+    sign_in(page, username, password)
+    return page
+
+
+def new_page(browser, live_server, **options):
+    """A page in a new browser window on the live server (closed with page.context.close())."""
+    context = browser.new_context(base_url=live_server.url, **options)
     context.set_default_timeout(20_000)
-    page = context.new_page()
-    page.goto("/accounts/login/")
+    return context.new_page()
+
+
+def sign_in(page, username: str, password: str, login: str = "/accounts/login/", landing: str | None = "**/") -> None:
+    """Log in through the login form at `login` (the site's or the admin's); then wait for `landing`."""
+    page.goto(login)
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/")
-    return page
+    if landing:
+        page.wait_for_url(landing)
 
 
 def swipe(page, selector: str, dx: int) -> None:

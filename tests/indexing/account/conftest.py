@@ -4,14 +4,12 @@ collection and files."""
 from __future__ import annotations
 
 import pytest
-from social_django.models import UserSocialAuth
 
 from indexing.face_index import collection_id_for
 from indexing.instagram.uploads import upload_open
 from indexing.models import (
     FaceCluster,
     FaceDecision,
-    InstagramAccount,
     InstagramCrawl,
     InstagramDeletion,
     InstagramExportItem,
@@ -25,7 +23,7 @@ from indexing.people.naming import name_face
 from indexing.photos.services import album_get_or_create
 from indexing.rekognition_api.keys import key_issue
 from indexing.tagging import services as tagging
-from tests.factories import PhotoFactory
+from tests.factories import InstagramAccountFactory, PhotoFactory
 from tests.indexing.conftest import rekognition_client
 
 
@@ -41,13 +39,12 @@ def everything(user, faces_dir, rekognition_url):
     LivingAlbum.objects.create(owner=user, title="Barack").people.add(named.person)
     Report.objects.create(reporter=user, owner=user, photo=group)
     crawl = InstagramCrawl.objects.create(owner=user, state="done")
-    InstagramAccount.objects.create(user=user, instagram_id="1789", username="alice")
+    InstagramAccountFactory(user=user, instagram_id="1789", username="alice", token="IGQ-x")
     InstagramMedia.objects.create(owner=user, media_id="m1", post_id="m1", media_type="IMAGE", crawl=crawl)
     run = InstagramImport.objects.create(owner=user, state="done")
     InstagramExportItem.objects.create(owner=user, run=run, uri="media/posts/202401/a.jpg", kind="posts", photo=group)
     upload_open(user, "instagram-alice.zip", 1024)  # an InstagramUpload and its file in INSTAGRAM_UPLOAD_DIR
     InstagramDeletion.objects.create(confirmation_code="c0de", instagram_user_id="1789", user=user)
-    UserSocialAuth.objects.create(user=user, provider="instagram", uid="1789", extra_data={"access_token": "IGQ-x"})
     credential = tagging.credentials_create(user)
     WebhookDelivery.objects.create(owner=user, signature="s", url="https://example.com/a.jpg")
     key = key_issue(user, "laptop")

@@ -19,7 +19,7 @@ from indexing.models import (
     Photo,
 )
 from indexing.photos import services
-from tests.factories import PhotoFactory
+from tests.factories import InstagramAccountFactory, PhotoFactory
 
 pytestmark = pytest.mark.django_db
 SECRET = "the-app-secret"
@@ -30,8 +30,7 @@ IG_ID = "27000000000000042"
 def connected(user, settings):
     settings.SOCIAL_AUTH_INSTAGRAM_SECRET = SECRET
     settings.INSTAGRAM_QUEUE = "instagram-callbacks-idle"  # the deletion task waits; the test runs it
-    UserSocialAuth.objects.create(user=user, provider="instagram", uid=IG_ID, extra_data={"access_token": "IGAAx"})
-    InstagramAccount.objects.create(user=user, instagram_id=IG_ID, username="alice.ig")
+    InstagramAccountFactory(user=user, instagram_id=IG_ID, username="alice.ig", token="IGAAx")
     crawl = InstagramCrawl.objects.create(owner=user, state=InstagramCrawl.State.WALKING)
     album = services.album_get_or_create(user, ALBUM_TITLE, Album.Source.INSTAGRAM)
     post = services.PhotoSource(source_id="17900001")

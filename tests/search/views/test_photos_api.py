@@ -7,7 +7,7 @@ from django.urls import reverse
 from indexing.models import Album, Photo
 from indexing.photos.pipeline.runner import index_photo_now
 from tests import imagefiles
-from tests.factories import PhotoFactory
+from tests.factories import PersonFactory, PhotoFactory
 
 pytestmark = pytest.mark.django_db
 JSON = {"HTTP_ACCEPT": "application/json"}
@@ -135,11 +135,11 @@ def test_a_failed_tile_in_the_gallery_escapes_its_name_and_its_retry_form_passes
 
 def test_matches_and_a_person_s_faces_escape_names(client, user, faces_dir):
     """match_items and face_items (search/templatetags/tiles.py) escape file and person names."""
-    from indexing.models import Face, Person
+    from indexing.models import Face
 
     for name in ("barack_obama_1.jpg", "barack_obama_2.jpg"):
         PhotoFactory(owner=user, file=name, file_name=f'<b>"{name}', indexed=True)
-    person = Person.objects.create(owner=user, name="<i>Barack</i>")
+    person = PersonFactory(owner=user, name="<i>Barack</i>")
     faces = list(Face.objects.filter(owner=user).order_by("pk"))
     Face.objects.filter(pk__in=[f.pk for f in faces]).update(person=person, person_confirmed=True)
     client.force_login(user)
