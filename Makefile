@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test test-sqlite test-postgres lint bench install chromium postgresql axe screenshots clean
+.PHONY: run test test-fast test-sqlite test-postgres lint bench install chromium postgresql axe screenshots clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,15 +43,28 @@ postgresql:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
 	  else echo "The PostgreSQL run needs PostgreSQL: sudo apt-get install postgresql"; exit 1; fi; }
 
-# The whole suite twice: on SQLite, then on PostgreSQL.
-test: lint test-sqlite test-postgres
+# Lint, then the suite in two runs side by side, each with its own valkey, ports, test database and media
+# directory. The marks come from tests/conftest.py (pytest_collection_modifyitems):
+# - SQLite: every test of the database, the browser tests among them;
+# - PostgreSQL: every test of the database but the browser tests that use no worker, then the tests that
+#   touch no database (the face models, lint-imports...): they run once, here, where they even out the runs.
+# The installs go first, one at a time (apt-get takes a lock); -O prints each run whole once it ends.
+SQLITE_RUN := database
+POSTGRES_RUN := (database and (worker or not browser)) or not database
+PYTEST := $(VENV)/bin/pytest -p no:cacheprovider
+
+test: lint chromium postgresql $(AXE)
+	$(MAKE) --no-print-directory -j2 -O test-sqlite test-postgres
 
 test-sqlite: $(VENV)/.installed chromium $(AXE)
-	TEST_DATABASE=sqlite $(VENV)/bin/pytest
+	TEST_DATABASE=sqlite $(PYTEST) -m "$(SQLITE_RUN)"
 
 test-postgres: $(VENV)/.installed chromium postgresql $(AXE)
-	TEST_DATABASE=postgres $(VENV)/bin/pytest
+	TEST_DATABASE=postgres $(PYTEST) -m "$(POSTGRES_RUN)"
 
+# The edit loop: every test but the browser ones, on SQLite.
+test-fast: $(VENV)/.installed
+	TEST_DATABASE=sqlite $(VENV)/bin/pytest -m "not browser"
 
 # PNGs of the gallery, viewer, person and upload pages at desktop and phone size, in var/screenshots/.
 screenshots: $(VENV)/.installed chromium $(AXE)

@@ -174,9 +174,9 @@ def _embeddings(rng, first: int, n: int) -> np.ndarray:
 def index_through_workers(stack, owner, files: list[Path]) -> Rate:
     """photo_create for each file, then the workers index them; photos/s after a 2-photo warm-up."""
     from indexing.models import Photo
-    from indexing.photos.services import photo_create
+    from indexing.photos.services import After, photo_create
 
-    ids = [photo_create(owner, f.read_bytes(), f.name, enqueue=False).photo.pk for f in files]
+    ids = [photo_create(owner, f.read_bytes(), f.name, then=After.STORE).photo.pk for f in files]
     warm, measured = ids[:2], ids[2:]
     _run(warm)
     started, cpu = time.perf_counter(), stack.worker_cpu()

@@ -1,4 +1,5 @@
-"""Fixtures for the real services: the database (SQLite or PostgreSQL), an embedded valkey, Celery workers."""
+"""Fixtures for the real services: the database (SQLite or PostgreSQL), an embedded valkey, Celery workers;
+and the marks that decide which run of `make test` runs which test (pytest_collection_modifyitems)."""
 
 from __future__ import annotations
 
@@ -115,7 +116,9 @@ def celery_worker(redis_url, media_root, django_db_setup, django_db_blocker):
     """
     env = app_worker_env(redis_url, media_root)
     proc = start_celery_worker(env, media_root / "worker.log", "-Q", f"celery,{DIRECT_QUEUES[0]}")
+    WORKER_LOGS.append(media_root / "worker.log")
     yield proc
+    WORKER_LOGS.remove(media_root / "worker.log")
     stop_worker(proc)
 
 
@@ -124,18 +127,44 @@ def second_celery_worker(celery_worker, redis_url, media_root):
     """Another real worker on the same database and default queue (and its own DIRECT_QUEUES[1]), to race the first."""
     env = app_worker_env(redis_url, media_root)
     proc = start_celery_worker(env, media_root / "worker2.log", "-n", "worker2@%h", "-Q", f"celery,{DIRECT_QUEUES[1]}")
+    WORKER_LOGS.append(media_root / "worker2.log")
     yield proc
+    WORKER_LOGS.remove(media_root / "worker2.log")
     stop_worker(proc)
 
 
+WORKER_LOGS: list[Path] = []  # the logs of the app's workers running now (started by the session fixtures)
+
+
 @pytest.fixture(autouse=True)
-def _workers_drained(request, _django_db_helper, media_root):
-    """A test that handed work to the real workers ends when they have finished it: a task still writing
+def _workers_drained(request, redis_url):
+    """A test ends when the app's workers have finished what it handed them: a task still writing
     (auto-tagging and grouping run after a photo reads "indexed") would race the database flush that
-    ends a transactional test, a deadlock on PostgreSQL. Torn down before the flush (it needs the db)."""
+    ends a transactional test (a deadlock on PostgreSQL), or run in the next test. Torn down before the
+    flush: the database helper is asked for here, so it is set up first and torn down last (only for tests
+    of the database: the others never touch it). Every queue is emptied before and after: no task of one
+    test runs in another."""
+    watched = request.node.get_closest_marker("database") and (
+        WORKER_LOGS or {"celery_worker", "second_celery_worker"} & set(request.fixturenames)
+    )
+    if watched:
+        request.getfixturevalue("_django_db_helper")
+    queues_empty(redis_url)
     yield
-    if {"celery_worker", "second_celery_worker"} & set(request.fixturenames):
-        wait_until_idle([media_root / "worker.log", media_root / "worker2.log"])
+    if watched and WORKER_LOGS:
+        wait_until_idle(list(WORKER_LOGS))
+    queues_empty(redis_url)
+
+
+def queues_empty(redis_url: str) -> None:
+    """Empty every Celery queue on the run's broker (the default `celery`, the workers' own, the crawl's...):
+    each is a list key there. Kombu's bindings (sets) stay, so that publishing still routes."""
+    import redis
+
+    broker = redis.Redis.from_url(redis_url)
+    lists = [key for key in broker.scan_iter(count=1000) if broker.type(key) == b"list"]
+    if lists:
+        broker.delete(*lists)
 
 
 @pytest.fixture(autouse=True)
@@ -155,23 +184,60 @@ def _cache(redis_url, settings):
     cache.clear()
 
 
-def consenting_user(django_user_model, username: str, password: str):
-    """A user who has switched face indexing on (as on the account page)."""
-    from indexing.models import AccountSettings
+@pytest.fixture
+def user():
+    """Alice (pw-alice-123), who has switched face indexing on."""
+    from tests.factories import UserFactory
 
-    user = django_user_model.objects.create_user(username=username, password=password)
-    AccountSettings.objects.create(user=user, face_indexing_enabled=True)
-    return user
+    return UserFactory(username="alice")
 
 
 @pytest.fixture
-def user(django_user_model):
-    return consenting_user(django_user_model, "alice", "pw-alice-123")
+def other_user():
+    """Bob (pw-bob-123), who has switched face indexing on."""
+    from tests.factories import UserFactory
+
+    return UserFactory(username="bob")
 
 
-@pytest.fixture
-def other_user(django_user_model):
-    return consenting_user(django_user_model, "bob", "pw-bob-123")
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_setup",
+    "live_server",
+    "fresh_database_url",
+    "celery_worker",
+    "second_celery_worker",
+    "instagram_worker",
+}
+WORKER_FIXTURES = {"celery_worker", "second_celery_worker", "instagram_worker"}
+BROWSER_FIXTURES = {"browser", "launch_chromium", "playwright_driver"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark each test by what it asks for (never by hand); the marks choose the tests of each run of `make test`.
+
+    - `database`: it touches the database: the django_db mark, or a fixture that needs the test database
+      (db, transactional_db, live_server, the Celery workers, fresh_database_url, anything built on
+      django_db_setup), or it is a race test (a test_*races*.py module).
+    - `worker`: it hands work to a real Celery worker (the app's, the second one, the crawl's).
+    - `browser`: it drives Chromium (tests/e2e).
+
+    The Makefile's two runs: SQLite runs every `database` test. PostgreSQL runs them too, but of the browser
+    tests only those that use a worker: they write through the app and its workers, where the two databases
+    can differ; the other browser tests click pages whose reads and writes the views' own database tests
+    cover on both. A test that touches no database (the face models over LFW, lint-imports...) runs once, in
+    the PostgreSQL run (it never opens the database; there it evens out the two runs' times).
+    """
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        races = "races" in item.path.name
+        if item.get_closest_marker("django_db") or used & DATABASE_FIXTURES or races:
+            item.add_marker(pytest.mark.database)
+        if used & WORKER_FIXTURES:
+            item.add_marker(pytest.mark.worker)
+        if used & BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
 
 
 def pytest_report_header(config):

@@ -11,7 +11,6 @@ import copy
 import html
 import re
 import subprocess
-import time
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -89,6 +88,28 @@ def idle_queue(instagram_settings, redis_url):
     purge_queue(redis_url, queue)
 
 
+def kit_account(world: World, posts: int = 1, password: str = "pw-kit", first_caption: str = "", carousel_videos=()):
+    """Kit's business account "kit.h" in the emulator with the first `posts` of his four posts, oldest first:
+    a photo of Kit, a carousel (Kit and Rose, Rose; `carousel_videos`: the children that are videos), a video,
+    a photo of Rose (five images, six faces in all)."""
+    account = world.add_account("kit.h", password)
+    every = [
+        lambda: account.add_image("kit_harington_1.jpg", first_caption),
+        lambda: account.add_carousel(["group_kit_rose.jpg", "rose_leslie_1.jpg"], videos=carousel_videos),
+        lambda: account.add_video("kit_harington_3.jpg"),
+        lambda: account.add_image("rose_leslie_2.jpg"),
+    ]
+    for post in every[:posts]:
+        post()
+    return account
+
+
+@pytest.fixture
+def kit(emulator, idle_queue):
+    """Kit's account with his first photo; the crawl it starts waits on a queue no worker reads."""
+    return kit_account(emulator)
+
+
 def purge_queue(redis_url: str, queue: str) -> None:
     import redis
 
@@ -148,13 +169,3 @@ def oauth_login(
     )
     assert answer.status_code == 302, answer.text[:500]
     return http.get(answer.headers["Location"])  # back in the app, which exchanges the code
-
-
-def wait_for(condition, timeout: float = 90, what: str = "the condition"):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")

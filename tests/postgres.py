@@ -15,11 +15,12 @@ import signal
 import socket
 import subprocess
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.waiting import wait_until
 
 DATABASE = os.environ.get("TEST_DATABASE", "sqlite").lower()
 if DATABASE not in ("sqlite", "postgres"):
@@ -111,13 +112,14 @@ class PostgresServer:
         return self
 
     def _wait_ready(self, timeout: float) -> None:
-        deadline = time.time() + timeout
         ready = [self.bindir / "pg_isready", "-q", "-h", "127.0.0.1", "-p", str(self.port)]
-        while subprocess.run(ready).returncode != 0:
-            if self.proc.poll() is not None or time.time() > deadline:
-                self.stop()
-                raise RuntimeError("PostgreSQL did not start:\n" + (self.root / "server.log").read_text())
-            time.sleep(0.1)
+        try:
+            wait_until(lambda: self.proc.poll() is not None or subprocess.run(ready).returncode == 0, timeout)
+        except AssertionError:
+            pass
+        if self.proc.poll() is not None or subprocess.run(ready).returncode != 0:
+            self.stop()
+            raise RuntimeError("PostgreSQL did not start:\n" + (self.root / "server.log").read_text())
 
     def stop(self) -> None:
         """A fast shutdown (SIGINT: clients disconnected, no waiting for them), then the directory goes."""

@@ -18,9 +18,9 @@ from indexing.models import (
     Report,
 )
 from indexing.people import services as people
-from indexing.photos.pipeline.runner import index_photo_now
-from indexing.photos.services import album_get_or_create, photo_create
+from indexing.photos.services import album_get_or_create
 from indexing.rekognition_api.keys import key_issue
+from tests.factories import PhotoFactory
 
 
 @dataclass(frozen=True)
@@ -85,11 +85,7 @@ PARAMS = {
 def user_objects(user, faces_dir) -> dict:
     """One of everything a user owns: an album, an indexed photo with its face, a report."""
     album = album_get_or_create(user, "Holidays")
-    photo = photo_create(
-        user, (faces_dir / "barack_obama_1.jpg").read_bytes(), "barack_obama_1.jpg", album=album, enqueue=False
-    ).photo
-    index_photo_now(photo.pk)
-    photo.refresh_from_db()
+    photo = PhotoFactory(owner=user, file="barack_obama_1.jpg", album=album, indexed=True)
     face = photo.faces.get()
     report = Report.objects.create(reporter=user, owner=user, photo=photo, face=face, note="alice-report")
     api_key = key_issue(user, "alice-key").key

@@ -19,8 +19,9 @@ from PIL import Image
 from indexing.face_index import collection_id_for, get_engine
 from indexing.models import Face, Photo, Report
 from indexing.photos.pipeline.runner import index_photo_now
-from indexing.photos.services import PhotoRejected, photo_create
+from indexing.photos.services import After, PhotoRejected, photo_create
 from tests import imagefiles
+from tests.factories import PhotoFactory
 
 pytestmark = pytest.mark.django_db
 FACE = "barack_obama_1.jpg"
@@ -118,9 +119,7 @@ def _state(user, media_root: Path) -> dict:
 @pytest.fixture
 def kept(user, faces_dir):
     """A photo the user already has, indexed with its face: it must come out of every case unchanged."""
-    photo = photo_create(user, (faces_dir / "joe_biden_2.jpg").read_bytes(), "joe_biden_2.jpg", enqueue=False).photo
-    index_photo_now(photo.pk)
-    return photo
+    return PhotoFactory(owner=user, file="joe_biden_2.jpg", indexed=True)
 
 
 @pytest.mark.parametrize("case", IMAGE_CASES, ids=[c.name for c in IMAGE_CASES])
@@ -129,11 +128,11 @@ def test_a_bad_image_gets_its_message_and_nothing_else_changes(user, kept, faces
     before = _state(user, media_root)
     if case.refused:
         with pytest.raises(PhotoRejected) as refused:
-            photo_create(user, data, case.file_name, enqueue=False)
+            photo_create(user, data, case.file_name, then=After.STORE)
         assert str(refused.value).startswith(case.refused), str(refused.value)
         assert _state(user, media_root) == before
         return
-    photo = photo_create(user, data, case.file_name, enqueue=False).photo
+    photo = photo_create(user, data, case.file_name, then=After.STORE).photo
     index_photo_now(photo.pk)
     photo.refresh_from_db()
     assert (photo.status, photo.format) == (Photo.Status.INDEXED, case.format), photo.failure_reason
@@ -148,7 +147,7 @@ def test_a_bad_image_gets_its_message_and_nothing_else_changes(user, kept, faces
 
 
 def test_a_path_traversal_name_is_kept_as_text_only(user, faces_dir):
-    photo = photo_create(user, (faces_dir / FACE).read_bytes(), "..\\..\\windows\\evil\x00.jpg", enqueue=False).photo
+    photo = PhotoFactory(owner=user, file=FACE, file_name="..\\..\\windows\\evil\x00.jpg")
     assert photo.file_name == "evil.jpg"
 
 

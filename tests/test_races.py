@@ -19,16 +19,17 @@ import requests
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
-from social_django.models import UserSocialAuth
 
 from indexing.face_index import collection_id_for
 from indexing.instagram import tasks as crawl_tasks
-from indexing.models import EngineFace, Face, InstagramAccount, InstagramCrawl, InstagramMedia, Photo
+from indexing.models import EngineFace, Face, InstagramCrawl, InstagramMedia, Photo
 from indexing.photos import tasks as photo_tasks
 from indexing.photos.pipeline.runner import claim
-from indexing.photos.services import album_get_or_create, photo_create
-from tests.instagram_fixtures import instagram_env, oauth_login, purge_queue, wait_for
+from indexing.photos.services import album_get_or_create
+from tests.factories import InstagramAccountFactory, PhotoFactory
+from tests.instagram_fixtures import instagram_env, oauth_login, purge_queue
 from tests.postgres import only_on_postgres
+from tests.waiting import wait_until
 from tests.workers import DIRECT_QUEUES, app_worker_env, start_celery_worker, stop_worker, wait_for_tasks
 
 pytestmark = [only_on_postgres, pytest.mark.django_db(transaction=True), pytest.mark.worker]
@@ -56,7 +57,7 @@ def test_two_workers_given_the_same_photos_index_each_photo_once(
     celery_worker, second_celery_worker, media_root, user, faces_dir, faces_manifest
 ):
     album = album_get_or_create(user, "Raced")
-    photos = [photo_create(user, (faces_dir / n).read_bytes(), n, album=album, enqueue=False).photo for n in PHOTOS]
+    photos = [PhotoFactory(owner=user, file=n, album=album) for n in PHOTOS]
     for photo in photos:  # one photo at a time, both workers starting it at the same instant
         first, second = to_both(photo_tasks.index_photo, photo.pk, at=timezone.now() + timedelta(seconds=0.5))
         wait_for_tasks([first], media_root / "worker.log")
@@ -75,7 +76,7 @@ def test_two_workers_given_the_same_photos_index_each_photo_once(
 
 def test_simultaneous_claims_of_a_photo_grant_it_once(user, faces_dir):
     """The claim itself, at the same instant from several connections (a barrier), photo after photo."""
-    photos = [photo_create(user, (faces_dir / n).read_bytes(), n, enqueue=False).photo for n in PHOTOS]
+    photos = [PhotoFactory(owner=user, file=n) for n in PHOTOS]
     for photo in photos:
         barrier = threading.Barrier(CLAIMERS)
 
@@ -124,14 +125,9 @@ def crawl_to_both(crawl_logs, task, *args) -> None:
         wait_for_tasks([task_id], log)
 
 
-def test_two_workers_recrawling_at_once_start_one_crawl_per_account(crawlers, redis_url, django_user_model):
-    users = [django_user_model.objects.create_user(f"insta{n}", password="pw-insta-123") for n in range(12)]
-    for n, user in enumerate(users):
-        InstagramAccount.objects.create(user=user, instagram_id=f"1784{n:04d}", username=f"insta{n}")
-        # connected: the recrawl only starts crawls of accounts with an Instagram login (a token)
-        UserSocialAuth.objects.create(
-            user=user, provider="instagram", uid=f"1784{n:04d}", extra_data={"access_token": "t"}
-        )
+def test_two_workers_recrawling_at_once_start_one_crawl_per_account(crawlers, redis_url):
+    # connected: the recrawl only starts crawls of accounts with an Instagram login (a token)
+    users = [InstagramAccountFactory(user__consent=False, token="t").user for _ in range(12)]
     crawl_to_both(crawlers, crawl_tasks.instagram_recrawl)
     for user in users:
         assert InstagramCrawl.objects.filter(owner=user, state__in=InstagramCrawl.ACTIVE).count() == 1, user
@@ -159,7 +155,7 @@ def test_two_workers_walking_the_same_crawl_record_each_page_once(
     account.add_carousel(["group_kit_rose.jpg", "rose_leslie_1.jpg"])  # 6 posts, 7 images; pages of 2
     oauth_login(requests.Session(), live_server.url, "kit.h", "pw-kit")  # starts the crawl (its task goes unread)
     user = get_user_model().objects.get(instagram_account__username="kit.h")
-    crawl = wait_for(lambda: InstagramCrawl.objects.filter(owner=user).first(), what="the crawl")
+    crawl = wait_until(lambda: InstagramCrawl.objects.filter(owner=user).first(), what="the crawl")
     for _ in range(3):  # 3 pages: both walk from the cursor; each page is recorded by whichever run moves it first
         crawl_to_both(crawlers, crawl_tasks.instagram_crawl_page, crawl.pk)
     crawl.refresh_from_db()

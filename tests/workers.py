@@ -6,10 +6,10 @@ import os
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from tests.postgres import database_url
+from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[1]
 DIRECT_QUEUES = ("worker1", "worker2")  # each app worker also reads its own: a test hands a task to one worker
@@ -30,11 +30,12 @@ def start_celery_worker(env: dict, log_path: Path, *extra: str) -> subprocess.Po
     proc = subprocess.Popen(
         worker_command(*extra), cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT
     )
-    deadline = time.time() + 60
-    while "ready" not in log_path.read_text():
-        if proc.poll() is not None or time.time() > deadline:
-            raise RuntimeError("the Celery worker did not start:\n" + log_path.read_text())
-        time.sleep(0.2)
+    try:
+        wait_until(lambda: proc.poll() is not None or "ready" in log_path.read_text(), 60, every=0.1)
+    except AssertionError:
+        pass
+    if "ready" not in log_path.read_text():
+        raise RuntimeError("the Celery worker did not start:\n" + log_path.read_text())
     return proc
 
 
@@ -62,11 +63,10 @@ def finished_tasks(log_path: Path) -> set[str]:
 
 def wait_for_tasks(task_ids, log_path: Path, timeout: float = 120) -> None:
     """Wait until the worker writing this log has finished every task of task_ids."""
-    deadline = time.time() + timeout
-    while not set(task_ids) <= finished_tasks(log_path):
-        if time.time() > deadline:
-            raise AssertionError(f"{log_path.name}: tasks not finished in {timeout}s:\n" + log_path.read_text()[-3000:])
-        time.sleep(0.1)
+    try:
+        wait_until(lambda: set(task_ids) <= finished_tasks(log_path), timeout)
+    except AssertionError:
+        raise AssertionError(f"{log_path.name}: tasks not finished in {timeout}s:\n" + log_path.read_text()[-3000:])
 
 
 def wait_until_idle(log_paths: list[Path], timeout: float = 30) -> bool:
@@ -75,11 +75,12 @@ def wait_until_idle(log_paths: list[Path], timeout: float = 30) -> bool:
     Best effort, bounded: a task received with a countdown may keep a worker busy past `timeout`."""
     received = re.compile(r"Task [\w.]+\[([0-9a-f-]{36})\] received")
     finished = re.compile(r"Task [\w.]+\[([0-9a-f-]{36})\] (?:succeeded|raised|retry)")
-    deadline = time.time() + timeout
-    while True:
+
+    def idle() -> bool:
         text = "".join(p.read_text() for p in log_paths if p.exists())
-        if set(received.findall(text)) <= set(finished.findall(text)):
-            return True
-        if time.time() > deadline:
-            return False
-        time.sleep(0.1)
+        return set(received.findall(text)) <= set(finished.findall(text))
+
+    try:
+        return wait_until(idle, timeout)
+    except AssertionError:
+        return False

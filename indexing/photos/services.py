@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import hashlib
 import logging
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from ..engine.errors import EngineError
 from ..face_index import collection_delete, faces_remove_from_engine, get_engine
 from ..stored_files import clean_file_name, files_delete
 from .models import Album, Face, Photo
-from .pipeline.context import Handed
+from .pipeline.context import DecodedPhoto
 from .pipeline.runner import index_photo_now
 from .tasks import index_photo, index_photos
 
@@ -32,11 +33,35 @@ class AlbumError(Exception):
     """An album change that cannot be made; `str(e)` is for the person who asked."""
 
 
+class After(enum.Enum):
+    """What becomes of a new photo once photo_create has stored it (pending)."""
+
+    QUEUE = "queue"  # a worker indexes it: queued once the row is committed (an upload)
+    STORE = "store"  # nothing yet: the caller queues it (a batch of an import) or indexes it itself
+    # The caller indexes it next in this process (photo_index_now with PhotoCreated.decoded): the bytes are
+    # decoded at the engine's size here and handed on, so they are decoded once.
+    INDEX_HERE = "index_here"
+
+
+@dataclass(frozen=True)
+class PhotoSource:
+    """Where a photo comes from, when it is an item of another service (an Instagram post, an export)."""
+
+    source_id: str = ""  # the item's id there: the owner's photo of this id is the item's, stored once
+    taken_at: datetime | None = None  # the item's date, used when the file has no EXIF date
+    # The caller knows the item has no photo yet (a crawl's media row without one): no lookup before the
+    # insert; the unique constraints still catch a duplicate, which then costs its file written and deleted.
+    never_stored: bool = False
+
+
+UPLOAD = PhotoSource()  # a file a person sent: no outside id or date
+
+
 @dataclass
 class PhotoCreated:
     photo: Photo
     created: bool  # False when the owner already had these exact bytes
-    handed: Handed | None = None  # with for_indexing: for photo_index_now, which then reads and decodes nothing
+    decoded: DecodedPhoto | None = None  # with After.INDEX_HERE: for photo_index_now, which reads and decodes nothing
 
 
 def album_get_or_create(owner, title: str, source: str = Album.Source.UPLOAD) -> Album:
@@ -48,22 +73,17 @@ def photo_create(
     owner,
     data: bytes,
     file_name: str,
+    *,
     album: Album | None = None,
-    source_id: str = "",
-    enqueue: bool = True,
-    taken_at: datetime | None = None,
-    for_indexing: bool = False,
-    likely_new: bool = False,
+    source: PhotoSource = UPLOAD,
+    then: After = After.QUEUE,
 ) -> PhotoCreated:
-    """Validate, store and save a photo as pending; enqueue its indexing once committed.
+    """Validate, store and save a photo as pending, then do `then` with it (queue its indexing by default).
 
-    `taken_at` (e.g. an Instagram post's timestamp) is used when the file has no EXIF date.
-    `for_indexing` (with enqueue=False): the caller indexes the photo next in this process; the bytes are
-    decoded at the engine's size and handed on (PhotoCreated.handed), so they are decoded once.
-    `likely_new` (a crawl's item never stored before): no lookup before the insert; the unique
-    constraints still catch a duplicate, which then costs its file written and deleted.
-    Raises PhotoRejected with a readable reason; nothing is stored then.
+    Answers the owner's existing photo (created=False) when they already have these bytes, or the source's
+    item. Raises PhotoRejected with a readable reason; nothing is stored then.
     """
+    for_indexing = then is After.INDEX_HERE
     long_side = get_engine().decode_long_side if for_indexing else 256
     try:  # a full decode (at low resolution unless for indexing) finds truncated and hostile files cheaply
         loaded = images.load_image(
@@ -72,7 +92,7 @@ def photo_create(
     except EngineError as e:
         raise PhotoRejected(e.message) from e
     content_hash = hashlib.sha256(data).hexdigest()
-    existing = None if likely_new else _existing(owner, content_hash, source_id)
+    existing = None if source.never_stored else _existing(owner, content_hash, source.source_id)
     if existing:
         return PhotoCreated(existing, False)
     photo = Photo(
@@ -84,8 +104,8 @@ def photo_create(
         height=loaded.height,
         size_bytes=len(data),
         content_hash=content_hash,
-        source_id=source_id,
-        taken_at=_taken_at(loaded.exif_datetime) or taken_at,
+        source_id=source.source_id,
+        taken_at=_taken_at(loaded.exif_datetime) or source.taken_at,
     )
     photo.original.save("original", ContentFile(data), save=False)
     try:
@@ -94,15 +114,15 @@ def photo_create(
             if album and not album.featured_photo_id:
                 Album.objects.filter(pk=album.pk, featured_photo__isnull=True).update(featured_photo=photo)
                 album.featured_photo_id = album.featured_photo_id or photo.pk  # a cover now: not asked again
-            if enqueue:
+            if then is After.QUEUE:
                 transaction.on_commit(lambda: photos_enqueue([photo.pk]))
     except IntegrityError:  # the same bytes arrived at the same time through another door
         photo.original.storage.delete(photo.original.name)  # storage gave this copy a name of its own
-        existing = _existing(owner, content_hash, source_id)
+        existing = _existing(owner, content_hash, source.source_id)
         if existing:
             return PhotoCreated(existing, False)
         raise
-    return PhotoCreated(photo, True, Handed(photo, data, loaded) if for_indexing else None)
+    return PhotoCreated(photo, True, DecodedPhoto(photo, data, loaded) if for_indexing else None)
 
 
 def _existing(owner, content_hash: str, source_id: str) -> Photo | None:
@@ -138,10 +158,10 @@ def photos_enqueue_batch(photo_ids: list[int]) -> None:
         index_photos.delay(list(photo_ids))
 
 
-def photo_index_now(photo_id: int, handed: Handed | None = None) -> Photo | None:
+def photo_index_now(photo_id: int, decoded: DecodedPhoto | None = None) -> Photo | None:
     """Claim and index one photo in this process, not through a worker (commands, the tagging API, the
-    crawl); `handed`: PhotoCreated.handed of the photo_create(for_indexing=True) that has just made it."""
-    return index_photo_now(photo_id, handed)
+    crawl); `decoded`: PhotoCreated.decoded of the photo_create(then=After.INDEX_HERE) that has just made it."""
+    return index_photo_now(photo_id, decoded)
 
 
 def photo_reindex(photo: Photo) -> None:

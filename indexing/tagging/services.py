@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from ..account.services import FaceIndexingOff, face_indexing_required
 from ..models import Face, Photo
 from ..people.services import PeopleError, name_face
-from ..photos.services import PhotoRejected, album_get_or_create, photo_create, photo_index_now
+from ..photos.services import After, PhotoRejected, album_get_or_create, photo_create, photo_index_now
 from ..sealed import seal, unseal
 from .fetch import FetchRefused, fetch_photo
 from .models import TaggingCredential, WebhookDelivery
@@ -86,7 +86,7 @@ def tag_photo(owner, data: bytes, file_name: str, label: str = "") -> dict:
     except FaceIndexingOff as e:
         raise TaggingError(str(e), status=403) from e
     try:
-        photo = photo_create(owner, data, file_name, album=album_get_or_create(owner, ALBUM), enqueue=False).photo
+        photo = photo_create(owner, data, file_name, album=album_get_or_create(owner, ALBUM), then=After.STORE).photo
     except PhotoRejected as e:
         raise TaggingError(str(e)) from e
     if photo.status == Photo.Status.FAILED:

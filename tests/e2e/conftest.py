@@ -7,6 +7,8 @@ import shutil
 
 import pytest
 
+from .pages import new_page, sign_in
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Flags that keep Chromium off the (closed) network and quiet, as root in a container.
 CHROMIUM_ARGS = [
@@ -56,20 +58,11 @@ def browser(launch_chromium):
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url)
-    context.set_default_timeout(20_000)
-    page = context.new_page()
+    page = new_page(browser, live_server)
     yield page
-    context.close()
+    page.context.close()
 
 
 @pytest.fixture
 def log_in(page):
-    def log_in_as(username: str, password: str):
-        page.goto("/accounts/login/")
-        page.get_by_label("Username").fill(username)
-        page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Log in").click()
-        page.wait_for_url("**/")
-
-    return log_in_as
+    return lambda username, password: sign_in(page, username, password)

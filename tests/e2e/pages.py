@@ -4,18 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from indexing.photos.pipeline.runner import index_photo_now
-from indexing.photos.services import album_get_or_create, photo_create
-
-
-def index_in_process(user, faces_dir, names, album_title="Trip"):
-    """Photos of `user` indexed in the test process (for tests about reading, not the worker)."""
-    album = album_get_or_create(user, album_title)
-    photos = {}
-    for name in names:
-        photos[name] = photo_create(user, (faces_dir / name).read_bytes(), name, album=album, enqueue=False).photo
-        index_photo_now(photos[name].pk)
-    return photos
+from tests.factories import indexed_photos
 
 
 def assert_accessible(page) -> None:
@@ -64,15 +53,26 @@ def sideways_overflow(page) -> int:
 
 def signed_in_page(browser, live_server, username: str, password: str, size: dict):
     """A new browser window of `size` (DESKTOP or PHONE) logged in as `username`."""
-    context = browser.new_context(base_url=live_server.url, **size)
+    page = new_page(browser, live_server, **size)
+    sign_in(page, username, password)
+    return page
+
+
+def new_page(browser, live_server, **options):
+    """A page in a new browser window on the live server (closed with page.context.close())."""
+    context = browser.new_context(base_url=live_server.url, **options)
     context.set_default_timeout(20_000)
-    page = context.new_page()
-    page.goto("/accounts/login/")
+    return context.new_page()
+
+
+def sign_in(page, username: str, password: str, login: str = "/accounts/login/", landing: str | None = "**/") -> None:
+    """Log in through the login form at `login` (the site's or the admin's); then wait for `landing`."""
+    page.goto(login)
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/")
-    return page
+    if landing:
+        page.wait_for_url(landing)
 
 
 def swipe(page, selector: str, dx: int) -> None:
@@ -100,7 +100,7 @@ def build_library(user, faces_dir) -> dict:
     "K. Harington" on kit_harington_3.jpg (the same man under two names, to merge)."""
     from indexing.people.services import name_face
 
-    photos = index_in_process(user, faces_dir, LIBRARY)
+    photos = indexed_photos(user, LIBRARY, album="Trip")
     kit = name_face(user, photos["kit_harington_1.jpg"].faces.get(), "Kit Harington").person
     other = name_face(user, photos["kit_harington_3.jpg"].faces.get(), "K. Harington").person
     return {"photos": photos, "album": photos["group_kit_rose.jpg"].album, "kit": kit, "other": other}

@@ -3,8 +3,10 @@
 import pytest
 from playwright.sync_api import expect
 
+from tests.factories import indexed_photos
+
 from .fakecam import write_y4m
-from .pages import assert_accessible, index_in_process, tab_to
+from .pages import assert_accessible, new_page, sign_in, tab_to
 
 pytestmark = pytest.mark.django_db(transaction=True)
 COLLECTION = ["barack_obama_1.jpg", "barack_obama_2.jpg", "joe_biden_2.jpg", "group_kit_rose.jpg"]
@@ -12,7 +14,7 @@ COLLECTION = ["barack_obama_1.jpg", "barack_obama_2.jpg", "joe_biden_2.jpg", "gr
 
 @pytest.fixture
 def collection(user, faces_dir):
-    return index_in_process(user, faces_dir, COLLECTION)
+    return indexed_photos(user, COLLECTION, album="Trip")
 
 
 def test_browse_faces_shows_the_collections_faces_and_leads_to_their_matches(page, log_in, collection):
@@ -36,13 +38,8 @@ def test_a_webcam_picture_finds_that_persons_photos(
         "--use-fake-ui-for-media-stream",
         f"--use-file-for-fake-video-capture={video}",
     )
-    context = browser.new_context(base_url=live_server.url)
-    context.set_default_timeout(20_000)
-    page = context.new_page()
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill("alice")
-    page.get_by_label("Password").fill("pw-alice-123")
-    page.get_by_role("button", name="Log in").click()
+    page = new_page(browser, live_server)
+    sign_in(page, "alice", "pw-alice-123", landing=None)
     page.get_by_role("link", name="Search by photo").click()
     assert_accessible(page)
     page.get_by_role("button", name="Turn on the camera").click()
@@ -53,7 +50,7 @@ def test_a_webcam_picture_finds_that_persons_photos(
     expect(face.get_by_role("heading")).to_contain_text("Face 1: 2 matches")
     assert sorted(face.locator(".file-name").all_inner_texts()) == ["barack_obama_1.jpg", "barack_obama_2.jpg"]
     assert_accessible(page)
-    context.close()
+    page.context.close()
 
 
 def test_without_a_camera_a_chosen_file_is_searched_instead(page, log_in, collection, faces_dir):

@@ -7,7 +7,8 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from indexing.models import Face, InstagramCrawl, InstagramMedia
-from tests.instagram_fixtures import wait_for
+from tests.instagram_fixtures import kit_account
+from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 
@@ -23,11 +24,8 @@ def log_in_with_instagram(page, username, password):
 
 
 def test_log_in_with_instagram_watch_the_crawl_and_click_a_face(page, emulator, instagram_settings, instagram_worker):
-    account = emulator.add_account("kit.h", "pw-kit")
-    kit_1 = account.add_image("kit_harington_1.jpg")
-    account.add_carousel(["group_kit_rose.jpg", "rose_leslie_1.jpg"])
-    account.add_video("kit_harington_3.jpg")
-    account.add_image("rose_leslie_2.jpg")
+    account = kit_account(emulator, posts=4)
+    kit_1 = account.posts[-1]  # his first post (newest first)
     # Instagram throttles the second page for a few seconds: the first faces show while the crawl waits.
     emulator.set_faults(path="/me/media", rate_limit_after=1, rate_limit_seconds=4)
     log_in_with_instagram(page, "kit.h", "pw-kit")
@@ -54,7 +52,7 @@ def test_log_in_with_instagram_watch_the_crawl_and_click_a_face(page, emulator, 
     log_in_with_instagram(page, "kit.h", "pw-kit")  # logging in again reuses the account
     assert get_user_model().objects.count() == 1
     expect(page.locator("main ul.grid img")).to_have_count(5)
-    wait_for(
+    wait_until(
         lambda: not InstagramCrawl.objects.filter(state__in=InstagramCrawl.ACTIVE).exists(),
         60,
         "the crawl the second login started",

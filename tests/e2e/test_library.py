@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from indexing.face_index import collection_id_for, get_engine
 from indexing.models import Album, Face, Photo
+from tests.waiting import wait_until
 
 from .pages import DESKTOP, PHONE, axe_problems, build_library, sideways_overflow, signed_in_page
 
@@ -104,10 +105,8 @@ def test_a_new_account_without_face_indexing_drops_photos_and_sees_them(
     expect(tiles.filter(has_text="Face indexing is off")).to_have_count(2)
     assert axe_problems(page) == [] and sideways_overflow(page) == 0
     # The worker still makes each thumbnail, so the gallery shows the photos while no face is looked for.
-    for _ in range(120):
-        if Photo.objects.filter(owner__username=username).exclude(thumbnail="").count() == 2:
-            break
-        page.wait_for_timeout(500)
+    with_thumbnails = Photo.objects.filter(owner__username=username).exclude(thumbnail="")
+    wait_until(lambda: with_thumbnails.count() == 2, 60, "both thumbnails")
     page.goto("/")
     for name in names:
         expect(page.get_by_role("img", name=name)).to_be_visible()

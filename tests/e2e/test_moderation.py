@@ -6,8 +6,9 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from indexing.moderation.services import moderator_grant
-from indexing.photos.pipeline.runner import index_photo_now
-from indexing.photos.services import photo_create
+from tests.factories import UserFactory, indexed_photos
+
+from .pages import new_page, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 NAMES = ("barack_obama_1.jpg", "barack_obama_2.jpg", "group_obama_biden_2.jpg")
@@ -15,11 +16,7 @@ NAMES = ("barack_obama_1.jpg", "barack_obama_2.jpg", "group_obama_biden_2.jpg")
 
 @pytest.fixture
 def photos(user, faces_dir):
-    made = {}
-    for name in NAMES:
-        made[name] = photo_create(user, (faces_dir / name).read_bytes(), name, enqueue=False).photo
-        index_photo_now(made[name].pk)
-    return made
+    return indexed_photos(user, NAMES)
 
 
 @pytest.fixture
@@ -30,20 +27,13 @@ def csp_violations(page):
 
 
 @pytest.fixture
-def staff_page(browser, live_server, django_user_model):
+def staff_page(browser, live_server):
     """A second browser window, logged in to the admin as a moderator (staff, not superuser)."""
-    moderator = django_user_model.objects.create_user("mod", password="pw-mod-123")
-    moderator_grant(moderator)
-    context = browser.new_context(base_url=live_server.url)
-    context.set_default_timeout(20_000)
-    staff = context.new_page()
-    staff.goto("/admin/login/")
-    staff.get_by_label("Username").fill("mod")
-    staff.get_by_label("Password").fill("pw-mod-123")
-    staff.get_by_role("button", name="Log in").click()
-    staff.wait_for_url("**/admin/")
+    moderator_grant(UserFactory(username="mod", consent=False))
+    staff = new_page(browser, live_server)
+    sign_in(staff, "mod", "pw-mod-123", login="/admin/login/", landing="**/admin/")
     yield staff
-    context.close()
+    staff.context.close()
 
 
 def _run_action(staff, changelist: str, pk: int, action: str):

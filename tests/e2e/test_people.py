@@ -2,15 +2,14 @@
 
 import pytest
 
-from indexing.photos.pipeline.runner import index_photo_now
-from indexing.photos.services import photo_create
+from tests.factories import PhotoFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_name_a_face_and_open_the_person_page(page, log_in, user, faces_dir, settings):
     for name in ("group_kit_rose.jpg", "kit_harington_1.jpg", "kit_harington_3.jpg", "rose_leslie_1.jpg"):
-        index_photo_now(photo_create(user, (faces_dir / name).read_bytes(), name, enqueue=False).photo.pk)
+        PhotoFactory(owner=user, file=name, indexed=True)
     log_in("alice", "pw-alice-123")
     page.get_by_role("img", name="kit_harington_1.jpg").click()
     page.locator("a.facebox").first.click()

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 from indexing.models import Photo
 from indexing.people.models import FaceCluster, FaceDecision, Person
 from indexing.photos.pipeline.runner import index_photo_now
+from tests.waiting import wait_until
 
 from .pages import DESKTOP, PHONE, axe_problems, build_library, sideways_overflow, signed_in_page
 
@@ -55,13 +56,11 @@ def test_search_merge_undo_and_same_person(browser, live_server, user, faces_dir
     expect(page.get_by_role("status").filter(has_text="Undone")).to_be_visible()
     assert page.url.endswith(f"/photos/{group.pk}/")
     assert not FaceDecision.objects.filter(photo=group, kind="not_a_face").exists()
-    # The undo queued the photo's indexing again (it brings the face back): done here, or by a worker
-    # of another test; the page reloads itself once the photo is indexed.
+    # The undo queued the photo's indexing again (it brings the face back): done here, or by the worker of
+    # the session if an earlier test started one; the page reloads itself once the photo is indexed.
     index_photo_now(group.pk)
-    for _ in range(120):
-        if Photo.objects.get(pk=group.pk).status == Photo.Status.INDEXED:
-            break
-        page.wait_for_timeout(500)
+    indexed = Photo.objects.filter(pk=group.pk, status=Photo.Status.INDEXED)
+    wait_until(indexed.exists, 60, "the photo indexed again")
     expect(page.locator(".face-list > li")).to_have_count(2)
 
     # Rose's two faces, left in two groups by the grouping job: the groups page asks if they are one person.

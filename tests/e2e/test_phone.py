@@ -3,13 +3,15 @@
 import pytest
 from playwright.sync_api import expect
 
-from .pages import assert_accessible, index_in_process, tab_to
+from tests.factories import indexed_photos
+
+from .pages import assert_accessible, tab_to
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_on_a_phone_the_boxes_lie_over_the_faces_of_the_photo(browser, live_server, user, faces_dir, tmp_path):
-    photo = index_in_process(user, faces_dir, ["group_kit_rose.jpg"])["group_kit_rose.jpg"]
+    photo = indexed_photos(user, ["group_kit_rose.jpg"], album="Trip")["group_kit_rose.jpg"]
     faces = list(photo.faces.all())
     context = browser.new_context(
         base_url=live_server.url,

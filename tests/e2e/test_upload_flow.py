@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from indexing.models import Photo
-from indexing.photos.services import photo_create
+from tests.factories import PhotoFactory
 
 from .pages import assert_accessible
 
@@ -76,9 +76,7 @@ def test_a_failed_photo_shows_its_reason_and_the_retry_button_gets_it_indexed(
     from indexing.photos.services import album_get_or_create
 
     album = album_get_or_create(user, "Scans")
-    photo = photo_create(
-        user, (faces_dir / "joe_biden_2.jpg").read_bytes(), "biden.jpg", album=album, enqueue=False
-    ).photo
+    photo = PhotoFactory(owner=user, file="joe_biden_2.jpg", file_name="biden.jpg", album=album)
     data = open(photo.original.path, "rb").read()
     open(photo.original.path, "wb").write(data[:1000])  # the disk lost part of the file
     index_photo_now(photo.pk)

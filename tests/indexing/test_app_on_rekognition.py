@@ -15,9 +15,10 @@ from django.urls import reverse
 
 from indexing.engine.errors import ResourceNotFound
 from indexing.face_index import collection_id_for, get_engine
-from indexing.photos.pipeline.runner import index_photo_now
 from indexing.photos.selectors import image_matches_for_user
-from indexing.photos.services import photo_create, photo_delete, user_faces_delete
+from indexing.photos.services import photo_delete, user_faces_delete
+from tests import factories
+from tests.factories import PhotoFactory
 from tests.indexing.photos.test_services import (  # noqa: F401
     test_a_photo_is_claimed_once,
     test_a_photo_is_stored_pending_then_indexed_with_its_faces,
@@ -43,10 +44,7 @@ def test_the_engine_in_use_is_the_rekognition_engine_over_http(rekognition_url):
 
 def test_upload_index_click_a_face_webcam_search_and_delete_with_s3_media(client, user, faces_dir, s3_bucket):
     s3, bucket = s3_bucket
-    photos = {}
-    for name in ("group_kit_rose.jpg", "kit_harington_1.jpg", "rose_leslie_1.jpg"):
-        photos[name] = photo_create(user, (faces_dir / name).read_bytes(), name, enqueue=False).photo
-        index_photo_now(photos[name].pk)
+    photos = factories.indexed_photos(user, ("group_kit_rose.jpg", "kit_harington_1.jpg", "rose_leslie_1.jpg"))
     group = photos["group_kit_rose.jpg"]
     kit = group.faces.order_by("left").last()  # Kit Harington stands on the right
     client.force_login(user)
@@ -84,10 +82,10 @@ def test_grouping_a_new_face_costs_no_searchfaces_beyond_the_one_auto_tagging_ma
     calls = []
     client = get_engine().client
     client.meta.events.register("before-call.rekognition.SearchFaces", lambda **kw: calls.append(kw["params"]))
-    photos = []
-    for name in ("kit_harington_1.jpg", "kit_harington_3.jpg", "rose_leslie_1.jpg"):
-        photos.append(photo_create(user, (faces_dir / name).read_bytes(), name, enqueue=False).photo)
-        index_photo_now(photos[-1].pk)
+    photos = [
+        PhotoFactory(owner=user, file=n, indexed=True)
+        for n in ("kit_harington_1.jpg", "kit_harington_3.jpg", "rose_leslie_1.jpg")
+    ]
     faces = [f for p in photos for f in p.faces.all()]
     assert len(calls) == len(faces) == 3  # one per new face, once
     kit_1, kit_3, rose = faces

@@ -11,8 +11,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.urls import reverse
 
-from indexing.photos.pipeline.runner import index_photo_now
-from indexing.photos.services import photo_create, photo_delete
+from indexing.photos.services import photo_delete
+from tests.factories import PhotoFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -34,9 +34,7 @@ def test_media_live_in_a_private_bucket_and_reach_their_owner_as_signed_urls(
 ):
     s3, bucket = s3_bucket
     data = (faces_dir / "group_kit_rose.jpg").read_bytes()
-    photo = photo_create(user, data, "group_kit_rose.jpg", enqueue=False).photo
-    index_photo_now(photo.pk)
-    photo.refresh_from_db()
+    photo = PhotoFactory(owner=user, file="group_kit_rose.jpg", data=data, indexed=True)
     faces = list(photo.faces.all())
     names = {photo.original.name, photo.thumbnail.name, *(f.crop.name for f in faces)}
     assert len(faces) == 2 and _keys(s3, bucket) == names

@@ -1,29 +1,18 @@
 import pytest
 
-from indexing.photos.pipeline.runner import index_photo_now
-from indexing.photos.services import album_get_or_create, photo_create
+from tests.factories import PhotoFactory
+from tests.factories import indexed_photos as indexed
 
 
 @pytest.fixture
-def indexed_photos(user, faces_dir):
+def indexed_photos(user):
     """Alice's album "Trip" of three photos, indexed in this process."""
-    album = album_get_or_create(user, "Trip")
-    photos = {}
-    for name in ("barack_obama_1.jpg", "barack_obama_2.jpg", "joe_biden_2.jpg"):
-        photo = photo_create(user, (faces_dir / name).read_bytes(), name, album=album, enqueue=False).photo
-        index_photo_now(photo.pk)
-        photo.refresh_from_db()
-        photos[name] = photo
-    return photos
+    return indexed(user, ("barack_obama_1.jpg", "barack_obama_2.jpg", "joe_biden_2.jpg"), album="Trip")
 
 
 @pytest.fixture
-def pending_photo(user, faces_dir):
+def pending_photo(user):
     """A photo of Alice in her album "Trip", stored but not indexed (for tests that need no engine)."""
-    return photo_create(
-        user,
-        (faces_dir / "joe_biden_2.jpg").read_bytes(),
-        "joe_biden_2.jpg",
-        album=album_get_or_create(user, "Trip"),
-        enqueue=False,
-    ).photo
+    from tests.factories import AlbumFactory
+
+    return PhotoFactory(owner=user, file="joe_biden_2.jpg", album=AlbumFactory(owner=user, title="Trip"))

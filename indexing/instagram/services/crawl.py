@@ -273,7 +273,7 @@ def _fetch(media: InstagramMedia, data: bytes | None, album: Album | None = None
             return _stop_for_media(media, str(e), relogin=False)
         except (InstagramError, services.PhotoRejected) as e:
             return _media_finished(media, Status.FAILED, str(e))
-        photo, handed = created.photo, created.handed
+        photo, handed = created.photo, created.decoded
     if photo.status in (Photo.Status.PENDING, Photo.Status.PROCESSING):
         try:
             indexed = services.photo_index_now(photo.pk, handed)
@@ -304,10 +304,9 @@ def _store(media: InstagramMedia, data: bytes | None = None, album: Album | None
         data,
         f"instagram-{media.media_id}.jpg",
         album=album,
-        source_id=media.media_id,
-        enqueue=False,
-        for_indexing=True,
-        likely_new=True,  # the media has no photo yet: a duplicate (a run that died before linking it) is rare
+        # the media has no photo yet: a duplicate (a run that died before linking it) is rare
+        source=services.PhotoSource(source_id=media.media_id, never_stored=True),
+        then=services.After.INDEX_HERE,
     )
 
 

@@ -139,8 +139,9 @@ def _store_item(run: InstagramImport, export, album: Album, pk: int) -> list[tup
         _item_done(item, None, "The export does not hold this media file (or it is too large).")
         return []
     try:
+        source = services.PhotoSource(taken_at=item.taken_at)
         created = services.photo_create(
-            run.owner, data, posixpath.basename(item.uri), album=album, taken_at=item.taken_at, enqueue=False
+            run.owner, data, posixpath.basename(item.uri), album=album, source=source, then=services.After.STORE
         )
     except services.PhotoRejected as e:
         _item_done(item, None, str(e))

@@ -11,7 +11,7 @@ from tqdm import tqdm
 
 from indexing.account.services import face_indexing_enable, indexing_allowed
 from indexing.photos.models import Album, Photo
-from indexing.photos.services import PhotoRejected, album_get_or_create, photo_create, photo_index_now
+from indexing.photos.services import After, PhotoRejected, album_get_or_create, photo_create, photo_index_now
 
 # Only used to pick files out of folders; a file named on the command line is always tried
 # (its content, not its name, decides whether it is an image).
@@ -62,9 +62,10 @@ class Command(BaseCommand):
         target = album_get_or_create(owner, album, Album.Source.FOLDER)
         files = image_files(paths)
         failures, skipped, queued, photos = [], 0, 0, []
+        then = After.QUEUE if queue else After.INDEX_HERE
         for path in tqdm(files, desc="Indexing", unit="photo", file=sys.stderr, disable=None):
             try:
-                created = photo_create(owner, path.read_bytes(), path.name, album=target, enqueue=queue)
+                created = photo_create(owner, path.read_bytes(), path.name, album=target, then=then)
             except (PhotoRejected, OSError) as e:
                 failures.append((path, str(e)))
                 continue
@@ -74,7 +75,7 @@ class Command(BaseCommand):
             if queue:
                 queued += 1
                 continue
-            photo = photo_index_now(created.photo.pk)
+            photo = photo_index_now(created.photo.pk, created.decoded)
             if photo.status == Photo.Status.FAILED:
                 failures.append((path, photo.failure_reason))
             else:

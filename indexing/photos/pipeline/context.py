@@ -16,9 +16,9 @@ class Abandon(Exception):
 
 
 @dataclass
-class Handed:
-    """What the caller of index_photo_now holds already for a photo it has just created (photo_create with
-    for_indexing): the row, the bytes and their decoded picture, so that nothing is read or decoded again."""
+class DecodedPhoto:
+    """A photo just created, with its bytes and their decoded picture, held by the caller that indexes it
+    next (photo_create with After.INDEX_HERE): index_photo_now then reads and decodes nothing again."""
 
     photo: Photo
     data: bytes

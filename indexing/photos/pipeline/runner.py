@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from ...account.selectors import indexing_allowed_filter
 from ..models import Photo
-from .context import Abandon, Handed, PhotoContext, Stop
+from .context import Abandon, DecodedPhoto, PhotoContext, Stop
 from .steps import STEPS, load_original, make_thumbnail
 
 log = logging.getLogger(__name__)
@@ -51,16 +51,16 @@ def _claim(photo_id: int, held: Photo | None = None) -> tuple[Photo | None, bool
     return Photo.objects.select_related("owner").get(pk=photo_id), reclaimed
 
 
-def index_photo_now(photo_id: int, handed: Handed | None = None) -> Photo | None:
+def index_photo_now(photo_id: int, decoded: DecodedPhoto | None = None) -> Photo | None:
     """Claim and index one photo in this process; the photo ends indexed or failed with a reason.
-    `handed`: the photo its caller has just created, with its bytes decoded (read and decoded once)."""
-    photo, reclaimed = _claim(photo_id, handed.photo if handed else None)
+    `decoded`: the photo its caller has just created, with its bytes decoded (read and decoded once)."""
+    photo, reclaimed = _claim(photo_id, decoded.photo if decoded else None)
     if photo is None:
         thumbnail_while_waiting(photo_id)
         return None
     ctx = PhotoContext(photo, reclaimed=reclaimed, first=photo.indexed_at is None and not reclaimed)
-    if handed is not None and handed.photo is photo:
-        ctx.data, ctx.loaded = handed.data, handed.loaded
+    if decoded is not None and decoded.photo is photo:
+        ctx.data, ctx.loaded = decoded.data, decoded.loaded
     try:
         for step in STEPS:
             step(ctx)

@@ -6,16 +6,6 @@ from pathlib import Path
 
 from indexing.account import owned
 from indexing.account import services as account
-from indexing.models import Photo
-from indexing.photos.pipeline.runner import index_photo_now
-from indexing.photos.services import photo_create
-
-
-def indexed(user, faces_dir: Path, name: str, album=None) -> Photo:
-    photo = photo_create(user, (faces_dir / name).read_bytes(), name, album=album, enqueue=False).photo
-    index_photo_now(photo.pk)
-    photo.refresh_from_db()
-    return photo
 
 
 def user_files(media_root: Path, user) -> list[str]:

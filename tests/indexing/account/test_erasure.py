@@ -28,9 +28,10 @@ from indexing.models import (
     WebhookDelivery,
 )
 from indexing.tagging import services as tagging
+from tests.factories import PhotoFactory
 from tests.webhook_signing import signed
 
-from .helpers import indexed, owned_counts, user_files
+from .helpers import owned_counts, user_files
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -54,7 +55,7 @@ def test_the_fixture_fills_every_owned_model(user, everything):
 
 
 def test_erasure_leaves_no_row_file_collection_or_credential(user, other_user, everything, faces_dir, media_root):
-    bobs = indexed(other_user, faces_dir, "kit_harington_3.jpg")
+    bobs = PhotoFactory(owner=other_user, file="kit_harington_3.jpg", indexed=True)
     before_bob = (owned_counts(other_user), user_files(media_root, other_user))
     assert user_files(media_root, user) and len(user_collection_ids(user, get_engine())) == 2
 

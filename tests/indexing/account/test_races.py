@@ -3,14 +3,13 @@ nothing of the user behind: no face row, crop, thumbnail of a deleted photo, or 
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from indexing.account import services as account
 from indexing.face_index import get_engine, user_collection_ids
 from indexing.models import Face, Photo
 from indexing.photos.services import photo_create
+from tests.waiting import wait_until
 
 from .helpers import owned_counts, user_files
 
@@ -32,27 +31,17 @@ def _upload_and_catch_one_indexing(user, faces_dir) -> None:
     photo is indexed alone first, so that the collection exists and the worker's models are loaded: the
     withdrawal then lands while a photo's faces are being computed, before they are written)."""
     first = photo_create(user, (faces_dir / NAMES[0]).read_bytes(), NAMES[0]).photo.pk
-    deadline = time.time() + 120
-    while Photo.objects.get(pk=first).status != Photo.Status.INDEXED:
-        assert time.time() < deadline, "the worker did not index the first photo"
-        time.sleep(0.1)
+    wait_until(lambda: Photo.objects.get(pk=first).status == Photo.Status.INDEXED, 120, "the first photo indexed")
     ids = [photo_create(user, (faces_dir / n).read_bytes(), n).photo.pk for n in NAMES[1:]]
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        states = set(Photo.objects.filter(pk__in=ids).values_list("status", flat=True))
-        if Photo.Status.PROCESSING in states:
-            return
-        time.sleep(0.02)
-    raise AssertionError(f"the worker never took a photo: {states}")
+    taking = Photo.objects.filter(pk__in=ids, status=Photo.Status.PROCESSING)
+    wait_until(taking.exists, 60, "the worker to take a photo", every=0.02)
 
 
 def _worker_drained(other_user, faces_dir) -> None:
     """The worker takes tasks in order: once a photo queued now is indexed, every earlier task has run."""
     sentinel = photo_create(other_user, (faces_dir / "lin_manuel_miranda_1.png").read_bytes(), "s.png").photo
-    deadline = time.time() + 120
-    while Photo.objects.get(pk=sentinel.pk).status != Photo.Status.INDEXED:
-        assert time.time() < deadline, "the worker did not reach the sentinel photo"
-        time.sleep(0.2)
+    indexed = Photo.objects.filter(pk=sentinel.pk, status=Photo.Status.INDEXED)
+    wait_until(indexed.exists, 120, "the worker to reach the sentinel photo")
 
 
 def test_withdrawing_consent_while_the_worker_indexes_leaves_no_face(

@@ -16,25 +16,15 @@ from indexing.face_index import collection_id_for, get_engine
 from indexing.models import AccountSettings, Album, EngineCollection, EngineFace, Face, Photo, Report
 from indexing.photos.pipeline.context import Abandon
 from indexing.photos.pipeline.runner import index_photo_now
-from indexing.photos.services import album_get_or_create, photo_create, photo_delete
+from indexing.photos.services import album_get_or_create, photo_delete
+from tests.factories import PhotoFactory, UserFactory
+from tests.indexing.account.helpers import user_files
 
 pytestmark = pytest.mark.django_db
 
 
-def _indexed(user, faces_dir: Path, name: str, album=None) -> Photo:
-    photo = photo_create(user, (faces_dir / name).read_bytes(), name, album=album, enqueue=False).photo
-    index_photo_now(photo.pk)
-    photo.refresh_from_db()
-    return photo
-
-
 def _user_files(media_root: Path, user) -> set[str]:
-    return {
-        str(p.relative_to(media_root))
-        for prefix in account.USER_FILE_PREFIXES
-        for p in (media_root / prefix / str(user.pk)).rglob("*")
-        if p.is_file()
-    }
+    return set(user_files(media_root, user))
 
 
 def _engine_face_ids(user) -> set[str]:
@@ -47,8 +37,8 @@ def _engine_face_ids(user) -> set[str]:
 def test_face_indexing_is_off_until_the_user_switches_it_on(
     django_user_model, faces_dir, django_capture_on_commit_callbacks
 ):
-    carol = django_user_model.objects.create_user("carol", password="pw-carol-123")
-    photo = photo_create(carol, (faces_dir / "joe_biden_2.jpg").read_bytes(), "j.jpg", enqueue=False).photo
+    carol = UserFactory(username="carol", consent=False)
+    photo = PhotoFactory(owner=carol, file="joe_biden_2.jpg", file_name="j.jpg")
     assert index_photo_now(photo.pk) is None
     photo.refresh_from_db()
     assert photo.status == Photo.Status.PENDING and not photo.faces.exists() and not _engine_face_ids(carol)
@@ -63,7 +53,7 @@ def test_face_indexing_is_off_until_the_user_switches_it_on(
 
 
 def test_the_account_page_shows_the_notice_and_switches_face_indexing(client, django_user_model):
-    carol = django_user_model.objects.create_user("carol", password="pw-carol-123")
+    carol = UserFactory(username="carol", consent=False)
     client.force_login(carol)
     page = client.get(reverse("account")).content.decode()
     assert "Face indexing is off" in page and "biometric data" in page
@@ -77,7 +67,7 @@ def test_the_account_page_shows_the_notice_and_switches_face_indexing(client, dj
 def test_switching_face_indexing_off_deletes_faces_and_collection_and_keeps_photos(
     user, faces_dir, media_root, django_capture_on_commit_callbacks
 ):
-    photos = [_indexed(user, faces_dir, n) for n in ("group_obama_biden_2.jpg", "barack_obama_2.jpg")]
+    photos = [PhotoFactory(owner=user, file=n, indexed=True) for n in ("group_obama_biden_2.jpg", "barack_obama_2.jpg")]
     crops = [f.crop.name for f in Face.objects.filter(owner=user)]
     assert len(crops) == 3 and _engine_face_ids(user)
     with django_capture_on_commit_callbacks(execute=True):
@@ -97,10 +87,10 @@ def test_switching_face_indexing_off_deletes_faces_and_collection_and_keeps_phot
 
 def test_export_gives_the_photos_and_a_json_of_albums_faces_and_people(client, user, other_user, faces_dir):
     album = album_get_or_create(user, "Summer")
-    group = _indexed(user, faces_dir, "group_obama_biden_2.jpg", album)
-    hidden = _indexed(user, faces_dir, "joe_biden_2.jpg")
+    group = PhotoFactory(owner=user, file="group_obama_biden_2.jpg", album=album, indexed=True)
+    hidden = PhotoFactory(owner=user, file="joe_biden_2.jpg", indexed=True)
     Photo.objects.filter(pk=hidden.pk).update(hidden=True)
-    _indexed(other_user, faces_dir, "barack_obama_2.jpg")
+    PhotoFactory(owner=other_user, file="barack_obama_2.jpg", indexed=True)
     client.force_login(user)
     response = client.get(reverse("account_export"))
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
@@ -120,7 +110,7 @@ def test_export_gives_the_photos_and_a_json_of_albums_faces_and_people(client, u
 
 
 def test_export_file_names_cannot_climb_out_of_the_archive(user, faces_dir):
-    photo = photo_create(user, (faces_dir / "joe_biden_2.jpg").read_bytes(), "x.jpg", enqueue=False).photo
+    photo = PhotoFactory(owner=user, file="joe_biden_2.jpg", file_name="x.jpg")
     Photo.objects.filter(pk=photo.pk).update(file_name="../../../../tmp/evil.jpg")
     with account.export_archive(user) as f:
         names = zipfile.ZipFile(f).namelist()
@@ -143,11 +133,11 @@ def test_delete_my_data_leaves_nothing_behind_and_touches_no_one_else(
     client, user, other_user, faces_dir, media_root, django_capture_on_commit_callbacks
 ):
     album = album_get_or_create(user, "Trip")
-    photo = _indexed(user, faces_dir, "group_kit_rose.jpg", album)
-    hidden = _indexed(user, faces_dir, "kit_harington_1.jpg", album)
+    photo = PhotoFactory(owner=user, file="group_kit_rose.jpg", album=album, indexed=True)
+    hidden = PhotoFactory(owner=user, file="kit_harington_1.jpg", album=album, indexed=True)
     Photo.objects.filter(pk=hidden.pk).update(hidden=True)
     Report.objects.create(reporter=user, owner=user, photo=photo, note="mine")
-    bobs = _indexed(other_user, faces_dir, "kit_harington_3.jpg")
+    bobs = PhotoFactory(owner=other_user, file="kit_harington_3.jpg", indexed=True)
     before_bob = (_everything_of(other_user), _user_files(media_root, other_user), _engine_face_ids(other_user))
     files = [f.crop.name for f in Face.objects.filter(owner=user)]
     files += [n for p in Photo.objects.filter(owner=user) for n in (p.original.name, p.thumbnail.name)]
@@ -172,7 +162,7 @@ def test_delete_my_data_leaves_nothing_behind_and_touches_no_one_else(
 
 
 def test_delete_my_data_needs_the_confirmation(client, user, faces_dir):
-    _indexed(user, faces_dir, "joe_biden_2.jpg")
+    PhotoFactory(owner=user, file="joe_biden_2.jpg", indexed=True)
     client.force_login(user)
     client.post(reverse("account_delete"), {"confirm": "yes"})
     assert Photo.objects.filter(owner=user).count() == 1 and Face.objects.filter(owner=user).count() == 1
@@ -189,8 +179,8 @@ def test_delete_my_data_forgets_the_instagram_token(user):
 
 
 def test_deleting_one_photo_removes_its_faces_from_the_collection(user, faces_dir):
-    keep = _indexed(user, faces_dir, "barack_obama_1.jpg")
-    gone = _indexed(user, faces_dir, "group_obama_biden_2.jpg")
+    keep = PhotoFactory(owner=user, file="barack_obama_1.jpg", indexed=True)
+    gone = PhotoFactory(owner=user, file="group_obama_biden_2.jpg", indexed=True)
     gone_ids = set(gone.faces.values_list("engine_face_id", flat=True))
     photo_delete(gone)
     assert _engine_face_ids(user) == set(keep.faces.values_list("engine_face_id", flat=True))
@@ -204,7 +194,7 @@ def test_a_photo_being_indexed_while_its_owner_deletes_everything_does_not_come_
     from indexing.photos.pipeline.runner import claim
     from indexing.photos.pipeline.steps import index_faces, load_original, make_thumbnail, save_faces
 
-    photo = photo_create(user, (faces_dir / "joe_biden_2.jpg").read_bytes(), "j.jpg", enqueue=False).photo
+    photo = PhotoFactory(owner=user, file="joe_biden_2.jpg", file_name="j.jpg")
     ctx = PhotoContext(claim(photo.pk))
     for step in (load_original, make_thumbnail, index_faces):  # the worker is half-way through
         step(ctx)
@@ -225,7 +215,7 @@ def test_a_photo_being_indexed_while_its_owner_withdraws_consent_leaves_no_face(
     from indexing.photos.pipeline.runner import claim
     from indexing.photos.pipeline.steps import index_faces, load_original, make_thumbnail, save_faces
 
-    photo = photo_create(user, (faces_dir / "joe_biden_2.jpg").read_bytes(), "j.jpg", enqueue=False).photo
+    photo = PhotoFactory(owner=user, file="joe_biden_2.jpg", file_name="j.jpg")
     ctx = PhotoContext(claim(photo.pk))
     for step in (load_original, make_thumbnail):
         step(ctx)

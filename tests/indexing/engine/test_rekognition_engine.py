@@ -16,8 +16,8 @@ from indexing.engine.rekognition import (
 )
 from indexing.models import Photo
 from indexing.photos.pipeline.runner import index_photo_now
-from indexing.photos.services import photo_create
 from tests import imagefiles
+from tests.factories import PhotoFactory
 from tests.indexing.conftest import REGION, free_port
 
 
@@ -57,7 +57,7 @@ def test_a_photo_waits_for_the_engine_instead_of_failing(settings, user, faces_d
     settings.AWS_REKOGNITION_REGION = REGION
     settings.AWS_REKOGNITION_ACCESS_KEY_ID, settings.AWS_REKOGNITION_SECRET_ACCESS_KEY = "FACEKEY", "secret"
     settings.AWS_MAX_ATTEMPTS = 1
-    photo = photo_create(user, (faces_dir / "joe_biden_2.jpg").read_bytes(), "j.jpg", enqueue=False).photo
+    photo = PhotoFactory(owner=user, file="joe_biden_2.jpg", file_name="j.jpg")
     with pytest.raises(ConnectionError):  # the Celery task retries on it
         index_photo_now(photo.pk)
     photo.refresh_from_db()

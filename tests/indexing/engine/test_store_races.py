@@ -4,13 +4,14 @@ face to it, the worker's transaction still open when the deletion starts."""
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 from django.db import connection, transaction
 
 from indexing.face_index.store import DatabaseStore
 from indexing.models import EngineCollection, EngineFace
+from tests.postgres import ON_POSTGRES
+from tests.waiting import wait_until
 
 from .test_search_index import add, unit_vectors
 
@@ -21,7 +22,7 @@ def test_deleting_a_collection_while_a_face_is_being_added_leaves_no_face_and_no
     store = DatabaseStore()
     store.create_collection("c", "m")
     add(store, "c", unit_vectors(2, 1))
-    added, release, outcome = threading.Event(), threading.Event(), {}
+    added, release, started, outcome = threading.Event(), threading.Event(), threading.Event(), {}
 
     def worker() -> None:  # IndexFaces: its transaction holds the collection's row until it commits
         try:
@@ -33,6 +34,7 @@ def test_deleting_a_collection_while_a_face_is_being_added_leaves_no_face_and_no
             connection.close()
 
     def erasure() -> None:
+        started.set()
         try:
             outcome["deleted"] = store.delete_collection("c")
         except Exception as e:  # noqa: BLE001  the failure this test is about
@@ -45,9 +47,17 @@ def test_deleting_a_collection_while_a_face_is_being_added_leaves_no_face_and_no
     assert added.wait(10)
     deleting = threading.Thread(target=erasure)
     deleting.start()
-    time.sleep(0.5)  # the deletion has started and waits for the worker's transaction
+    # The deletion waits for the worker's transaction: seen in pg_locks on PostgreSQL; SQLite's wait for the
+    # write lock (inside its BEGIN IMMEDIATE) shows nowhere, so there it is the deletion having started.
+    wait_until(lambda: started.is_set() and (not ON_POSTGRES or _waiting_for_a_lock()), 10, "the deletion to wait")
     release.set()
     adding.join(10)
     deleting.join(30)
     assert outcome == {"deleted": True}
     assert not EngineCollection.objects.filter(collection_id="c").exists() and not EngineFace.objects.exists()
+
+
+def _waiting_for_a_lock() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+        return cursor.fetchone()[0] > 0

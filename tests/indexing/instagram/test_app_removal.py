@@ -6,7 +6,7 @@ import pytest
 import requests
 
 from indexing.models import EngineFace, Face, InstagramCrawl, InstagramDeletion, Photo
-from tests.instagram_fixtures import wait_for
+from tests.waiting import wait_until
 
 from .test_crawl import first_crawl, kit, log_in  # noqa: F401 - kit is a fixture
 
@@ -27,7 +27,7 @@ def test_removing_the_app_revokes_the_token_and_deletes_the_fetched_photos(live_
     assert deletion["status"] == 200
     status_url = json.loads(deletion["body"])["url"]
     assert not user.social_auth.exists() and not InstagramCrawl.objects.filter(state__in=InstagramCrawl.ACTIVE)
-    wait_for(
+    wait_until(
         lambda: InstagramDeletion.objects.filter(state=InstagramDeletion.State.DONE).exists(), 60, "the deletion task"
     )
     assert not Photo.objects.filter(owner=user).exists() and not Face.objects.filter(owner=user).exists()

@@ -20,7 +20,7 @@ from indexing.models import (
     Photo,
 )
 from indexing.photos import services
-from tests.conftest import FACES
+from tests.factories import InstagramAccountFactory, PhotoFactory
 
 pytestmark = pytest.mark.django_db
 SECRET = "the-app-secret"
@@ -31,19 +31,18 @@ IG_ID = "27000000000000042"
 def connected(user, settings):
     settings.SOCIAL_AUTH_INSTAGRAM_SECRET = SECRET
     settings.INSTAGRAM_QUEUE = "instagram-callbacks-idle"  # the deletion task waits; the test runs it
-    UserSocialAuth.objects.create(user=user, provider="instagram", uid=IG_ID, extra_data={"access_token": "IGAAx"})
-    InstagramAccount.objects.create(user=user, instagram_id=IG_ID, username="alice.ig")
+    InstagramAccountFactory(user=user, instagram_id=IG_ID, username="alice.ig", token="IGAAx")
     crawl = InstagramCrawl.objects.create(owner=user, state=InstagramCrawl.State.WALKING)
     album = services.album_get_or_create(user, ALBUM_TITLE, Album.Source.INSTAGRAM)
-    fetched = services.photo_create(
-        user, (FACES / "kit_harington_1.jpg").read_bytes(), "a.jpg", album, source_id="17900001", enqueue=False
-    ).photo
-    services.photo_index_now(fetched.pk)
+    post = services.PhotoSource(source_id="17900001")
+    fetched = PhotoFactory(
+        owner=user, file="kit_harington_1.jpg", file_name="a.jpg", album=album, source=post, indexed=True
+    )
     InstagramMedia.objects.create(
         owner=user, media_id="17900001", post_id="17900001", media_type="IMAGE", crawl=crawl, photo=fetched
     )
-    own = services.photo_create(user, (FACES / "rose_leslie_1.jpg").read_bytes(), "mine.jpg", album, enqueue=False)
-    return {"user": user, "crawl": crawl, "fetched": fetched.pk, "own": own.photo.pk}
+    own = PhotoFactory(owner=user, file="rose_leslie_1.jpg", file_name="mine.jpg", album=album)
+    return {"user": user, "crawl": crawl, "fetched": fetched.pk, "own": own.pk}
 
 
 def post(url, signed):

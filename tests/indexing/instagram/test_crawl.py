@@ -6,7 +6,8 @@ from django.contrib.auth import get_user_model
 
 from indexing.face_index import collection_id_for
 from indexing.models import Album, EngineFace, Face, InstagramAccount, InstagramCrawl, InstagramMedia, Photo
-from tests.instagram_fixtures import oauth_login, wait_for
+from tests.instagram_fixtures import kit_account, oauth_login
+from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 State = InstagramCrawl.State
@@ -15,12 +16,7 @@ State = InstagramCrawl.State
 @pytest.fixture
 def kit(emulator, instagram_settings, instagram_worker):
     """Four posts, five images, six faces: a photo, a carousel, a video, a photo (newest last)."""
-    account = emulator.add_account("kit.h", "pw-kit")
-    account.add_image("kit_harington_1.jpg")
-    account.add_carousel(["group_kit_rose.jpg", "rose_leslie_1.jpg"])
-    account.add_video("kit_harington_3.jpg")
-    account.add_image("rose_leslie_2.jpg")
-    return account
+    return kit_account(emulator, posts=4)
 
 
 def log_in(live_server, username="kit.h", password="pw-kit"):
@@ -40,7 +36,7 @@ def settled(crawl_id, *states, timeout=120) -> InstagramCrawl:
         ).exists()
         return crawl if crawl.state in states and not pending and not indexing else None
 
-    return wait_for(check, timeout, f"crawl {crawl_id} to end {states}")
+    return wait_until(check, timeout, f"crawl {crawl_id} to end {states}")
 
 
 def first_crawl(user, *states) -> InstagramCrawl:
@@ -80,7 +76,7 @@ def test_faces_appear_while_the_crawl_is_still_running(live_server, kit, emulato
     emulator.set_faults(path="/me/media", rate_limit_after=1, rate_limit_seconds=4)  # the second page waits
     user, http = log_in(live_server)
     crawl_id = InstagramCrawl.objects.get(owner=user).pk
-    progress = wait_for(
+    progress = wait_until(
         lambda: (p := http.get(f"{live_server.url}/instagram/crawls/{crawl_id}/").json())["faces"] and p,
         60,
         "the first faces",

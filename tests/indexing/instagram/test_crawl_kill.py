@@ -2,12 +2,12 @@
 
 import os
 import signal
-import time
 
 import pytest
 
 from indexing.models import InstagramCrawl, Photo
 from tests.instagram_fixtures import purge_queue, start_worker, worker_env
+from tests.waiting import wait_until
 
 from .test_crawl import assert_one_photo_per_image, log_in, settled
 
@@ -46,13 +46,15 @@ def test_killing_the_worker_mid_crawl_loses_nothing_and_duplicates_nothing(
         crawl_id = InstagramCrawl.objects.get(owner=user).pk
         photos = Photo.objects.filter(owner=user)
         # kill it while it indexes a photo, once a few are done
-        deadline = time.time() + 120
-        while not (
-            photos.filter(status=Photo.Status.INDEXED).count() >= 3
-            and photos.filter(status=Photo.Status.PROCESSING).exists()
-        ):
-            assert time.time() < deadline, "the crawl never got going"
-            time.sleep(0.01)
+        wait_until(
+            lambda: (
+                photos.filter(status=Photo.Status.INDEXED).count() >= 3
+                and photos.filter(status=Photo.Status.PROCESSING).exists()
+            ),
+            120,
+            "the crawl to get going",
+            every=0.01,
+        )
         os.kill(first.pid, signal.SIGKILL)
         first.wait(timeout=10)
     finally:

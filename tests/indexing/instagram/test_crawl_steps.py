@@ -6,7 +6,8 @@ from django.db import IntegrityError, transaction
 
 from indexing.instagram.services import crawl as crawler
 from indexing.models import InstagramCrawl, InstagramMedia, Photo
-from tests.instagram_fixtures import oauth_login, purge_queue
+from tests.factories import PhotoFactory
+from tests.instagram_fixtures import kit_account, oauth_login, purge_queue
 
 from .test_crawl import log_in
 
@@ -15,10 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def kit(emulator, idle_queue):
-    account = emulator.add_account("kit.h", "pw-kit")
-    account.add_image("kit_harington_1.jpg")
-    account.add_carousel(["group_kit_rose.jpg", "rose_leslie_1.jpg"])
-    return account
+    return kit_account(emulator, posts=2)
 
 
 def test_a_page_and_a_media_item_done_twice_count_once(live_server, kit, emulator):
@@ -111,13 +109,12 @@ def test_next_links_by_ig_id_are_followed_and_media_without_media_url_fail_alone
 
 
 def test_an_image_the_user_had_uploaded_is_linked_not_stored_again(live_server, kit, emulator):
-    from indexing.photos.services import photo_create
 
     user, _ = log_in(live_server)
     crawler.crawl_page(InstagramCrawl.objects.get(owner=user).pk)
     media = InstagramMedia.objects.get(media_id=kit.posts[1].id)
     data = crawler.client_for("").download(media.url, 10_000_000)
-    uploaded = photo_create(user, data, "mine.jpg", enqueue=False).photo  # the same bytes, uploaded before
+    uploaded = PhotoFactory(owner=user, data=data, file_name="mine.jpg")  # the same bytes, uploaded before
     crawler.media_fetch_batch([media.pk])  # stored without looking first: the unique constraint finds the upload
     media.refresh_from_db()
     assert media.status == InstagramMedia.Status.DONE and media.photo == uploaded

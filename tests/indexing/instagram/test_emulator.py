@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from tests.instagram_fixtures import CLIENT_ID, CLIENT_SECRET
+from tests.instagram_fixtures import CLIENT_ID, CLIENT_SECRET, kit_account
 
 REDIRECT = "http://app.example/auth/complete/instagram/"
 
@@ -54,11 +54,7 @@ def long_token(url) -> str:
 
 @pytest.fixture
 def kit(emulator):
-    account = emulator.add_account("kit.h", "pw")
-    account.add_image("kit_harington_1.jpg", "first")
-    account.add_carousel(["group_kit_rose.jpg", "rose_leslie_1.jpg"], videos=(1,))
-    account.add_video("kit_harington_3.jpg")
-    return account
+    return kit_account(emulator, posts=3, password="pw", first_caption="first", carousel_videos=(1,))
 
 
 def test_consent_page_asks_for_the_login_and_sends_back_a_code_and_the_state(emulator_server, kit):

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 
 from indexing.instagram.services import crawl as crawl_steps
 from indexing.models import InstagramAccount, InstagramCrawl
-from tests.instagram_fixtures import oauth_login
+from tests.instagram_fixtures import kit_account, oauth_login
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -44,7 +44,7 @@ def test_advanced_access_lets_accounts_without_a_role_in(live_server, emulator, 
 
 
 def test_error_10_stops_the_crawl_without_the_log_in_again_banner(live_server, emulator, idle_queue):
-    emulator.add_account("kit.h", "pw-kit").add_image("kit_harington_1.jpg")
+    kit_account(emulator)
     http = requests.Session()
     oauth_login(http, live_server.url, "kit.h", "pw-kit")
     emulator.set_faults(permission_error=True)

@@ -15,13 +15,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 User = get_user_model()
 
 
-@pytest.fixture
-def kit(emulator, idle_queue):
-    account = emulator.add_account("kit.h", "pw-kit")
-    account.add_image("kit_harington_1.jpg")
-    return account
-
-
 def test_a_new_visitor_logs_in_and_gets_one_account_with_a_long_lived_token(live_server, kit, emulator):
     http = requests.Session()
     page = oauth_login(http, live_server.url, "kit.h", "pw-kit")

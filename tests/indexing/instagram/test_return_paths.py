@@ -12,13 +12,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 User = get_user_model()
 
 
-@pytest.fixture
-def kit(emulator, idle_queue):
-    account = emulator.add_account("kit.h", "pw-kit")
-    account.add_image("kit_harington_1.jpg")
-    return account
-
-
 def log_in_with_password(http: requests.Session, app_url: str, username: str, password: str) -> None:
     http.get(f"{app_url}/accounts/login/")
     page = http.post(

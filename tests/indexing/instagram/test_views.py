@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 from social_django.models import UserSocialAuth
 
-from indexing.models import InstagramAccount, InstagramCrawl
+from indexing.models import InstagramCrawl
+from tests.factories import InstagramAccountFactory
 
 pytestmark = pytest.mark.django_db
 TOKEN = "IGAAsecret-token-never-shown"
@@ -12,13 +13,9 @@ TOKEN = "IGAAsecret-token-never-shown"
 
 @pytest.fixture
 def crawl(user):
-    UserSocialAuth.objects.create(
-        user=user,
-        provider="instagram",
-        uid="2700",
-        extra_data={"access_token": TOKEN, "expires_in": 5184000, "auth_time": 1},
+    InstagramAccountFactory(
+        user=user, instagram_id="2700", username="alice.ig", token=TOKEN, token__expires_in=5184000, token__auth_time=1
     )
-    InstagramAccount.objects.create(user=user, instagram_id="2700", username="alice.ig")
     return InstagramCrawl.objects.create(owner=user, state=InstagramCrawl.State.WALKING, posts_total=10, posts_seen=5)
 
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from indexing.models import Album, Photo
 from indexing.photos.pipeline.runner import index_photo_now
-from indexing.photos.services import photo_create
+from tests.factories import PhotoFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ def library(user, faces_dir):
     """Photos in every state a row shows: indexed with faces, hidden, failed, in an album or in none."""
     made = []
     for name in ("barack_obama_1.jpg", "group_obama_biden_2.jpg", "joe_biden_2.jpg", "kit_harington_1.jpg"):
-        made.append(photo_create(user, (faces_dir / name).read_bytes(), f"<{name}>", enqueue=False).photo)
+        made.append(PhotoFactory(owner=user, file=name, file_name=f"<{name}>"))
     open(made[2].original.path, "wb").write(b"not a jpeg")
     for photo in made:
         index_photo_now(photo.pk)

@@ -22,9 +22,9 @@ from indexing.models import (
     Report,
 )
 from indexing.moderation.services import Kind
-from indexing.photos.pipeline.runner import index_photo_now
-from indexing.photos.services import album_get_or_create, photo_create
+from indexing.photos.services import album_get_or_create
 from indexing.rekognition_api.keys import key_issue
+from tests.factories import PhotoFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -81,8 +81,7 @@ MODERATOR_REACH = {
 def rows(user, faces_dir):
     """One row of every model the admin shows, all of `user` (an ordinary account)."""
     album = album_get_or_create(user, "Trip")
-    photo = photo_create(user, (faces_dir / "joe_biden_2.jpg").read_bytes(), "j.jpg", album=album, enqueue=False).photo
-    index_photo_now(photo.pk)
+    photo = PhotoFactory(owner=user, file="joe_biden_2.jpg", file_name="j.jpg", album=album, indexed=True)
     crawl = InstagramCrawl.objects.create(owner=user)
     social = UserSocialAuth.objects.create(user=user, provider="instagram", uid="17", extra_data={})
     report = Report.objects.create(reporter=user, owner=user, photo=photo)

@@ -9,19 +9,14 @@ from indexing.engine.errors import ResourceNotFound
 from indexing.face_index import collection_id_for, get_engine
 from indexing.models import Face, ModerationAction, Photo, Report
 from indexing.photos.pipeline.runner import index_photo_now
-from indexing.photos.services import photo_create
+from tests.factories import PhotoFactory, indexed_photos
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def photos(user, faces_dir):
-    made = {}
-    for name in ("barack_obama_1.jpg", "barack_obama_2.jpg", "group_obama_biden_2.jpg"):
-        made[name] = photo_create(user, (faces_dir / name).read_bytes(), name, enqueue=False).photo
-        index_photo_now(made[name].pk)
-        made[name].refresh_from_db()
-    return made
+    return indexed_photos(user, ("barack_obama_1.jpg", "barack_obama_2.jpg", "group_obama_biden_2.jpg"))
 
 
 def _engine_ids(user) -> set[str]:
@@ -150,7 +145,7 @@ def test_banning_the_owner_ends_their_sessions_and_their_pending_work(
 ):
     client.force_login(user)
     report = Report.objects.create(reporter=user, owner=user, photo=photos["barack_obama_1.jpg"])
-    waiting = photo_create(user, (faces_dir / "joe_biden_2.jpg").read_bytes(), "j.jpg", enqueue=False).photo
+    waiting = PhotoFactory(owner=user, file="joe_biden_2.jpg", file_name="j.jpg")
     _act(staff, "report", "ban_owner", report)
     user.refresh_from_db()
     assert not user.is_active and _recorded(moderator, ModerationAction.Kind.USER_BAN, user).report == report

@@ -9,9 +9,8 @@ import pytest
 from django.test import override_settings
 
 from indexing.models import Face, Photo
-from indexing.photos.pipeline.runner import index_photo_now
-from indexing.photos.services import photo_create, user_faces_delete
-from tests.conftest import consenting_user
+from indexing.photos.services import user_faces_delete
+from tests.factories import PhotoFactory, UserFactory
 
 
 @dataclass
@@ -35,12 +34,10 @@ def labelled_faces(photo: Photo, count: int) -> list[Face]:
     return sorted(largest, key=lambda f: f.left)
 
 
-def index_library(owner, faces_dir, manifest, names) -> Library:
+def index_library(owner, manifest, names) -> Library:
     library = Library(owner)
     for name in names:
-        photo = photo_create(owner, (faces_dir / name).read_bytes(), name, enqueue=False).photo
-        index_photo_now(photo.pk)
-        library.photos[name] = photo
+        photo = library.photos[name] = PhotoFactory(owner=owner, file=name, indexed=True)
         for face in photo.faces.all():
             library.identity[face.pk] = "unknown"
         for face, who in zip(labelled_faces(photo, len(manifest[name])), manifest[name]):
@@ -52,12 +49,10 @@ def index_library(owner, faces_dir, manifest, names) -> Library:
 def committed_library(username, faces_dir, manifest, names, media_root, django_db_blocker):
     """A user with these shared photos indexed and committed (for module-scoped fixtures: each test's
     own changes still roll back); removed with their files and collection at the end."""
-    from django.contrib.auth import get_user_model
-
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=str(media_root)):
-        owner = consenting_user(get_user_model(), username, f"pw-{username}-123")
+        owner = UserFactory(username=username)
         try:
-            yield index_library(owner, faces_dir, manifest, names)
+            yield index_library(owner, manifest, names)
         finally:
             user_faces_delete(owner)
             owner.delete()

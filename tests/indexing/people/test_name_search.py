@@ -2,8 +2,8 @@
 
 import pytest
 
-from indexing.people.models import Person
 from indexing.people.selectors import name_suggestions, parse_people_query
+from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -11,8 +11,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def people(user, other_user):
     for name in ("Barack Obama", "Joe Biden", "Kit Harington", "K. Harington", "Rose Leslie"):
-        Person.objects.create(owner=user, name=name)
-    Person.objects.create(owner=other_user, name="Kitty Bob")
+        PersonFactory(owner=user, name=name)
+    PersonFactory(owner=other_user, name="Kitty Bob")
 
 
 def _names(found):

@@ -44,10 +44,10 @@ def test_naming_one_face_per_identity_tags_every_other_photo_of_it_and_nobody_el
 
 
 def test_new_photos_are_auto_tagged_when_indexed(user, faces_dir, faces_manifest):
-    library = index_library(user, faces_dir, faces_manifest, FIRST.values())
+    library = index_library(user, faces_manifest, FIRST.values())
     for who, file_name in FIRST.items():
         people.name_face(user, library.face(file_name), who)
-    rest = index_library(user, faces_dir, faces_manifest, sorted(set(faces_manifest) - set(FIRST.values())))
+    rest = index_library(user, faces_manifest, sorted(set(faces_manifest) - set(FIRST.values())))
     for face in Face.objects.filter(pk__in=rest.identity):
         who = rest.identity[face.pk]
         assert (face.person.name if face.person else "unknown") == who, face.photo.file_name

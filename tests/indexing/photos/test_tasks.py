@@ -1,6 +1,5 @@
 """The pipeline through a real Celery worker on a real Redis-compatible broker."""
 
-import time
 from pathlib import Path
 
 import pytest
@@ -8,19 +7,19 @@ import pytest
 from indexing.models import Photo
 from indexing.photos.services import album_get_or_create, photo_create, photo_reindex
 from indexing.photos.tasks import index_photos
+from tests.factories import PhotoFactory
+from tests.waiting import wait_until
 from tests.workers import app_worker_env, start_celery_worker, stop_worker
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 
 
 def _wait_until_done(photo_ids, timeout=90):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
+    def done():
         states = dict(Photo.objects.filter(pk__in=photo_ids).values_list("pk", "status"))
-        if all(s in (Photo.Status.INDEXED, Photo.Status.FAILED) for s in states.values()):
-            return states
-        time.sleep(0.2)
-    raise AssertionError(f"not indexed in time: {states}")
+        return all(s in (Photo.Status.INDEXED, Photo.Status.FAILED) for s in states.values()) and states
+
+    return wait_until(done, timeout, f"photos {photo_ids} indexed or failed")
 
 
 def test_uploaded_photos_are_indexed_by_the_worker(celery_worker, user, faces_dir, faces_manifest):
@@ -34,7 +33,7 @@ def test_uploaded_photos_are_indexed_by_the_worker(celery_worker, user, faces_di
 
 
 def test_a_failed_photo_keeps_its_reason_and_a_retry_finishes_it(celery_worker, user, faces_dir):
-    photo = photo_create(user, (faces_dir / "joe_biden_2.jpg").read_bytes(), "j.jpg", enqueue=False).photo
+    photo = PhotoFactory(owner=user, file="joe_biden_2.jpg", file_name="j.jpg")
     original = photo.original.path
     data = open(original, "rb").read()
     open(original, "wb").write(data[:1000])  # the disk lost part of the file
@@ -53,7 +52,7 @@ def test_a_batch_of_photos_is_indexed_in_one_task_and_a_broken_one_fails_alone(c
     from indexing.photos.services import photos_enqueue_batch
 
     names = ["joe_biden_2.jpg", "kit_harington_1.jpg", "rose_leslie_2.jpg"]
-    photos = [photo_create(user, (faces_dir / n).read_bytes(), n, enqueue=False).photo for n in names]
+    photos = [PhotoFactory(owner=user, file=n) for n in names]
     broken = Path(photos[1].original.path)
     broken.write_bytes(broken.read_bytes()[:1000])  # the disk lost part of the file
     photos_enqueue_batch([p.pk for p in photos])
@@ -74,7 +73,7 @@ def test_a_forking_worker_indexes_in_each_process_with_the_model_loaded_before_t
     )
     names = ["group_kit_rose.jpg", "kit_harington_1.jpg", "rose_leslie_2.jpg", "joe_biden_2.jpg"]
     try:
-        photos = [photo_create(user, (faces_dir / n).read_bytes(), n, enqueue=False).photo for n in names]
+        photos = [PhotoFactory(owner=user, file=n) for n in names]
         for batch in (photos[:2], photos[2:]):
             index_photos.apply_async(([p.pk for p in batch],), queue="prefork")
         states = _wait_until_done([p.pk for p in photos])

@@ -5,14 +5,14 @@ import pytest
 from indexing.account.services import face_indexing_disable
 from indexing.models import Photo
 from indexing.photos.pipeline.runner import index_photo_now
-from indexing.photos.services import photo_create
+from tests.factories import PhotoFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_indexing_off_makes_the_thumbnail_and_leaves_the_photo_waiting(user, faces_dir):
     face_indexing_disable(user)
-    photo = photo_create(user, (faces_dir / "joe_biden_2.jpg").read_bytes(), "biden.jpg", enqueue=False).photo
+    photo = PhotoFactory(owner=user, file="joe_biden_2.jpg", file_name="biden.jpg")
     assert index_photo_now(photo.pk) is None  # not claimed: no consent
     photo.refresh_from_db()
     assert photo.status == Photo.Status.PENDING and not photo.faces.exists()
@@ -25,8 +25,8 @@ def test_indexing_off_makes_the_thumbnail_and_leaves_the_photo_waiting(user, fac
 
 def test_has_thumbnail_says_whether_the_file_was_made_however_the_row_was_read(user, faces_dir):
     face_indexing_disable(user)
-    made = photo_create(user, (faces_dir / "joe_biden_2.jpg").read_bytes(), "biden.jpg", enqueue=False).photo
-    waiting = photo_create(user, (faces_dir / "kit_harington_1.jpg").read_bytes(), "kit.jpg", enqueue=False).photo
+    made = PhotoFactory(owner=user, file="joe_biden_2.jpg", file_name="biden.jpg")
+    waiting = PhotoFactory(owner=user, file="kit_harington_1.jpg", file_name="kit.jpg")
     index_photo_now(made.pk)
     for photo, has in ((made, True), (waiting, False)):
         loaded = Photo.objects.get(pk=photo.pk)

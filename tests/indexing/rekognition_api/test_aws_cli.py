@@ -13,9 +13,8 @@ import pytest
 
 from indexing.face_index import collection_id_for
 from indexing.models import EngineCollection
-from indexing.photos.pipeline.runner import index_photo_now
-from indexing.photos.services import photo_create
 from indexing.rekognition_api.keys import key_issue
+from tests.factories import PhotoFactory
 from tests.indexing.conftest import REGION
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -61,12 +60,7 @@ def aws(rekognition_url, tmp_path):
 
 
 def test_the_aws_cli_lists_indexes_searches_and_deletes_with_a_users_key(aws, user, other_user, faces_dir):
-    photos = [
-        photo_create(user, (faces_dir / n).read_bytes(), n, enqueue=False).photo
-        for n in ("group_kit_rose.jpg", "kit_harington_3.jpg")
-    ]
-    for photo in photos:
-        index_photo_now(photo.pk)
+    photos = [PhotoFactory(owner=user, file=n, indexed=True) for n in ("group_kit_rose.jpg", "kit_harington_3.jpg")]
     alice, bob = key_issue(user, "cli"), key_issue(other_user, "cli")
     own = collection_id_for(user)
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from indexing.account.services import face_indexing_disable
 from indexing.models import Album, Face, PeopleEvent, Photo
 from indexing.photos.services import album_get_or_create
+from tests.factories import PhotoFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -32,9 +33,8 @@ def test_a_selection_moves_to_a_new_album_and_covers_follow(client, user, other_
 def test_a_selection_is_deleted_with_its_faces_and_other_users_ids_are_ignored(
     client, user, other_user, indexed_photos, faces_dir
 ):
-    from indexing.photos.services import photo_create
 
-    bobs = photo_create(other_user, (faces_dir / "joe_biden_2.jpg").read_bytes(), "b.jpg", enqueue=False).photo
+    bobs = PhotoFactory(owner=other_user, file="joe_biden_2.jpg", file_name="b.jpg")
     client.force_login(user)
     doomed = indexed_photos["barack_obama_1.jpg"]
     assert doomed.faces.exists()

@@ -7,8 +7,8 @@ from indexing.models import Face, FaceCluster, LivingAlbum, PeopleEvent, Person
 from indexing.people import selectors as people_selectors
 from indexing.people import services as people
 from indexing.photos.pipeline.runner import index_photo_now
-from indexing.photos.services import photo_create
 from indexing.tagging import services as tagging
+from tests.factories import PhotoFactory
 from tests.indexing.people.conftest import committed_library, labelled_faces
 
 pytestmark = pytest.mark.django_db
@@ -103,8 +103,7 @@ def test_a_living_album_fills_itself_as_photos_are_indexed(client, user, photos,
     album = LivingAlbum.objects.get(owner=user)
     assert response["Location"] == reverse("living_album", args=[album.pk])
     assert "2 photos" in client.get(response["Location"]).content.decode()
-    new = photo_create(user, (faces_dir / "rose_leslie_2.jpg").read_bytes(), "rose_leslie_2.jpg", enqueue=False)
-    index_photo_now(new.photo.pk)
+    PhotoFactory(owner=user, file="rose_leslie_2.jpg", indexed=True)
     page = client.get(response["Location"]).content.decode()
     assert "3 photos" in page and "rose_leslie_2.jpg" in page
 

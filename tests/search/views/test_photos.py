@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from indexing.models import Album, Face
+from tests.factories import PhotoFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -54,9 +55,8 @@ def test_another_user_gets_404_for_every_id_of_the_first(client, other_user, ind
 def test_a_status_request_naming_any_photo_of_another_user_is_refused_whole(
     client, other_user, pending_photo, faces_dir
 ):
-    from indexing.photos.services import photo_create
 
-    bobs = photo_create(other_user, (faces_dir / "rose_leslie_1.jpg").read_bytes(), "r.jpg", enqueue=False).photo
+    bobs = PhotoFactory(owner=other_user, file="rose_leslie_1.jpg", file_name="r.jpg")
     client.force_login(other_user)
     alices = pending_photo.pk
     assert client.get(f"{reverse('photos_status')}?ids={bobs.pk}").status_code == 200

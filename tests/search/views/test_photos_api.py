@@ -7,6 +7,7 @@ from django.urls import reverse
 from indexing.models import Album, Photo
 from indexing.photos.pipeline.runner import index_photo_now
 from tests import imagefiles
+from tests.factories import PersonFactory, PhotoFactory
 
 pytestmark = pytest.mark.django_db
 JSON = {"HTTP_ACCEPT": "application/json"}
@@ -79,9 +80,8 @@ def test_an_upload_without_files_or_javascript_says_what_happened(client, user, 
 
 
 def test_the_status_endpoint_follows_a_photo_from_pending_to_indexed(client, user, faces_dir):
-    from indexing.photos.services import photo_create
 
-    photo = photo_create(user, (faces_dir / "group_kit_rose.jpg").read_bytes(), "g.jpg", enqueue=False).photo
+    photo = PhotoFactory(owner=user, file="group_kit_rose.jpg", file_name="g.jpg")
     client.force_login(user)
     url = f"{reverse('photos_status')}?ids={photo.pk}"
     assert client.get(url).json()["photos"][0]["status"] == "pending"
@@ -92,9 +92,8 @@ def test_the_status_endpoint_follows_a_photo_from_pending_to_indexed(client, use
 
 
 def test_a_failed_photo_shows_its_reason_and_retry_queues_it_again(client, user, faces_dir):
-    from indexing.photos.services import photo_create
 
-    photo = photo_create(user, (faces_dir / "joe_biden_2.jpg").read_bytes(), "j.jpg", enqueue=False).photo
+    photo = PhotoFactory(owner=user, file="joe_biden_2.jpg", file_name="j.jpg")
     data = open(photo.original.path, "rb").read()
     open(photo.original.path, "wb").write(data[:1000])
     index_photo_now(photo.pk)
@@ -121,9 +120,7 @@ def test_a_failed_tile_in_the_gallery_escapes_its_name_and_its_retry_form_passes
 
     from django.test import Client
 
-    from indexing.photos.services import photo_create
-
-    photo = photo_create(user, (faces_dir / "joe_biden_2.jpg").read_bytes(), '<b>"j.jpg', enqueue=False).photo
+    photo = PhotoFactory(owner=user, file="joe_biden_2.jpg", file_name='<b>"j.jpg')
     open(photo.original.path, "wb").write(b"not a jpeg")
     index_photo_now(photo.pk)
     client = Client(enforce_csrf_checks=True)
@@ -138,13 +135,11 @@ def test_a_failed_tile_in_the_gallery_escapes_its_name_and_its_retry_form_passes
 
 def test_matches_and_a_person_s_faces_escape_names(client, user, faces_dir):
     """match_items and face_items (search/templatetags/tiles.py) escape file and person names."""
-    from indexing.models import Face, Person
-    from indexing.photos.services import photo_create
+    from indexing.models import Face
 
     for name in ("barack_obama_1.jpg", "barack_obama_2.jpg"):
-        photo = photo_create(user, (faces_dir / name).read_bytes(), f'<b>"{name}', enqueue=False).photo
-        index_photo_now(photo.pk)
-    person = Person.objects.create(owner=user, name="<i>Barack</i>")
+        PhotoFactory(owner=user, file=name, file_name=f'<b>"{name}', indexed=True)
+    person = PersonFactory(owner=user, name="<i>Barack</i>")
     faces = list(Face.objects.filter(owner=user).order_by("pk"))
     Face.objects.filter(pk__in=[f.pk for f in faces]).update(person=person, person_confirmed=True)
     client.force_login(user)

@@ -16,6 +16,7 @@ from django.urls import Resolver404, resolve, reverse
 from indexing.models import Face, WebhookDelivery
 from indexing.tagging import fetch
 from indexing.tagging import services as tagging
+from tests.waiting import wait_until
 from tests.webhook_signing import signed
 
 # The Celery worker subprocess inherits this (it starts after collection): it may fetch photos from
@@ -180,9 +181,12 @@ def test_the_worker_fetches_indexes_and_tags_a_webhook_photo(client, user, celer
         **signed(new.webhook_secret, body),
     )
     status_url = reverse("tagging_delivery", args=[response.json()["delivery_id"]])
-    deadline = time.time() + 120
-    while (state := client.get(status_url, **_auth(token)).json())["status"] == "pending" and time.time() < deadline:
-        time.sleep(0.3)
+    state = wait_until(
+        lambda: (answer := client.get(status_url, **_auth(token)).json())["status"] != "pending" and answer,
+        120,
+        "the delivery to be done",
+        every=0.3,
+    )
     assert state["status"] == "done", state
     face = Face.objects.get(photo_id=state["photo_id"])
     assert face.person.name == "Barack" and not face.person_confirmed

@@ -11,11 +11,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from indexing.models import Album, Face, Person, Photo
+from indexing.models import Album, Face, Photo
 from indexing.moderation.admin.base import CappedPaginator
 from indexing.photos import selectors
 from indexing.photos.services import album_get_or_create
 from search.views import photos as photo_views
+from tests.factories import PersonFactory
 from tests.postgres import ON_POSTGRES
 
 pytestmark = pytest.mark.django_db
@@ -140,7 +141,7 @@ def test_an_album_and_a_person_page_through_their_own_photos(client, user, other
     assert seen == list(selectors.photos_for_user(user, album=album).values_list("pk", flat=True))
     assert sorted(seen) == sorted(mine) and "7 photos" in html
 
-    person = Person.objects.create(owner=user, name="Kit")
+    person = PersonFactory(owner=user, name="Kit")
     bulk_faces(user, mine, person)
     html = client.get(reverse("person", args=[person.pk])).content.decode()
     assert tile_ids(html) == seen[:4] and "7 photos" in html and link(html, "next")
@@ -170,7 +171,7 @@ def queries_of(client, url: str) -> int:
 
 def test_a_page_makes_as_many_queries_for_fifty_photos_as_for_two(client, user):
     album = album_get_or_create(user, "Trip")
-    person = Person.objects.create(owner=user, name="Kit")
+    person = PersonFactory(owner=user, name="Kit")
     client.force_login(user)
     urls = [reverse("gallery"), reverse("album", args=[album.pk]), reverse("person", args=[person.pk])]
     counts = []
@@ -238,7 +239,7 @@ def test_the_viewer_steps_through_the_timeline_and_counts_up_to_the_cap(client, 
 def test_the_people_list_counts_each_person_s_photos_up_to_the_cap(client, user, monkeypatch):
     monkeypatch.setattr(selectors, "TILE_COUNT_CAP", 3)
     photos = bulk_photos(user, 7)
-    kit, bo = Person.objects.create(owner=user, name="Kit"), Person.objects.create(owner=user, name="Bo")
+    kit, bo = PersonFactory(owner=user, name="Kit"), PersonFactory(owner=user, name="Bo")
     bulk_faces(user, [p.pk for p in photos[:5]] * 2, kit)  # two faces of Kit on each photo: counted once
     bulk_faces(user, [p.pk for p in photos[5:]], bo)
     client.force_login(user)
