@@ -44,23 +44,19 @@ postgresql:
 	  else echo "The PostgreSQL run needs PostgreSQL: sudo apt-get install postgresql"; exit 1; fi; }
 
 # Lint, then the suite in two runs side by side, each with its own valkey, ports, test database and media
-# directory. The marks come from tests/conftest.py (pytest_collection_modifyitems):
-# - SQLite: every test of the database, the browser tests among them;
-# - PostgreSQL: every test of the database but the browser tests that use no worker, then the tests that
-#   touch no database (the face models, lint-imports...): they run once, here, where they even out the runs.
-# The installs go first, one at a time (apt-get takes a lock); -O prints each run whole once it ends.
-SQLITE_RUN := database
-POSTGRES_RUN := (database and (worker or not browser)) or not database
+# directory. SQLite runs every test; PostgreSQL every test of the database but the browser tests that only
+# read (the `postgres` mark, set by tests/conftest.py). The installs go first, one at a time (apt-get takes
+# a lock); -O prints each run whole once it ends.
 PYTEST := $(VENV)/bin/pytest -p no:cacheprovider
 
 test: lint chromium postgresql $(AXE)
 	$(MAKE) --no-print-directory -j2 -O test-sqlite test-postgres
 
 test-sqlite: $(VENV)/.installed chromium $(AXE)
-	TEST_DATABASE=sqlite $(PYTEST) -m "$(SQLITE_RUN)"
+	TEST_DATABASE=sqlite $(PYTEST)
 
 test-postgres: $(VENV)/.installed chromium postgresql $(AXE)
-	TEST_DATABASE=postgres $(PYTEST) -m "$(POSTGRES_RUN)"
+	TEST_DATABASE=postgres $(PYTEST) -m postgres
 
 # The edit loop: every test but the browser ones, on SQLite.
 test-fast: $(VENV)/.installed

@@ -215,29 +215,33 @@ BROWSER_FIXTURES = {"browser", "launch_chromium", "playwright_driver"}
 
 
 def pytest_collection_modifyitems(config, items):
-    """Mark each test by what it asks for (never by hand); the marks choose the tests of each run of `make test`.
+    """Mark each test by what it asks for; the marks choose the tests of each run of `make test`.
 
     - `database`: it touches the database: the django_db mark, or a fixture that needs the test database
       (db, transactional_db, live_server, the Celery workers, fresh_database_url, anything built on
       django_db_setup), or it is a race test (a test_*races*.py module).
     - `worker`: it hands work to a real Celery worker (the app's, the second one, the crawl's).
     - `browser`: it drives Chromium (tests/e2e).
+    - `postgres`: the PostgreSQL run takes it: every `database` test but the browser tests that only read;
+      a browser test is taken when it uses a worker or is marked `writes` (the one mark set by hand: it
+      changes data through the pages), at desktop size only (its phone run repeats the same writes).
 
-    The Makefile's two runs: SQLite runs every `database` test. PostgreSQL runs them too, but of the browser
-    tests only those that use a worker: they write through the app and its workers, where the two databases
-    can differ; the other browser tests click pages whose reads and writes the views' own database tests
-    cover on both. A test that touches no database (the face models over LFW, lint-imports...) runs once, in
-    the PostgreSQL run (it never opens the database; there it evens out the two runs' times).
+    The SQLite run (`make test-sqlite`) runs every test, so a test that touches no database (the face
+    models over LFW, lint-imports...) runs once; `make test-postgres` runs `-m postgres`.
     """
     for item in items:
         used = set(getattr(item, "fixturenames", ()))
         races = "races" in item.path.name
-        if item.get_closest_marker("django_db") or used & DATABASE_FIXTURES or races:
-            item.add_marker(pytest.mark.database)
-        if used & WORKER_FIXTURES:
-            item.add_marker(pytest.mark.worker)
-        if used & BROWSER_FIXTURES:
-            item.add_marker(pytest.mark.browser)
+        database = bool(item.get_closest_marker("django_db") or used & DATABASE_FIXTURES or races)
+        worker, browser = bool(used & WORKER_FIXTURES), bool(used & BROWSER_FIXTURES)
+        for name, on in (("database", database), ("worker", worker), ("browser", browser)):
+            if on:
+                item.add_marker(name)
+        callspec = getattr(item, "callspec", None)
+        phone = callspec is not None and callspec.params.get("size") == "phone"
+        writes = item.get_closest_marker("writes") is not None and not phone
+        if database and (not browser or worker or writes):
+            item.add_marker("postgres")
 
 
 def pytest_report_header(config):

@@ -32,7 +32,7 @@ from tests.postgres import only_on_postgres
 from tests.waiting import wait_until
 from tests.workers import DIRECT_QUEUES, app_worker_env, start_celery_worker, stop_worker, wait_for_tasks
 
-pytestmark = [only_on_postgres, pytest.mark.django_db(transaction=True), pytest.mark.worker]
+pytestmark = [only_on_postgres, pytest.mark.django_db(transaction=True)]
 PHOTOS = [
     "group_kit_rose.jpg",
     "kit_harington_1.jpg",

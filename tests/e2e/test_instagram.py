@@ -10,7 +10,7 @@ from indexing.models import Face, InstagramCrawl, InstagramMedia
 from tests.instagram_fixtures import kit_account
 from tests.waiting import wait_until
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def log_in_with_instagram(page, username, password):
@@ -80,6 +80,7 @@ def test_the_admin_shows_a_crawl_progress_live(page, log_in, django_user_model, 
     expect(page.locator(".field-progress progress")).to_have_js_property("value", 50)
 
 
+@pytest.mark.writes
 def test_delete_my_data_in_another_tab_removes_the_gallery_s_instagram_panel(page, log_in, user):
     InstagramCrawl.objects.create(owner=user, state=InstagramCrawl.State.WALKING, posts_total=10, posts_seen=5)
     log_in("alice", "pw-alice-123")

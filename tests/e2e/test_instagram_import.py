@@ -8,7 +8,7 @@ from tests.indexing.instagram.exports import build_export
 
 from .pages import assert_accessible
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
+pytestmark = pytest.mark.django_db(transaction=True)
 POSTS = [
     (1704067200, "Café ☀", ["kit_harington_1.jpg"]),
     (1704153600, "Carousel", ["group_kit_rose.jpg", "rose_leslie_1.jpg"]),

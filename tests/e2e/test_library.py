@@ -22,6 +22,7 @@ def _engine_face_ids(user) -> set[str]:
     return {f["FaceId"] for f in get_engine().list_faces(collection_id_for(user), max_results=4096)["Faces"]}
 
 
+@pytest.mark.writes
 @pytest.mark.parametrize("size", SIZES)
 def test_move_rename_and_delete_in_the_library(browser, live_server, user, faces_dir, size):
     library = build_library(user, faces_dir)
@@ -81,7 +82,6 @@ def _drop(page, selector: str, files: list) -> None:
     page.dispatch_event(selector, "drop", {"dataTransfer": transfer})
 
 
-@pytest.mark.worker
 @pytest.mark.parametrize("size", SIZES)
 def test_a_new_account_without_face_indexing_drops_photos_and_sees_them(
     browser, live_server, celery_worker, faces_dir, size

@@ -49,6 +49,7 @@ def _face_names(page, face_pk: int) -> list[str]:
     return page.locator(".match .file-name").all_inner_texts()
 
 
+@pytest.mark.writes
 def test_a_moderator_hides_a_reported_photo_and_its_owner_no_longer_sees_it(
     page, log_in, photos, staff_page, csp_violations
 ):
@@ -76,6 +77,7 @@ def test_a_moderator_hides_a_reported_photo_and_its_owner_no_longer_sees_it(
     assert csp_violations == []
 
 
+@pytest.mark.writes
 def test_a_moderator_removes_a_face_and_it_no_longer_appears_in_matches(
     page, log_in, photos, staff_page, csp_violations
 ):

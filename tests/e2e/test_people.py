@@ -7,6 +7,7 @@ from tests.factories import PhotoFactory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.mark.writes
 def test_name_a_face_and_open_the_person_page(page, log_in, user, faces_dir, settings):
     for name in ("group_kit_rose.jpg", "kit_harington_1.jpg", "kit_harington_3.jpg", "rose_leslie_1.jpg"):
         PhotoFactory(owner=user, file=name, indexed=True)

@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 SIZES = {"desktop": DESKTOP, "phone": PHONE}
 
 
+@pytest.mark.writes
 @pytest.mark.parametrize("size", SIZES)
 def test_search_merge_undo_and_same_person(browser, live_server, user, faces_dir, size):
     library = build_library(user, faces_dir)

@@ -8,7 +8,7 @@ from tests.factories import PhotoFactory
 
 from .pages import assert_accessible
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
+pytestmark = pytest.mark.django_db(transaction=True)
 PHOTOS = ["group_kit_rose.jpg", "kit_harington_1.jpg", "kit_harington_3.jpg", "rose_leslie_1.jpg", "joe_biden_2.jpg"]
 
 

@@ -10,6 +10,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 SIZES = {"desktop": DESKTOP, "phone": PHONE}
 
 
+@pytest.mark.writes
 @pytest.mark.parametrize("size", SIZES)
 def test_the_viewer_steps_through_the_album_and_names_the_faces(browser, live_server, user, faces_dir, size):
     library = build_library(user, faces_dir)

@@ -13,7 +13,7 @@ from tests.waiting import wait_until
 
 from .helpers import owned_counts, user_files
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
+pytestmark = pytest.mark.django_db(transaction=True)
 NAMES = [
     "group_kit_rose.jpg",
     "kit_harington_1.jpg",

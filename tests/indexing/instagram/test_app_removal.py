@@ -10,7 +10,7 @@ from tests.waiting import wait_until
 
 from .test_crawl import first_crawl, kit, log_in  # noqa: F401 - kit is a fixture
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_removing_the_app_revokes_the_token_and_deletes_the_fetched_photos(live_server, kit, emulator):  # noqa: F811

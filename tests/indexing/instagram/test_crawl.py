@@ -9,7 +9,7 @@ from indexing.models import Album, EngineFace, Face, InstagramAccount, Instagram
 from tests.instagram_fixtures import kit_account, oauth_login
 from tests.waiting import wait_until
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
+pytestmark = pytest.mark.django_db(transaction=True)
 State = InstagramCrawl.State
 
 

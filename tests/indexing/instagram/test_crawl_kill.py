@@ -11,7 +11,7 @@ from tests.waiting import wait_until
 
 from .test_crawl import assert_one_photo_per_image, log_in, settled
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
+pytestmark = pytest.mark.django_db(transaction=True)
 QUEUE = "instagram-kill"
 # Claims and messages of a dead worker are taken over after seconds, not the production minutes.
 FAST_RECOVERY = {"CELERY_TASK_TIME_LIMIT": "5", "CELERY_VISIBILITY_TIMEOUT": "3", "INSTAGRAM_STALL_SECONDS": "4"}

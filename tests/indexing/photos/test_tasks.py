@@ -11,7 +11,7 @@ from tests.factories import PhotoFactory
 from tests.waiting import wait_until
 from tests.workers import app_worker_env, start_celery_worker, stop_worker
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _wait_until_done(photo_ids, timeout=90):

@@ -166,7 +166,6 @@ def test_the_webhook_takes_a_signed_notification_once(
     assert Face.objects.get(photo=delivery.photo).person.name == "Joe"
 
 
-@pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_the_worker_fetches_indexes_and_tags_a_webhook_photo(client, user, celery_worker, photo_server, allow_local):
     new = tagging.credentials_create(user)
