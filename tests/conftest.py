@@ -142,14 +142,13 @@ def _workers_drained(request, redis_url):
     (auto-tagging and grouping run after a photo reads "indexed") would race the database flush that
     ends a transactional test (a deadlock on PostgreSQL), or run in the next test. Torn down before the
     flush: the database helper is asked for here, so it is set up first and torn down last (only for tests
-    of the database: the others never touch it). Every queue is emptied before and after: no task of one
-    test runs in another."""
+    of the database: the others never touch it). Every queue is emptied at the end: no task of one test
+    runs in another (the run starts with an empty broker of its own)."""
     watched = request.node.get_closest_marker("database") and (
         WORKER_LOGS or {"celery_worker", "second_celery_worker"} & set(request.fixturenames)
     )
     if watched:
         request.getfixturevalue("_django_db_helper")
-    queues_empty(redis_url)
     yield
     if watched and WORKER_LOGS:
         wait_until_idle(list(WORKER_LOGS))
@@ -162,7 +161,7 @@ def queues_empty(redis_url: str) -> None:
     import redis
 
     broker = redis.Redis.from_url(redis_url)
-    lists = [key for key in broker.scan_iter(count=1000) if broker.type(key) == b"list"]
+    lists = list(broker.scan_iter(count=1000, _type="list"))
     if lists:
         broker.delete(*lists)
 

@@ -72,11 +72,12 @@ class PhotoFactory(factory.Factory):
         from indexing.photos.pipeline.runner import index_photo_now
         from indexing.photos.services import UPLOAD, After, photo_create
 
-        photo = photo_create(owner, data, file_name, album=album, source=source or UPLOAD, then=After.STORE).photo
+        then = After.INDEX_HERE if indexed else After.STORE  # indexed: the bytes decoded once, as a crawl does
+        created = photo_create(owner, data, file_name, album=album, source=source or UPLOAD, then=then)
         if indexed:
-            index_photo_now(photo.pk)
-            photo.refresh_from_db()
-        return photo
+            index_photo_now(created.photo.pk, created.decoded)
+            created.photo.refresh_from_db()
+        return created.photo
 
     @classmethod
     def _build(cls, model_class, *args, **kwargs):

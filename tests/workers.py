@@ -30,11 +30,12 @@ def start_celery_worker(env: dict, log_path: Path, *extra: str) -> subprocess.Po
     proc = subprocess.Popen(
         worker_command(*extra), cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT
     )
-    try:
-        wait_until(lambda: proc.poll() is not None or "ready" in log_path.read_text(), 60, every=0.1)
-    except AssertionError:
-        pass
-    if "ready" not in log_path.read_text():
+
+    def started() -> bool:
+        return "ready" in log_path.read_text()
+
+    wait_until(lambda: proc.poll() is not None or started(), 60, lambda: "the Celery worker:\n" + log_path.read_text())
+    if not started():
         raise RuntimeError("the Celery worker did not start:\n" + log_path.read_text())
     return proc
 
@@ -63,10 +64,11 @@ def finished_tasks(log_path: Path) -> set[str]:
 
 def wait_for_tasks(task_ids, log_path: Path, timeout: float = 120) -> None:
     """Wait until the worker writing this log has finished every task of task_ids."""
-    try:
-        wait_until(lambda: set(task_ids) <= finished_tasks(log_path), timeout)
-    except AssertionError:
-        raise AssertionError(f"{log_path.name}: tasks not finished in {timeout}s:\n" + log_path.read_text()[-3000:])
+    wait_until(
+        lambda: set(task_ids) <= finished_tasks(log_path),
+        timeout,
+        lambda: f"{log_path.name}'s tasks to finish:\n" + log_path.read_text()[-3000:],
+    )
 
 
 def wait_until_idle(log_paths: list[Path], timeout: float = 30) -> bool:

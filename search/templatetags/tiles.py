@@ -43,12 +43,8 @@ _MATCH = """<li class="match">
 _MATCH_IMAGE = '<img class="match-photo" src="{}" alt="Photo {}" loading="lazy">'
 _PERSON_NAME = ' · <span class="crop-name">{}</span>'
 _FACE = """
-    <li><label><input type="checkbox" name="face" value="{pk}">
-      <img src="{crop}" alt="Face in {name}"></label>
-      <small><a href="{photo}">{name}</a>{note}</small></li>"""
-_SUGGESTED_FACE = """
-    <li><label><input type="checkbox" name="face" value="{pk}" checked>
-      <img src="{crop}" alt="Suggested face in {name}"></label>
+    <li><label><input type="checkbox" name="face" value="{pk}"{checked}>
+      <img src="{crop}" alt="{alt} {name}"></label>
       <small><a href="{photo}">{name}</a>{note}</small></li>"""
 _PERSON_TILE = """<li class="tile"><input type="checkbox" class="pick" name="photo" value="{pk}" \
 form="photo-selection" aria-label="Select {name}">
@@ -77,33 +73,33 @@ def _state(photo, face_indexing_on: bool, csrf_token: str) -> SafeString:
     return format_html(_STATUS, photo.status, photo.get_status_display())
 
 
-def _photo_tile_fields(request, photo, query: str, on: bool, photo_url, thumbnail_url) -> dict:
-    csrf_token = get_token(request) if photo.status == "failed" else ""
-    return {
-        "pk": photo.pk,
-        "status": photo.status,
-        "name": photo.file_name,
-        "href": photo_url(photo.pk) + query,
-        "image": _image(photo, thumbnail_url),
-        "state": _state(photo, on, csrf_token),
-    }
+def _photo_tile_fields(request, photos, viewer_qs: str, on: bool):
+    """Each photo's fields of _TILE."""
+    query = f"?{viewer_qs}" if viewer_qs else ""
+    photo_url, thumbnail_url = id_url_builder("photo"), id_url_builder("photo_file", "thumbnail")
+    for photo in photos:
+        csrf_token = get_token(request) if photo.status == "failed" else ""
+        yield {
+            "pk": photo.pk,
+            "status": photo.status,
+            "name": photo.file_name,
+            "href": photo_url(photo.pk) + query,
+            "image": _image(photo, thumbnail_url),
+            "state": _state(photo, on, csrf_token),
+        }
 
 
 def photo_tile(request, photo, viewer_qs: str = "", face_indexing_on: bool = True) -> SafeString:
     """One tile of the photo grid: its checkbox, thumbnail link and indexing state (a failed photo's
     reason and retry form)."""
-    query = f"?{viewer_qs}" if viewer_qs else ""
-    urls = id_url_builder("photo"), id_url_builder("photo_file", "thumbnail")
-    return format_html(_TILE, **_photo_tile_fields(request, photo, query, face_indexing_on, *urls))
+    return format_html_join("", _TILE, _photo_tile_fields(request, [photo], viewer_qs, face_indexing_on))
 
 
 @register.simple_tag(takes_context=True)
 def photo_tiles(context, photos) -> SafeString:
     """{% photo_tiles month.photos %}: the tiles of a timeline page, in the context's `viewer_qs`."""
     request, viewer_qs, on = context["request"], context.get("viewer_qs", ""), context.get("face_indexing_on")
-    query = f"?{viewer_qs}" if viewer_qs else ""
-    urls = id_url_builder("photo"), id_url_builder("photo_file", "thumbnail")
-    return format_html_join("", _TILE, (_photo_tile_fields(request, photo, query, on, *urls) for photo in photos))
+    return format_html_join("", _TILE, _photo_tile_fields(request, photos, viewer_qs, on))
 
 
 @register.simple_tag(takes_context=True)
@@ -152,8 +148,17 @@ def face_items(faces, cover_id=None, suggested=False) -> SafeString:
             return f" · {floatformat(face.person_similarity, 1)}%"
         return " · cover" if face.pk == cover_id else ""
 
+    checked, alt = (" checked", "Suggested face in") if suggested else ("", "Face in")
     items = (
-        {"pk": f.pk, "crop": crop_url(f.pk), "name": f.file_name, "photo": photo_url(f.photo_id), "note": note(f)}
+        {
+            "pk": f.pk,
+            "checked": checked,
+            "crop": crop_url(f.pk),
+            "alt": alt,
+            "name": f.file_name,
+            "photo": photo_url(f.photo_id),
+            "note": note(f),
+        }
         for f in faces
     )
-    return format_html_join("", _SUGGESTED_FACE if suggested else _FACE, items)
+    return format_html_join("", _FACE, items)
