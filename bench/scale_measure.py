@@ -335,13 +335,16 @@ def _timed(url: str, cookie: str, requests: int, clients: int, limit_s: float) -
             with lock:
                 times.append(1000 * (time.perf_counter() - started)) if not problem else errors.append(problem)
 
-    threads = [threading.Thread(target=client, args=(requests // clients,)) for _ in range(clients)]
+    shares = [requests // clients + (i < requests % clients) for i in range(clients)]  # `requests` in all
+    threads = [threading.Thread(target=client, args=(share,)) for share in shares if share]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     if errors:
         raise RuntimeError(f"{len(errors)} failed requests to {url}: {errors[0]}")
+    if not times:
+        raise RuntimeError(f"no request to {url} was measured (--requests 0, or the time limit passed first)")
     return times
 
 
